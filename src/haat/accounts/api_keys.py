@@ -1,0 +1,94 @@
+"""Creating, verifying and revoking API keys. Only a hash of a secret key is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from haat.accounts.models import ApiKey, User
+from haat.accounts.roles import Role
+from haat.core.audit import record_audit
+from haat.core.errors import NotFound, ValidationError
+
+SECRET_PREFIX = "sk_"
+PUBLISHABLE_PREFIX = "pk_"
+# last_used_at is written at most this often per key, so busy integrations don't turn
+# every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    plaintext: str  # shown to the creator once, never stored
+
+
+def hash_key(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def create_api_key(
+    *, name: str, kind: str, role: str = "", created_by: User | None = None
+) -> IssuedKey:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationError("Give the key a name of 1–100 characters.", details={"field": "name"})
+    if kind not in ApiKey.Kind.values:
+        raise ValidationError(f"Unknown key kind '{kind}'.", details={"field": "kind"})
+    if kind == ApiKey.Kind.SECRET:
+        if role not in Role.values:
+            raise ValidationError(
+                "A secret key needs a role: " + ", ".join(Role.values) + ".",
+                details={"field": "role"},
+            )
+        plaintext = SECRET_PREFIX + secrets.token_urlsafe(32)
+    else:
+        role = ""
+        plaintext = PUBLISHABLE_PREFIX + secrets.token_urlsafe(24)
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            name=name,
+            kind=kind,
+            role=role,
+            prefix=plaintext[:10],
+            key_hash=hash_key(plaintext),
+            public_key=plaintext if kind == ApiKey.Kind.PUBLISHABLE else "",
+            created_by=created_by,
+        )
+        record_audit(action="api_key.create", obj=key, changes={"kind": kind, "role": role})
+    return IssuedKey(key, plaintext)
+
+
+def authenticate_key(plaintext: str, *, kind: str) -> ApiKey | None:
+    """The active key of this kind for `plaintext`, or None. Touches last_used_at."""
+    if not plaintext or len(plaintext) > 200:
+        return None
+    key = (
+        ApiKey.objects.filter(key_hash=hash_key(plaintext), kind=kind, revoked_at__isnull=True)
+        .only("id", "name", "kind", "role", "prefix", "last_used_at", "revoked_at")
+        .first()
+    )
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+def revoke_api_key(*, key_id: int) -> ApiKey:
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(pk=key_id).first()
+        if key is None:
+            raise NotFound("No such API key.")
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            record_audit(action="api_key.revoke", obj=key)
+    return key

@@ -1,0 +1,94 @@
+"""Staff users (e-mail login, one role each) and API keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+from haat.accounts.roles import Role, has_permission
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("e-mail is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True, role=Role.OWNER)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A staff member. Customers are not users; they live in the customers context."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPORT)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def can(self, perm: str) -> bool:
+        return self.is_active and has_permission(self.role, perm)
+
+
+class ApiKey(models.Model):
+    """Secret admin keys (`sk_...`, hashed, scoped to a role) and publishable storefront
+    keys (`pk_...`, readable, only open the storefront API)."""
+
+    class Kind(models.TextChoices):
+        SECRET = "secret", "Secret (admin API)"
+        PUBLISHABLE = "publishable", "Publishable (storefront)"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # First characters of the key, shown in lists so a person can tell keys apart.
+    prefix = models.CharField(max_length=16, db_index=True)
+    # SHA-256 of the whole key; the key itself is shown once at creation.
+    key_hash = models.CharField(max_length=64, unique=True)
+    # Publishable keys are not secrets and stay readable.
+    public_key = models.CharField(max_length=64, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="publishable") | ~Q(role=""), name="secret_key_has_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def can(self, perm: str) -> bool:
+        return self.kind == self.Kind.SECRET and self.is_active and has_permission(self.role, perm)

@@ -1,0 +1,76 @@
+"""Writing domain events to the outbox and naming the consumers that read them.
+
+    record_event("product.created", aggregate=product, payload={...})
+
+must be called inside the service's `transaction.atomic()` block, so the event exists
+exactly when the change does. Consumers register with `@consumer("name", "event.type", ...)`
+and are run by `haat.core.outbox.dispatch_pending()` (a background task); each consumer sees
+each event once (see `OutboxDelivery`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+
+from haat.core.models import OutboxEvent
+
+Handler = Callable[[OutboxEvent], None]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    event_types: frozenset[str]  # "*" matches every event
+    handler: Handler
+
+    def wants(self, event_type: str) -> bool:
+        return "*" in self.event_types or event_type in self.event_types
+
+
+_consumers: dict[str, Consumer] = {}
+
+
+def consumer(name: str, *event_types: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _consumers[name] = Consumer(name, frozenset(event_types), handler)
+        return handler
+
+    return register
+
+
+def consumers() -> list[Consumer]:
+    return list(_consumers.values())
+
+
+def unregister(name: str) -> None:
+    _consumers.pop(name, None)
+
+
+def record_event(
+    event_type: str,
+    *,
+    aggregate: models.Model | None = None,
+    aggregate_type: str = "",
+    aggregate_id: str | int = "",
+    payload: dict[str, Any] | None = None,
+) -> OutboxEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must run inside the transaction of the change")
+    if aggregate is not None:
+        aggregate_type = aggregate_type or aggregate._meta.label_lower
+        aggregate_id = aggregate_id or aggregate.pk
+    event = OutboxEvent.objects.create(
+        event_type=event_type,
+        aggregate_type=aggregate_type,
+        aggregate_id=str(aggregate_id),
+        payload=payload or {},
+    )
+    # Wake the dispatcher once the change commits; the periodic sweep covers a crash here.
+    from haat.core.outbox import schedule_dispatch
+
+    transaction.on_commit(schedule_dispatch)
+    return event

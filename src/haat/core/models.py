@@ -1,0 +1,110 @@
+"""Rows shared by every context: currencies, the audit log and the event outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Currency(models.Model):
+    """An ISO 4217 currency the store may sell in. Seeded from Babel's ISO data."""
+
+    code = models.CharField(max_length=3, primary_key=True)
+    name = models.CharField(max_length=100)
+    symbol = models.CharField(max_length=10, blank=True)
+    decimal_places = models.PositiveSmallIntegerField()
+    enabled = models.BooleanField(default=False, db_index=True)
+    is_default = models.BooleanField(default=False)
+    display_order = models.PositiveIntegerField(default=1000)
+
+    class Meta:
+        ordering = ["display_order", "code"]
+        verbose_name_plural = "currencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_currency"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(enabled=True),
+                name="default_currency_enabled",
+            ),
+            models.CheckConstraint(condition=Q(decimal_places__lte=4), name="currency_places"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AuditLogEntry(models.Model):
+    """One staff write: who, what, on which object, which fields changed, from where."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text so the entry still reads well after the user or key is deleted.
+    actor_label = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event written in the same transaction as the change it describes."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    event_type = models.CharField(max_length=100, db_index=True)
+    aggregate_type = models.CharField(max_length=64)
+    aggregate_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    # Set once every consumer has it; the dispatcher only scans undispatched rows.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            ),
+            models.Index(fields=["aggregate_type", "aggregate_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.pk}"
+
+
+class OutboxDelivery(models.Model):
+    """That one consumer has handled one event. The unique pair is the idempotency key:
+    a dispatcher killed mid-way re-runs only the consumers with no row here."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    consumer = models.CharField(max_length=100)
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "consumer"], name="one_delivery_per_consumer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} <- {self.event_id}"

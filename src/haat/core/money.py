@@ -1,0 +1,166 @@
+"""Money as an integer count of minor units plus an ISO 4217 code; never a float.
+
+Decimal places come from ISO 4217 through Babel (JPY 0, INR 2, KWD 3), so the value
+object needs no database access.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+from haat.core.errors import ValidationError
+
+# The largest amount we accept in minor units: fits a signed 64-bit column with room.
+MAX_MINOR_UNITS = 10**15
+
+
+class CurrencyMismatch(ValidationError):
+    code = "currency_mismatch"
+
+
+@functools.cache
+def known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@functools.cache
+def decimal_places(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def normalize_currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code not in known_currencies():
+        raise ValidationError(
+            f"'{code}' is not an ISO 4217 currency code.",
+            code="unknown_currency",
+            details={"currency": code},
+        )
+    return code
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    amount: int  # minor units
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise TypeError("Money.amount must be an int of minor units")
+        if abs(self.amount) > MAX_MINOR_UNITS:
+            raise ValidationError("Amount is too large.", code="amount_too_large")
+        object.__setattr__(self, "currency", normalize_currency(self.currency))
+
+    # --- construction ---------------------------------------------------------------
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def from_decimal(cls, value: Decimal | str | int, currency: str) -> Money:
+        """Parse a major-unit amount ("1299.50") exactly; more decimals than the
+        currency has is an error, not a silent rounding."""
+        currency = normalize_currency(currency)
+        try:
+            dec = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            raise ValidationError(f"'{value}' is not a number.", code="invalid_amount") from None
+        if not dec.is_finite():
+            raise ValidationError(f"'{value}' is not a number.", code="invalid_amount")
+        places = decimal_places(currency)
+        scaled = dec.scaleb(places)
+        if scaled != scaled.to_integral_value():
+            raise ValidationError(
+                f"{currency} amounts have {places} decimal places; got '{value}'.",
+                code="too_many_decimals",
+            )
+        return cls(int(scaled), currency)
+
+    # --- views ----------------------------------------------------------------------
+    @property
+    def decimal_places(self) -> int:
+        return decimal_places(self.currency)
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-self.decimal_places)
+
+    def format(self, locale: str = "en_IN") -> str:
+        return format_currency(self.to_decimal(), self.currency, locale=locale)
+
+    def __str__(self) -> str:
+        return f"{self.to_decimal():f} {self.currency}"
+
+    # --- arithmetic -----------------------------------------------------------------
+    def _check(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(
+                f"Cannot combine {self.currency} with {other.currency}.",
+                details={"currencies": [self.currency, other.currency]},
+            )
+        return other
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + self._check(other).amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.amount - self._check(other).amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, factor: int) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            raise TypeError("Money can only be multiplied by an int; use percent() for rates")
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        return self.amount < self._check(other).amount
+
+    def __le__(self, other: Money) -> bool:
+        return self.amount <= self._check(other).amount
+
+    def __gt__(self, other: Money) -> bool:
+        return self.amount > self._check(other).amount
+
+    def __ge__(self, other: Money) -> bool:
+        return self.amount >= self._check(other).amount
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    def percent(self, rate: Decimal | str | int) -> Money:
+        """`rate` percent of this amount, rounded half-up to a minor unit."""
+        value = (Decimal(self.amount) * Decimal(str(rate)) / 100).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+        return Money(int(value), self.currency)
+
+    def allocate(self, ratios: list[int | Decimal]) -> list[Money]:
+        """Split into parts proportional to `ratios` that always sum to this amount.
+
+        Remainders go one minor unit at a time to the parts with the largest
+        fractional shares (ties to the earlier part), so the split is deterministic.
+        """
+        if not ratios:
+            raise ValueError("allocate() needs at least one ratio")
+        weights = [Decimal(str(r)) for r in ratios]
+        if any(w < 0 for w in weights) or sum(weights) == 0:
+            raise ValueError("ratios must be non-negative and not all zero")
+        total = sum(weights)
+        sign = -1 if self.amount < 0 else 1
+        magnitude = abs(self.amount)
+        exact = [Decimal(magnitude) * w / total for w in weights]
+        parts = [int(x) for x in exact]  # floor for non-negative values
+        remainder = magnitude - sum(parts)
+        order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
+        for i in order[:remainder]:
+            parts[i] += 1
+        return [Money(sign * p, self.currency) for p in parts]

@@ -1,0 +1,14 @@
+"""All dashboard pages live in the `dashboard:` namespace; each context adds its own."""
+
+from django.urls import include, path
+
+from haat.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("haat.accounts.dashboard_urls")),
+    path("", include("haat.core.dashboard_urls")),
+    path("catalog/", include("haat.catalog.dashboard_urls")),
+]

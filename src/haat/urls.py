@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.views.static import serve
+
+from haat.api.api import api
+from haat.core.views import health
+
+
+def root(request: HttpRequest):
+    return redirect("dashboard:home")
+
+
+urlpatterns = [
+    path("", root),
+    path("health", health, name="health"),
+    path("api/v1/", api.urls),
+    path("dashboard/", include("haat.dashboard.urls")),
+    # Uploaded media. Behind a CDN or object storage in production (docs/deploy.md).
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+

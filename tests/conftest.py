@@ -1,0 +1,103 @@
+"""Fixtures shared by every context's tests.
+
+- `make_staff(role)` creates a staff user; `staff_client(role)` a signed-in dashboard client.
+- `admin_api(role)` calls `/api/v1/admin/...` with a real secret key of that role.
+- `store_api` calls `/api/v1/store/...` with a real publishable key.
+- `currencies("USD", "EUR")` enables currencies besides the seeded default INR.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from haat.accounts.api_keys import create_api_key
+from haat.accounts.models import ApiKey, User
+from haat.core.models import Currency
+
+PASSWORD = "correct-Horse-battery-9"
+_seq = itertools.count(1)
+
+
+class JsonClient:
+    """A Django test client that speaks JSON and carries API credentials."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.client = Client()
+        self.headers = headers
+
+    def _send(self, method: str, path: str, data: Any = None, **extra: Any):
+        kwargs: dict[str, Any] = {"headers": {**self.headers, **extra.pop("headers", {})}}
+        if data is not None and method != "get":
+            kwargs["data"] = json.dumps(data)
+            kwargs["content_type"] = "application/json"
+        elif data is not None:
+            kwargs["data"] = data
+        return getattr(self.client, method)(path, **kwargs, **extra)
+
+    def get(self, path: str, params: dict | None = None, **extra: Any):
+        return self._send("get", path, params, **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any):
+        return self._send("post", path, data if data is not None else {}, **extra)
+
+    def put(self, path: str, data: Any = None, **extra: Any):
+        return self._send("put", path, data if data is not None else {}, **extra)
+
+    def patch(self, path: str, data: Any = None, **extra: Any):
+        return self._send("patch", path, data if data is not None else {}, **extra)
+
+    def delete(self, path: str, **extra: Any):
+        return self._send("delete", path, None, **extra)
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(role: str = "owner", email: str | None = None, **fields: Any) -> User:
+        email = email or f"{role}{next(_seq)}@example.test"
+        return User.objects.create_user(email, PASSWORD, role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def owner(make_staff) -> User:
+    return make_staff("owner", email="owner@example.test", full_name="Asha Owner")
+
+
+@pytest.fixture
+def staff_client(make_staff):
+    def make(role: str = "owner") -> Client:
+        client = Client()
+        client.force_login(make_staff(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_api(db):
+    def make(role: str = "owner") -> JsonClient:
+        issued = create_api_key(name=f"test {role}", kind=ApiKey.Kind.SECRET, role=role)
+        return JsonClient({"Authorization": f"Bearer {issued.plaintext}"})
+
+    return make
+
+
+@pytest.fixture
+def store_api(db) -> JsonClient:
+    issued = create_api_key(name="storefront", kind=ApiKey.Kind.PUBLISHABLE)
+    return JsonClient({"X-Publishable-Key": issued.plaintext})
+
+
+@pytest.fixture
+def currencies(db):
+    def enable(*codes: str) -> list[Currency]:
+        Currency.objects.filter(code__in=codes).update(enabled=True)
+        return list(Currency.objects.filter(code__in=codes))
+
+    return enable
