@@ -9,8 +9,8 @@ import tempfile
 os.environ.setdefault("HAAT_DATA_DIR", tempfile.mkdtemp(prefix="haat-test-"))
 os.environ["DATABASE_URL"] = os.environ.get("HAAT_TEST_DATABASE_URL", "")
 
-from haat.settings import *  # noqa: E402,F403
-from haat.settings import DATABASES, DATA_DIR  # noqa: E402
+from haat.settings import *  # noqa: F403
+from haat.settings import DATA_DIR, DATABASES
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so tests that open extra connections (threads) share it.

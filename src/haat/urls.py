@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.static import serve
@@ -20,5 +20,3 @@ urlpatterns = [
     # Uploaded media. Behind a CDN or object storage in production (docs/deploy.md).
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
-
-

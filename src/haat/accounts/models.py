@@ -68,7 +68,10 @@ class ApiKey(models.Model):
     public_key = models.CharField(max_length=64, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

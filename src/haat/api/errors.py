@@ -47,10 +47,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return api.create_response(request, _body("not_found", str(exc) or "Not found."), status=404)
+        body = _body("not_found", str(exc) or "Not found.")
+        return api.create_response(request, body, status=404)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(
-            request, _body("http_error", str(exc)), status=exc.status_code
-        )
+        return api.create_response(request, _body("http_error", str(exc)), status=exc.status_code)

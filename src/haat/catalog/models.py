@@ -102,6 +102,9 @@ class CollectionProduct(models.Model):
             models.UniqueConstraint(fields=["collection", "product"], name="collection_product")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.collection_id}:{self.product_id}"
+
 
 class ProductOption(models.Model):
     """An option type of one product (Size, Colour) with its ordered values."""
@@ -196,6 +199,9 @@ class ProductPriceRange(models.Model):
         ]
         indexes = [models.Index(fields=["currency", "min_amount"])]
 
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.currency_id} {self.min_amount}-{self.max_amount}"
+
 
 class PriceHistory(models.Model):
     """Every price change: who, when, old and new (amounts in minor units)."""
@@ -207,7 +213,10 @@ class PriceHistory(models.Model):
     old_compare_at_amount = models.BigIntegerField(null=True, blank=True)
     new_compare_at_amount = models.BigIntegerField(null=True, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     changed_by_label = models.CharField(max_length=255, blank=True)
@@ -218,11 +227,15 @@ class PriceHistory(models.Model):
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["variant", "-changed_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.variant_id} {self.currency}: {self.old_amount} -> {self.new_amount}"
+
 
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="products/%Y/%m/", width_field="width",
-                              height_field="height")
+    image = models.ImageField(
+        upload_to="products/%Y/%m/", width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     alt_text = models.CharField(max_length=200, blank=True)

@@ -20,7 +20,8 @@ class Actor:
     ip_address: str | None = None
 
 
-_actor: ContextVar[Actor] = ContextVar("haat_actor", default=Actor())
+_SYSTEM = Actor()
+_actor: ContextVar[Actor] = ContextVar("haat_actor", default=_SYSTEM)
 
 
 def current_actor() -> Actor:

@@ -10,5 +10,7 @@ def health(request: HttpRequest) -> JsonResponse:
         db = "ok"
     except Exception:
         db = "unavailable"
-    return JsonResponse({"status": "ok" if db == "ok" else "degraded", "database": db},
-                        status=200 if db == "ok" else 503)
+    return JsonResponse(
+        {"status": "ok" if db == "ok" else "degraded", "database": db},
+        status=200 if db == "ok" else 503,
+    )

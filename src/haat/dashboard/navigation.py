@@ -40,6 +40,13 @@ def nav_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # a page whose context is not installed
             continue
-        items.append({"label": item.label, "url": url, "section": item.section,
-                      "icon": item.icon, "url_name": item.url_name})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "section": item.section,
+                "icon": item.icon,
+                "url_name": item.url_name,
+            }
+        )
     return items

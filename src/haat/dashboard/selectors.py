@@ -22,9 +22,7 @@ def home_figures() -> dict:
         "collections": Collection.objects.count(),
         "currencies": list(Currency.objects.filter(enabled=True).values_list("code", flat=True)),
         "recent_activity": list(
-            AuditLogEntry.objects.only(
-                "created_at", "actor_label", "action", "object_repr"
-            )[:8]
+            AuditLogEntry.objects.only("created_at", "actor_label", "action", "object_repr")[:8]
         ),
         "products_without_price": Product.objects.filter(status=Product.Status.ACTIVE)
         .exclude(variants__prices__isnull=False)

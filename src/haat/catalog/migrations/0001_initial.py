@@ -6,223 +6,432 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('is_published', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("is_published", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('brand', models.CharField(blank=True, max_length=120)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('archived', 'Archived')], default='draft', max_length=10)),
-                ('availability', models.CharField(choices=[('in_stock', 'In stock'), ('ships_2_3_days', 'Ships in 2–3 days'), ('ships_4_7_days', 'Ships in 4–7 days'), ('pre_order', 'Pre-order'), ('unavailable', 'Temporarily unavailable')], default='in_stock', max_length=20)),
-                ('expected_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('seo_title', models.CharField(blank=True, max_length=70)),
-                ('seo_description', models.CharField(blank=True, max_length=160)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('categories', models.ManyToManyField(blank=True, related_name='products', to='catalog.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("brand", models.CharField(blank=True, max_length=120)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "availability",
+                    models.CharField(
+                        choices=[
+                            ("in_stock", "In stock"),
+                            ("ships_2_3_days", "Ships in 2–3 days"),
+                            ("ships_4_7_days", "Ships in 4–7 days"),
+                            ("pre_order", "Pre-order"),
+                            ("unavailable", "Temporarily unavailable"),
+                        ],
+                        default="in_stock",
+                        max_length=20,
+                    ),
+                ),
+                ("expected_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("seo_title", models.CharField(blank=True, max_length=70)),
+                ("seo_description", models.CharField(blank=True, max_length=160)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True, related_name="products", to="catalog.category"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CollectionProduct',
+            name="CollectionProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('collection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalog.collection')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="catalog.collection"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='collection',
-            name='products',
-            field=models.ManyToManyField(blank=True, related_name='collections', through='catalog.CollectionProduct', to='catalog.product'),
+            model_name="collection",
+            name="products",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="collections",
+                through="catalog.CollectionProduct",
+                to="catalog.product",
+            ),
         ),
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to='products/%Y/%m/', width_field='width')),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
-                ('alt_text', models.CharField(blank=True, max_length=200)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('renditions', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        height_field="height", upload_to="products/%Y/%m/", width_field="width"
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
+                ("alt_text", models.CharField(blank=True, max_length=200)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("renditions", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProductOption',
+            name="ProductOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('values', models.JSONField(default=list)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50)),
+                ("values", models.JSONField(default=list)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProductPriceRange',
+            name="ProductPriceRange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_amount', models.BigIntegerField()),
-                ('max_amount', models.BigIntegerField()),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.currency')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='price_ranges', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("min_amount", models.BigIntegerField()),
+                ("max_amount", models.BigIntegerField()),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.currency",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="price_ranges",
+                        to="catalog.product",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Variant',
+            name="Variant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=64, unique=True)),
-                ('option_values', models.JSONField(blank=True, default=dict)),
-                ('weight_grams', models.PositiveIntegerField(blank=True, null=True)),
-                ('hsn_code', models.CharField(blank=True, max_length=8)),
-                ('barcode', models.CharField(blank=True, max_length=14)),
-                ('cost_amount', models.BigIntegerField(blank=True, null=True)),
-                ('cost_currency', models.CharField(blank=True, max_length=3)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sku", models.CharField(max_length=64, unique=True)),
+                ("option_values", models.JSONField(blank=True, default=dict)),
+                ("weight_grams", models.PositiveIntegerField(blank=True, null=True)),
+                ("hsn_code", models.CharField(blank=True, max_length=8)),
+                ("barcode", models.CharField(blank=True, max_length=14)),
+                ("cost_amount", models.BigIntegerField(blank=True, null=True)),
+                ("cost_currency", models.CharField(blank=True, max_length=3)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="variants",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PriceHistory',
+            name="PriceHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('old_amount', models.BigIntegerField(blank=True, null=True)),
-                ('new_amount', models.BigIntegerField(blank=True, null=True)),
-                ('old_compare_at_amount', models.BigIntegerField(blank=True, null=True)),
-                ('new_compare_at_amount', models.BigIntegerField(blank=True, null=True)),
-                ('changed_by_label', models.CharField(blank=True, max_length=255)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.CharField(default='editor', max_length=32)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='price_history', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("old_amount", models.BigIntegerField(blank=True, null=True)),
+                ("new_amount", models.BigIntegerField(blank=True, null=True)),
+                ("old_compare_at_amount", models.BigIntegerField(blank=True, null=True)),
+                ("new_compare_at_amount", models.BigIntegerField(blank=True, null=True)),
+                ("changed_by_label", models.CharField(blank=True, max_length=255)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("source", models.CharField(default="editor", max_length=32)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="price_history",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='VariantPrice',
+            name="VariantPrice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField()),
-                ('compare_at_amount', models.BigIntegerField(blank=True, null=True)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.currency')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                ("compare_at_amount", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.currency",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prices",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', '-created_at'], name='catalog_pro_status_c865a0_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["status", "-created_at"], name="catalog_pro_status_c865a0_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', 'title'], name='catalog_pro_status_56b67d_idx'),
+            model_name="product",
+            index=models.Index(fields=["status", "title"], name="catalog_pro_status_56b67d_idx"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', 'availability'], name='catalog_pro_status_5b5747_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["status", "availability"], name="catalog_pro_status_5b5747_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_days__isnull', True), ('expected_days__lte', 365), _connector='OR'), name='product_expected_days_range'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expected_days__isnull", True), ("expected_days__lte", 365), _connector="OR"
+                ),
+                name="product_expected_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='collectionproduct',
-            constraint=models.UniqueConstraint(fields=('collection', 'product'), name='collection_product'),
+            model_name="collectionproduct",
+            constraint=models.UniqueConstraint(
+                fields=("collection", "product"), name="collection_product"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='productoption',
-            constraint=models.UniqueConstraint(fields=('product', 'name'), name='product_option_name'),
+            model_name="productoption",
+            constraint=models.UniqueConstraint(
+                fields=("product", "name"), name="product_option_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='productpricerange',
-            index=models.Index(fields=['currency', 'min_amount'], name='catalog_pro_currenc_0abfe1_idx'),
+            model_name="productpricerange",
+            index=models.Index(
+                fields=["currency", "min_amount"], name="catalog_pro_currenc_0abfe1_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='productpricerange',
-            constraint=models.UniqueConstraint(fields=('product', 'currency'), name='one_range_per_currency'),
+            model_name="productpricerange",
+            constraint=models.UniqueConstraint(
+                fields=("product", "currency"), name="one_range_per_currency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='variant',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_amount__isnull', True), ('cost_amount__gte', 0), _connector='OR'), name='variant_cost_non_negative'),
+            model_name="variant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cost_amount__isnull", True), ("cost_amount__gte", 0), _connector="OR"
+                ),
+                name="variant_cost_non_negative",
+            ),
         ),
         migrations.AddIndex(
-            model_name='pricehistory',
-            index=models.Index(fields=['variant', '-changed_at'], name='catalog_pri_variant_483912_idx'),
+            model_name="pricehistory",
+            index=models.Index(
+                fields=["variant", "-changed_at"], name="catalog_pri_variant_483912_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='variantprice',
-            index=models.Index(fields=['currency', 'amount'], name='catalog_var_currenc_a38a34_idx'),
+            model_name="variantprice",
+            index=models.Index(
+                fields=["currency", "amount"], name="catalog_var_currenc_a38a34_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='variantprice',
-            constraint=models.UniqueConstraint(fields=('variant', 'currency'), name='one_price_per_currency'),
+            model_name="variantprice",
+            constraint=models.UniqueConstraint(
+                fields=("variant", "currency"), name="one_price_per_currency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='variantprice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='price_non_negative'),
+            model_name="variantprice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="price_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='variantprice',
-            constraint=models.CheckConstraint(condition=models.Q(('compare_at_amount__isnull', True), ('compare_at_amount__gt', models.F('amount')), _connector='OR'), name='compare_at_above_price'),
+            model_name="variantprice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("compare_at_amount__isnull", True),
+                    ("compare_at_amount__gt", models.F("amount")),
+                    _connector="OR",
+                ),
+                name="compare_at_above_price",
+            ),
         ),
     ]

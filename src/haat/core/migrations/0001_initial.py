@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,70 +14,137 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Currency',
+            name="Currency",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('symbol', models.CharField(blank=True, max_length=10)),
-                ('decimal_places', models.PositiveSmallIntegerField()),
-                ('enabled', models.BooleanField(db_index=True, default=False)),
-                ('is_default', models.BooleanField(default=False)),
-                ('display_order', models.PositiveIntegerField(default=1000)),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                ("symbol", models.CharField(blank=True, max_length=10)),
+                ("decimal_places", models.PositiveSmallIntegerField()),
+                ("enabled", models.BooleanField(db_index=True, default=False)),
+                ("is_default", models.BooleanField(default=False)),
+                ("display_order", models.PositiveIntegerField(default=1000)),
             ],
             options={
-                'verbose_name_plural': 'currencies',
-                'ordering': ['display_order', 'code'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_currency'), models.CheckConstraint(condition=models.Q(('is_default', False), ('enabled', True), _connector='OR'), name='default_currency_enabled'), models.CheckConstraint(condition=models.Q(('decimal_places__lte', 4)), name='currency_places')],
+                "verbose_name_plural": "currencies",
+                "ordering": ["display_order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="one_default_currency",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_default", False), ("enabled", True), _connector="OR"
+                        ),
+                        name="default_currency_enabled",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("decimal_places__lte", 4)), name="currency_places"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboxEvent',
+            name="OutboxEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('event_type', models.CharField(db_index=True, max_length=100)),
-                ('aggregate_type', models.CharField(max_length=64)),
-                ('aggregate_id', models.CharField(max_length=64)),
-                ('payload', models.JSONField(default=dict)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("event_type", models.CharField(db_index=True, max_length=100)),
+                ("aggregate_type", models.CharField(max_length=64)),
+                ("aggregate_id", models.CharField(max_length=64)),
+                ("payload", models.JSONField(default=dict)),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(condition=models.Q(('dispatched_at__isnull', True)), fields=['next_attempt_at', 'id'], name='outbox_pending'), models.Index(fields=['aggregate_type', 'aggregate_id'], name='core_outbox_aggrega_118e30_idx')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("dispatched_at__isnull", True)),
+                        fields=["next_attempt_at", "id"],
+                        name="outbox_pending",
+                    ),
+                    models.Index(
+                        fields=["aggregate_type", "aggregate_id"],
+                        name="core_outbox_aggrega_118e30_idx",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditLogEntry',
+            name="AuditLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(blank=True, max_length=255)),
-                ('action', models.CharField(db_index=True, max_length=64)),
-                ('object_type', models.CharField(db_index=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('object_repr', models.CharField(blank=True, max_length=255)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(blank=True, max_length=255)),
+                ("action", models.CharField(db_index=True, max_length=64)),
+                ("object_type", models.CharField(db_index=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("object_repr", models.CharField(blank=True, max_length=255)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_auditl_object__b16711_idx'), models.Index(fields=['actor', '-created_at'], name='core_auditl_actor_i_77f636_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="core_auditl_object__b16711_idx"
+                    ),
+                    models.Index(
+                        fields=["actor", "-created_at"], name="core_auditl_actor_i_77f636_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboxDelivery',
+            name="OutboxDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consumer', models.CharField(max_length=100)),
-                ('delivered_at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='core.outboxevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("consumer", models.CharField(max_length=100)),
+                ("delivered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="core.outboxevent",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('event', 'consumer'), name='one_delivery_per_consumer')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "consumer"), name="one_delivery_per_consumer"
+                    )
+                ],
             },
         ),
     ]
