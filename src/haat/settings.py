@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "haat.core",
     "haat.accounts",
     "haat.catalog",
+    "haat.inventory",
+    "haat.customers",
+    "haat.checkout",
+    "haat.orders",
     "haat.api",
     "haat.dashboard",
 ]

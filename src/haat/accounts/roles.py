@@ -26,6 +26,10 @@ class Perm(models.TextChoices):
     STAFF_MANAGE = "staff.manage", "Invite staff and change roles"
     API_KEYS_MANAGE = "api_keys.manage", "Create and revoke API keys"
     AUDIT_VIEW = "audit.view", "Read the audit log"
+    INVENTORY_VIEW = "inventory.view", "See stock levels, holds and the ledger"
+    INVENTORY_ADJUST = "inventory.adjust", "Receive, adjust and transfer stock"
+    ORDERS_VIEW = "orders.view", "See orders and customers"
+    ORDERS_MANAGE = "orders.manage", "Change orders (confirm, cancel)"
 
 
 _ALL = frozenset(Perm)
@@ -33,11 +37,36 @@ _ALL = frozenset(Perm)
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _ALL,
     Role.MANAGER: _ALL - {Perm.STAFF_MANAGE, Perm.API_KEYS_MANAGE},
-    Role.MARKETING: frozenset({Perm.CATALOG_VIEW, Perm.CATALOG_EDIT, Perm.PRICES_EDIT}),
-    Role.FULFILMENT: frozenset({Perm.CATALOG_VIEW}),
-    Role.SUPPORT: frozenset({Perm.CATALOG_VIEW}),
+    Role.MARKETING: frozenset(
+        {Perm.CATALOG_VIEW, Perm.CATALOG_EDIT, Perm.PRICES_EDIT, Perm.INVENTORY_VIEW}
+    ),
+    Role.FULFILMENT: frozenset(
+        {
+            Perm.CATALOG_VIEW,
+            Perm.INVENTORY_VIEW,
+            Perm.INVENTORY_ADJUST,
+            Perm.ORDERS_VIEW,
+            Perm.ORDERS_MANAGE,
+        }
+    ),
+    Role.SUPPORT: frozenset({Perm.CATALOG_VIEW, Perm.INVENTORY_VIEW, Perm.ORDERS_VIEW}),
+}
+
+
+ROLE_SUMMARIES: dict[str, str] = {
+    Role.OWNER: "Everything, including staff, roles and API keys.",
+    Role.MANAGER: "Runs the store day to day; cannot manage staff or API keys.",
+    Role.FULFILMENT: "Picks, packs and ships; reads the catalog.",
+    Role.MARKETING: "Catalog content and prices, discounts and campaigns.",
+    Role.SUPPORT: "Helps customers; reads the catalog.",
 }
 
 
 def has_permission(role: str | None, perm: str) -> bool:
     return perm in PERMISSIONS.get(role or "", frozenset())
+
+
+def permissions_for(role: str | None) -> list[str]:
+    """The role's permissions as plain strings, in the order `Perm` declares them."""
+    granted = PERMISSIONS.get(role or "", frozenset())
+    return [str(p.value) for p in Perm if p in granted]

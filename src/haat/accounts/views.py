@@ -1,8 +1,22 @@
-"""Dashboard pages for signing in and out."""
+"""Dashboard pages for signing in and out, resetting a forgotten password by e-mail,
+and changing one's own password."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
-from haat.accounts.forms import EmailLoginForm
+from haat.accounts import services
+from haat.accounts.forms import EmailLoginForm, PasswordChangeForm, StaffPasswordResetForm
+from haat.core.errors import DomainError
 
 
 class LoginView(auth_views.LoginView):
@@ -13,3 +27,56 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     next_page = "dashboard:login"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always says "check your inbox", whether or not the address is known, so the page
+    cannot be used to find out who works here."""
+
+    template_name = "dashboard/auth/password_reset_form.html"
+    form_class = StaffPasswordResetForm
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("dashboard:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
+        return {"site_name": settings.HAAT_STORE_NAME}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "dashboard/auth/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "dashboard/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("dashboard:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_password_reset(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "dashboard/auth/password_reset_complete.html"
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_own_password(
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            field = exc.details.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # stay signed in here
+            messages.success(request, "Your password has been changed.")
+            return redirect("dashboard:home")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -30,9 +30,19 @@ def _mount() -> None:
     from haat.accounts.api import admin_router as accounts_admin
     from haat.catalog.api import admin_router as catalog_admin
     from haat.catalog.api import store_router as catalog_store
+    from haat.checkout.api import store_router as checkout_store
     from haat.core.api import admin_router as core_admin
+    from haat.inventory.api import admin_router as inventory_admin
+    from haat.inventory.api import store_router as inventory_store
+    from haat.orders.api import admin_router as orders_admin
+    from haat.orders.api import store_router as orders_store
 
     api.add_router("/store/", catalog_store)
+    api.add_router("/store/", inventory_store)
+    api.add_router("/store/", checkout_store)
+    api.add_router("/store/", orders_store)
+    api.add_router("/admin/", inventory_admin)
+    api.add_router("/admin/", orders_admin)
     api.add_router("/admin/", catalog_admin)
     api.add_router("/admin/", core_admin)
     api.add_router("/admin/", accounts_admin)

@@ -1,10 +1,17 @@
-"""Catalog API: storefront reads (`store_router`) and admin CRUD (`admin_router`)."""
+"""Catalog API: storefront reads (`store_router`) and admin CRUD (`admin_router`).
+
+`haat.api.api` mounts these two; the endpoints live in `api_store`, `api_admin`,
+`api_admin_taxonomy` and `api_admin_images`, with shared shapes in `schemas`.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from haat.catalog.api_admin import admin_router
+from haat.catalog.api_admin_images import images_router
+from haat.catalog.api_admin_taxonomy import taxonomy_router
+from haat.catalog.api_store import store_router
 
-from haat.api.auth import StaffAuth, StorefrontAuth
+admin_router.add_router("", taxonomy_router)
+admin_router.add_router("", images_router)
 
-store_router = Router(auth=StorefrontAuth, tags=["store: catalog"])
-admin_router = Router(auth=StaffAuth, tags=["admin: catalog"])
+__all__ = ["admin_router", "store_router"]

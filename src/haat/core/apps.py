@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "haat.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        # Periodic tasks (`@periodic` in <app>/tasks.py) and outbox consumers
+        # (`@consumer` in <app>/consumers.py) register on import; import them in every
+        # process, so a worker schedules and dispatches to all of them.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks", "consumers")

@@ -111,3 +111,14 @@ class OutboxDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} <- {self.event_id}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task was last enqueued. Schedulers on every worker machine race for
+    this row with one conditional UPDATE, so each interval enqueues the task exactly once."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_enqueued_at:%Y-%m-%d %H:%M:%S}"

@@ -20,13 +20,17 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("Home", "dashboard:home", None, "", "⌂"),
+    NavItem("Orders", "dashboard:order_list", Perm.ORDERS_VIEW, "Sales", "▤"),
+    NavItem("Stock", "dashboard:stock_list", Perm.INVENTORY_VIEW, "Inventory", "▤"),
+    NavItem("Low stock", "dashboard:low_stock", Perm.INVENTORY_VIEW, "Inventory", "⚠"),
+    NavItem("Locations", "dashboard:location_list", Perm.INVENTORY_VIEW, "Inventory", "⌖"),
     NavItem("Products", "dashboard:product_list", Perm.CATALOG_VIEW, "Catalog", "▦"),
     NavItem("Categories", "dashboard:category_list", Perm.CATALOG_VIEW, "Catalog", "☰"),
     NavItem("Collections", "dashboard:collection_list", Perm.CATALOG_VIEW, "Catalog", "◈"),
     NavItem("Import / export", "dashboard:catalog_import", Perm.CATALOG_IMPORT, "Catalog", "⇅"),
     NavItem("Currencies", "dashboard:currency_list", Perm.CURRENCIES_MANAGE, "Settings", "¤"),
     NavItem("Staff", "dashboard:staff_list", Perm.STAFF_MANAGE, "Settings", "☺"),
-    NavItem("API keys", "dashboard:api_key_list", Perm.API_KEYS_MANAGE, "Settings", "⚿"),
+    NavItem("API keys", "dashboard:api_key_list", Perm.API_KEYS_MANAGE, "Settings", "✱"),
     NavItem("Audit log", "dashboard:audit_log", Perm.AUDIT_VIEW, "Settings", "✎"),
 ]
 

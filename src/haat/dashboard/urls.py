@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("haat.accounts.dashboard_urls")),
     path("", include("haat.core.dashboard_urls")),
     path("catalog/", include("haat.catalog.dashboard_urls")),
+    path("inventory/", include("haat.inventory.dashboard_urls")),
+    path("orders/", include("haat.orders.dashboard_urls")),
 ]

@@ -1,0 +1,62 @@
+"""Dashboard pages for API keys. A new key's plaintext is shown once, in the response to
+the POST that created it, and is never stored or shown again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from haat.accounts import selectors
+from haat.accounts.api_keys import create_api_key, revoke_api_key
+from haat.accounts.forms import ApiKeyCreateForm
+from haat.accounts.roles import Perm
+from haat.core.errors import DomainError, NotFound
+from haat.dashboard.access import require_perm
+
+
+def _get_or_404(getter: Callable[[int], Any], pk: int) -> Any:
+    try:
+        return getter(pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@require_perm(Perm.API_KEYS_MANAGE)
+def api_key_list(request: HttpRequest) -> HttpResponse:
+    keys = list(selectors.api_key_list())
+    return render(request, "accounts/api_key_list.html", {"keys": keys})
+
+
+@never_cache
+@require_perm(Perm.API_KEYS_MANAGE)
+def api_key_create(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = create_api_key(**form.cleaned_data, created_by=request.user)
+        except DomainError as exc:
+            field = exc.details.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            return render(
+                request,
+                "accounts/api_key_created.html",
+                {"key": issued.api_key, "plaintext": issued.plaintext},
+            )
+    return render(request, "accounts/api_key_form.html", {"form": form})
+
+
+@require_perm(Perm.API_KEYS_MANAGE)
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes (at once, for every caller using it)."""
+    key = _get_or_404(selectors.get_api_key, key_id)
+    if request.method == "POST":
+        revoke_api_key(key_id=key.pk)
+        messages.success(request, f"Revoked {key.name} ({key.prefix}…). It stops working now.")
+        return redirect("dashboard:api_key_list")
+    return render(request, "accounts/api_key_revoke.html", {"key": key})

@@ -1,0 +1,152 @@
+"""Dashboard pages for staff: list, invite, edit (name and role), deactivate and
+reactivate, resend the invitation, and the read-only roles & permissions matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from haat.accounts import selectors, services
+from haat.accounts.forms import StaffCreateForm, StaffEditForm
+from haat.accounts.roles import PERMISSIONS, ROLE_SUMMARIES, Perm, Role
+from haat.core.errors import DomainError, NotFound
+from haat.dashboard.access import require_perm
+
+PAGE_SIZE = 50
+
+
+def _origin(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _form_error(form, exc: DomainError) -> None:
+    field = exc.details.get("field")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _get_or_404(getter: Callable[[int], Any], pk: int) -> Any:
+    try:
+        return getter(pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@require_perm(Perm.STAFF_MANAGE)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "role": request.GET.get("role", "") if request.GET.get("role") in Role.values else "",
+        "status": request.GET.get("status", ""),
+    }
+    page = Paginator(selectors.staff_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {"page": page, "filters": filters, "roles": Role.choices},
+    )
+
+
+@require_perm(Perm.STAFF_MANAGE)
+def staff_create(request: HttpRequest) -> HttpResponse:
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_staff(
+                **form.cleaned_data, invited_by=request.user, origin=_origin(request)
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, f"{user.email} was added. We e-mailed them a link to set a password."
+            )
+            return redirect("dashboard:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "member": None})
+
+
+@require_perm(Perm.STAFF_MANAGE)
+def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = _get_or_404(selectors.get_staff, user_id)
+    initial = {"full_name": member.full_name, "role": member.role}
+    form = StaffEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_staff(user=member, actor_role=request.user.role, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Saved {member.email}.")
+            return redirect("dashboard:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "member": member})
+
+
+@require_perm(Perm.STAFF_MANAGE)
+def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates."""
+    member = _get_or_404(selectors.get_staff, user_id)
+    if request.method == "POST":
+        try:
+            services.deactivate_staff(user=member, actor_role=request.user.role)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("dashboard:staff_edit", user_id=member.pk)
+        messages.success(request, f"{member.email} can no longer sign in.")
+        return redirect("dashboard:staff_list")
+    return render(request, "accounts/staff_deactivate.html", {"member": member})
+
+
+@require_POST
+@require_perm(Perm.STAFF_MANAGE)
+def staff_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        member = selectors.get_staff(user_id)
+        services.reactivate_staff(user=member, actor_role=request.user.role)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member.email} can sign in again.")
+    return redirect("dashboard:staff_list")
+
+
+@require_POST
+@require_perm(Perm.STAFF_MANAGE)
+def staff_resend_invite(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        member = selectors.get_staff(user_id)
+        sent = services.resend_invitation(
+            user=member, invited_by=request.user, origin=_origin(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:staff_list")
+    if sent:
+        messages.success(request, f"Sent a set-password link to {member.email}.")
+    else:
+        messages.error(
+            request, "The mail server did not accept the message. Check e-mail settings."
+        )
+    return redirect("dashboard:staff_edit", user_id=member.pk)
+
+
+@require_perm(Perm.STAFF_MANAGE)
+def roles(request: HttpRequest) -> HttpResponse:
+    """Which role may do what, read straight from `roles.PERMISSIONS`."""
+    columns = [
+        {"value": role.value, "label": role.label, "summary": ROLE_SUMMARIES.get(role, "")}
+        for role in Role
+    ]
+    rows = [
+        {
+            "perm": perm.value,
+            "label": perm.label,
+            "cells": [perm in PERMISSIONS.get(role, frozenset()) for role in Role],
+        }
+        for perm in Perm
+    ]
+    return render(request, "accounts/roles.html", {"columns": columns, "rows": rows})

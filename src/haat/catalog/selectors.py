@@ -1,0 +1,183 @@
+"""Catalog reads for the admin API and the dashboard; every shape is a fixed number
+of queries however many products, variants, prices or images there are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from haat.catalog.models import (
+    Category,
+    CollectionProduct,
+    Product,
+    ProductImage,
+    Variant,
+    VariantPrice,
+)
+from haat.core.errors import NotFound
+from haat.core.models import Currency
+from haat.core.money import Money
+
+
+def _variants_prefetch() -> Prefetch:
+    prices = VariantPrice.objects.order_by("currency__display_order", "currency_id")
+    return Prefetch(
+        "variants",
+        queryset=Variant.objects.order_by("position", "id").prefetch_related(
+            Prefetch("prices", queryset=prices)
+        ),
+    )
+
+
+def _with_related(qs: QuerySet[Product]) -> QuerySet[Product]:
+    return qs.prefetch_related(
+        _variants_prefetch(),
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+        "categories",
+        "options",
+        "price_ranges",
+    )
+
+
+def admin_product_queryset(
+    *,
+    q: str = "",
+    status: str = "",
+    category_id: int | None = None,
+    collection_id: int | None = None,
+    availability: str = "",
+) -> QuerySet[Product]:
+    """Products for staff lists, newest first, with `variant_count` annotated.
+
+    `q` matches title, slug, brand or any variant SKU (case-insensitive).
+    """
+    variant_count = (
+        Variant.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Product.objects.annotate(
+        variant_count=Coalesce(Subquery(variant_count, output_field=IntegerField()), Value(0))
+    )
+    q = (q or "").strip()
+    if q:
+        sku_match = Variant.objects.filter(product=OuterRef("pk"), sku__icontains=q)
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(slug__icontains=q) | Q(brand__icontains=q) | Exists(sku_match)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if availability:
+        qs = qs.filter(availability=availability)
+    if category_id:
+        qs = qs.filter(
+            Exists(
+                Product.categories.through.objects.filter(
+                    product=OuterRef("pk"), category_id=category_id
+                )
+            )
+        )
+    if collection_id:
+        qs = qs.filter(
+            Exists(
+                CollectionProduct.objects.filter(
+                    product=OuterRef("pk"), collection_id=collection_id
+                )
+            )
+        )
+    return _with_related(qs.order_by("-created_at", "-id"))
+
+
+def product_detail(*, product_id: int) -> Product:
+    """One product with variants, prices, images, categories, options, collections."""
+    product = (
+        _with_related(Product.objects.filter(pk=product_id)).prefetch_related("collections").first()
+    )
+    if product is None:
+        raise NotFound("Product not found.", details={"field": "product_id"})
+    return product
+
+
+def price_matrix(*, product: Product) -> list[dict[str, Any]]:
+    """One row per variant, one cell per enabled currency (None where unpriced).
+
+    Uses the product's prefetched variants/prices when present (`product_detail`).
+    """
+    currencies = list(Currency.objects.filter(enabled=True).values_list("code", flat=True))
+    if "variants" in getattr(product, "_prefetched_objects_cache", {}):
+        variants = list(product.variants.all())
+    else:
+        variants = list(
+            Variant.objects.filter(product=product)
+            .order_by("position", "id")
+            .prefetch_related("prices")
+        )
+    rows = []
+    for variant in variants:
+        by_cur = {p.currency_id: p for p in variant.prices.all()}
+        cells = []
+        for code in currencies:
+            p = by_cur.get(code)
+            cells.append(
+                {
+                    "currency": code,
+                    "amount": p.amount if p else None,
+                    "compare_at_amount": p.compare_at_amount if p else None,
+                    "price": Money(p.amount, code) if p else None,
+                    "compare_at": (
+                        Money(p.compare_at_amount, code)
+                        if p and p.compare_at_amount is not None
+                        else None
+                    ),
+                }
+            )
+        rows.append(
+            {
+                "variant": variant,
+                "variant_id": variant.pk,
+                "sku": variant.sku,
+                "title": variant.title,
+                "is_active": variant.is_active,
+                "cells": cells,
+            }
+        )
+    return rows
+
+
+def category_tree() -> list[dict[str, Any]]:
+    """Nested categories in display order, each with its direct product count."""
+    categories = Category.objects.annotate(product_count=Count("products")).order_by(
+        "position", "name", "id"
+    )
+    nodes: dict[int, dict[str, Any]] = {}
+    order: list[tuple[int, int | None]] = []
+    for c in categories:
+        nodes[c.pk] = {
+            "id": c.pk,
+            "name": c.name,
+            "slug": c.slug,
+            "description": c.description,
+            "position": c.position,
+            "parent_id": c.parent_id,
+            "product_count": c.product_count,
+            "children": [],
+        }
+        order.append((c.pk, c.parent_id))
+    roots = []
+    for pk, parent in order:
+        (nodes[parent]["children"] if parent in nodes else roots).append(nodes[pk])
+    return roots

@@ -1,0 +1,3 @@
+"""Checkout models."""
+
+from django.db import models  # noqa: F401

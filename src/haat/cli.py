@@ -1,0 +1,253 @@
+"""The `haat` command: serve, demo, worker, createstaff and Django's own commands.
+
+`haat serve` is the one command a person needs on a laptop: it prepares the database,
+starts a background-task worker next to the web server and serves with gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+PROG = "haat"
+# Sub-commands whose arguments belong to another parser (Django's) and pass through as-is.
+PASSTHROUGH = {"manage", "createstaff"}
+
+
+def setup_django() -> None:
+    """Configure Django with Haat's settings unless the caller chose other settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haat.settings")
+    import django
+
+    django.setup()
+
+
+def prepare_database(*, verbosity: int = 0) -> None:
+    """Apply migrations and collect static files: idempotent, quick when nothing changed."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("collectstatic", interactive=False, verbosity=verbosity)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Haat: commerce backend for direct-to-consumer brands.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="prepare the database and serve the web app")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--workers", type=_positive, default=None, help="web processes (default 2 x cores + 1)"
+    )
+    serve.add_argument("--threads", type=_positive, default=None, help="threads per process")
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not start a background-task worker"
+    )
+    serve.add_argument(
+        "--demo", action="store_true", help="load demo data first when the catalog is empty"
+    )
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="skip migrate and collectstatic (run them once per deploy instead)",
+    )
+    serve.add_argument("--access-log", action="store_true", help="log every request to stdout")
+
+    sub.add_parser("demo", help="load the demo store (an empty catalog only)")
+
+    worker = sub.add_parser("worker", help="run a background-task worker")
+    worker.add_argument(
+        "--queue",
+        dest="queues",
+        action="append",
+        metavar="NAME",
+        help="queue to take tasks from (repeatable; default: all)",
+    )
+    worker.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run periodic work in this worker (when another worker does)",
+    )
+
+    sub.add_parser(
+        "createstaff", help="create a staff user (--email, --role, --password, --no-input)"
+    )
+    sub.add_parser("manage", help="run any Django management command, e.g. `haat manage check`")
+    return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in PASSTHROUGH:
+        return _passthrough(args_list[0], args_list[1:])
+    args = build_parser().parse_args(args_list)
+    handler = {
+        "serve": cmd_serve,
+        "demo": cmd_demo,
+        "worker": cmd_worker,
+    }[args.command]
+    return handler(args)
+
+
+def _passthrough(command: str, rest: list[str]) -> int:
+    setup_django()
+    if command == "manage":
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line([f"{PROG} manage", *rest])
+        return 0
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("createstaff", *rest)
+    except CommandError as exc:
+        print(f"{PROG} createstaff: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    prepare_database()
+    from haat.core.errors import DomainError
+    from haat.demo import load_demo
+
+    try:
+        load_demo(stdout=sys.stdout)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from haat.core.worker import run_worker
+
+    with contextlib.suppress(KeyboardInterrupt):
+        run_worker(queues=args.queues, scheduler=not args.no_scheduler)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    if not args.no_migrate:
+        print("Preparing the database and static files…", flush=True)
+        prepare_database()
+    if args.demo:
+        _load_demo_if_empty()
+
+    # Forked web processes must not inherit the set-up connections.
+    from django.db import connections
+
+    connections.close_all()
+
+    from haat.gunicorn_conf import DEFAULT_THREADS, HaatServer, server_options
+
+    options = server_options(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads or DEFAULT_THREADS,
+        access_log=args.access_log,
+        when_ready=_announce(args.host, args.port, with_worker=not args.no_worker),
+    )
+    worker = None if args.no_worker else start_worker_process()
+    try:
+        HaatServer(options).run()
+    except SystemExit as exc:  # gunicorn's arbiter exits this way on SIGINT/SIGTERM
+        return exc.code if isinstance(exc.code, int) else 0
+    finally:
+        if worker is not None:
+            stop_process(worker)
+    return 0
+
+
+def _load_demo_if_empty() -> None:
+    from haat.demo import catalog_is_empty, load_demo
+
+    if catalog_is_empty():
+        load_demo(stdout=sys.stdout)
+    else:
+        print(
+            "Demo data already loaded (the catalog has products), so nothing was changed.\n"
+            "Forgot the owner password? Reset it with "
+            "`haat manage changepassword <email>`, or add a new owner with "
+            "`haat createstaff --role owner`.",
+            flush=True,
+        )
+
+
+def _announce(host: str, port: int, *, with_worker: bool) -> Any:
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    base = f"http://{shown}:{port}"
+
+    def when_ready(server: Any) -> None:
+        lines = [
+            "",
+            f"Haat is running at {base}/",
+            f"  Dashboard   {base}/dashboard/",
+            f"  API docs    {base}/api/v1/docs",
+            f"  Health      {base}/health",
+            "  Background  " + ("worker running" if with_worker else "no worker (--no-worker)"),
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        print("\n".join(lines), flush=True)
+
+    return when_ready
+
+
+def start_worker_process() -> subprocess.Popen[bytes]:
+    """`haat worker` as a child; on Linux it also dies if this process is killed hard."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "haat.cli", "worker"],
+        env=dict(os.environ),
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+
+
+def _die_with_parent() -> None:
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 10) -> None:
+    """Ask a child to stop (SIGTERM), then insist (SIGKILL) after `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    except ChildProcessError:  # already reaped by gunicorn's SIGCHLD handler
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

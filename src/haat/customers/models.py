@@ -1,0 +1,3 @@
+"""Customers models."""
+
+from django.db import models  # noqa: F401

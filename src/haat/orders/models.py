@@ -1,0 +1,3 @@
+"""Orders models."""
+
+from django.db import models  # noqa: F401

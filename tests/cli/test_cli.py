@@ -1,0 +1,161 @@
+"""The `haat` command line: argument parsing in-process, real commands in subprocesses."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from haat.cli import build_parser, main
+from haat.gunicorn_conf import MAX_DEFAULT_WORKERS, default_workers, server_options
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def haat_env(data_dir: Path) -> dict[str, str]:
+    """A clean environment for a child `haat`: its own data dir, SQLite, no test settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HAAT_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(HAAT_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    return env
+
+
+def run_haat(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "haat.cli", *args],
+        env=haat_env(data_dir),
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_defaults():
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.workers, args.no_worker, args.demo) == (
+        "127.0.0.1",
+        8000,
+        None,
+        False,
+        False,
+    )
+
+
+def test_serve_options_parse():
+    args = build_parser().parse_args(
+        ["serve", "--host", "0.0.0.0", "--port", "9001", "--workers", "3", "--no-worker", "--demo"]
+    )
+    assert (args.host, args.port, args.workers, args.no_worker, args.demo) == (
+        "0.0.0.0",
+        9001,
+        3,
+        True,
+        True,
+    )
+
+
+def test_worker_queues_and_scheduler_flag():
+    args = build_parser().parse_args(["worker", "--queue", "mail", "--queue", "default"])
+    assert args.queues == ["mail", "default"] and args.no_scheduler is False
+    assert build_parser().parse_args(["worker", "--no-scheduler"]).queues is None
+
+
+def test_bad_arguments_exit_with_usage(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["serve", "--workers", "0"])
+    assert excinfo.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["launch-rockets"])
+
+
+def test_gunicorn_options_use_threads_and_quiet_logs():
+    options = server_options(host="::1", port=8123, workers=None)
+    assert options["bind"] == "[::1]:8123"
+    assert options["worker_class"] == "gthread"
+    assert 2 <= options["threads"] <= 4
+    assert options["accesslog"] is None
+    assert 1 <= default_workers() <= MAX_DEFAULT_WORKERS
+    assert server_options(host="127.0.0.1", port=1, access_log=True)["accesslog"] == "-"
+
+
+def test_manage_check_runs_django_system_checks(tmp_path):
+    result = run_haat("manage", "check", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_manage_unknown_command_fails(tmp_path):
+    result = run_haat("manage", "no-such-command", data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "Unknown command" in result.stderr
+
+
+def test_serve_answers_health_then_stops_with_its_worker(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "haat.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=haat_env(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = wait_for_health(port, process, deadline=time.monotonic() + 18)
+        assert body == b'{"status": "ok", "database": "ok"}'
+        children = child_pids(process.pid)
+        assert children, "expected gunicorn workers and the task worker as children"
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert f"http://127.0.0.1:{port}/dashboard/" in output
+    assert f"http://127.0.0.1:{port}/api/v1/docs" in output
+    assert (tmp_path / "haat.sqlite3").exists()
+    time.sleep(0.2)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and not zombie(pid)]
+
+
+def wait_for_health(port: int, process: subprocess.Popen, *, deadline: float) -> bytes:
+    url = f"http://127.0.0.1:{port}/health"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"haat serve exited early:\n{process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("haat serve did not answer /health in time")
+
+
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (read from /proc, Linux only)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return True

@@ -1,0 +1,98 @@
+"""Domain errors raised anywhere in an endpoint become the documented JSON body and status."""
+
+from __future__ import annotations
+
+import pytest
+from ninja import NinjaAPI, Schema
+from ninja.testing import TestClient
+
+from haat.api.errors import install_error_handlers
+from haat.core.errors import (
+    AuthenticationError,
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationError,
+)
+from haat.core.money import Money
+
+api = NinjaAPI(urls_namespace="test-core-errors")
+install_error_handlers(api)
+
+RAISED = {
+    "validation": ValidationError("Name is required.", details={"field": "name"}),
+    "auth": AuthenticationError("Sign in first."),
+    "perm": PermissionDenied("Not for your role."),
+    "missing": NotFound("No such product.", code="product_not_found"),
+    "conflict": Conflict("Only 2 left.", code="out_of_stock", details={"available": 2}),
+    "slow": RateLimited("Slow down."),
+    "base": DomainError("Something is off."),
+}
+
+
+@api.get("/raise/{kind}")
+def raise_it(request, kind: str):
+    raise RAISED[kind]
+
+
+@api.get("/money")
+def mixed_money(request):
+    return {"total": (Money(100, "INR") + Money(100, "USD")).amount}
+
+
+class Body(Schema):
+    quantity: int
+
+
+@api.post("/typed")
+def typed(request, payload: Body):
+    return {"ok": payload.quantity}
+
+
+client = TestClient(api)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "code"),
+    [
+        ("validation", 422, "invalid"),
+        ("auth", 401, "not_authenticated"),
+        ("perm", 403, "permission_denied"),
+        ("missing", 404, "product_not_found"),
+        ("conflict", 409, "out_of_stock"),
+        ("slow", 429, "rate_limited"),
+        ("base", 400, "error"),
+    ],
+)
+def test_domain_errors_map_to_status_and_body(kind, status, code):
+    response = client.get(f"/raise/{kind}")
+    assert response.status_code == status
+    error = RAISED[kind]
+    assert response.json() == {
+        "error": {"code": code, "message": error.message, "details": error.details}
+    }
+
+
+def test_error_raised_deep_in_domain_code_is_mapped():
+    response = client.get("/money")
+    assert response.status_code == 422
+    body = response.json()["error"]
+    assert body["code"] == "currency_mismatch"
+    assert body["message"] == "Cannot combine INR with USD."
+    assert body["details"] == {"currencies": ["INR", "USD"]}
+
+
+def test_schema_validation_uses_the_same_body():
+    response = client.post("/typed", json={"quantity": "many"})
+    assert response.status_code == 422
+    body = response.json()["error"]
+    assert body["code"] == "invalid"
+    assert body["message"].startswith("quantity:")
+    assert body["details"]["fields"][0]["field"] == "quantity"
+
+
+def test_code_override_is_per_instance():
+    assert NotFound("x", code="product_not_found").code == "product_not_found"
+    assert NotFound("y").code == "not_found"
