@@ -17,6 +17,7 @@ from django.test import Client
 
 from haat.accounts.api_keys import create_api_key
 from haat.accounts.models import ApiKey, User
+from haat.core.currency_data import seed_currencies
 from haat.core.models import Currency
 
 PASSWORD = "correct-Horse-battery-9"
@@ -53,6 +54,21 @@ class JsonClient:
 
     def delete(self, path: str, **extra: Any):
         return self._send("delete", path, None, **extra)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live server, concurrency) end with a flush that also removes
+    rows seeded by data migrations; put the ISO currencies back for the tests after them."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    if not Currency.objects.exists():
+        seed_currencies(Currency)
 
 
 @pytest.fixture

@@ -158,6 +158,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "dashboard/auth/locked_out.html"
 AXES_VERBOSE = False
+# The same client IP the audit log records, so HAAT_TRUST_X_FORWARDED_FOR applies to both.
+AXES_CLIENT_IP_CALLABLE = "haat.core.context.client_ip"
 
 # --- I18N, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-in"
@@ -215,4 +217,16 @@ LOGGING = {
 
 # --- Haat ---------------------------------------------------------------------------------
 HAAT_STORE_NAME = env.str("HAAT_STORE_NAME", default="Haat Store")
+# Public storefront address, used for links and search previews (e.g. https://shop.example.in).
+HAAT_STOREFRONT_URL = env.str("HAAT_STOREFRONT_URL", default="")
+# This server's public address, for links in e-mails sent outside a request (API, commands).
+HAAT_BASE_URL = env.str("HAAT_BASE_URL", default="http://localhost:8000")
+# Checkout holds expire after this many minutes unless paid.
+HAAT_HOLD_MINUTES = env.int("HAAT_HOLD_MINUTES", default=15)
+# A variant at or below this many available units is "low stock" (per-variant overrides exist).
+HAAT_LOW_STOCK_DEFAULT = env.int("HAAT_LOW_STOCK_DEFAULT", default=5)
+# The storefront says "only N left" below this many available units.
+HAAT_ONLY_N_LEFT = env.int("HAAT_ONLY_N_LEFT", default=5)
 HAAT_PAGE_SIZE_MAX = 100
+# Behind a reverse proxy that sets X-Forwarded-For, take the client IP from it (audit log).
+HAAT_TRUST_X_FORWARDED_FOR = env.bool("HAAT_TRUST_X_FORWARDED_FOR", default=False)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from tests.conftest import PASSWORD
 
@@ -67,26 +68,35 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup) -> Iterator[Any]:
     if not CHROMIUM.exists():
         _unavailable(f"Chromium not found at {CHROMIUM}; install Debian's `chromium` package")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright is not installed (pip install -e '.[dev]')")
-    # Playwright's sync API keeps an asyncio loop on this thread, which makes Django refuse
-    # ORM calls from the test ("async context"). The test really is synchronous, so say so
-    # for as long as Playwright runs.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
+        # Connection objects the test thread sees from now on are new: hand them the
+        # serialized test data that serialized rollback restores before each test.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         yield chromium
         chromium.close()
     finally:
+        # Close the connections opened while the loop was marked running (they live in
+        # their own storage), so the test database can be dropped at the end.
+        connections.close_all()
         playwright.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -17,6 +17,16 @@ def test_login_page_renders(page):
     expect(page.get_by_label("E-mail")).to_be_visible()
 
 
+def test_dashboard_styles_and_scripts_are_served(page):
+    page.goto("/dashboard/login/")
+    assets = page.eval_on_selector_all(
+        "link[rel=stylesheet], script[src]", "els => els.map(e => e.href || e.src)"
+    )
+    assert any(a.endswith(".css") for a in assets)
+    for url in assets:
+        assert page.request.get(url).status == 200, url
+
+
 def test_wrong_password_is_refused(page, owner):
     page.goto("/dashboard/login/")
     page.get_by_label("E-mail").fill(owner.email)
@@ -27,7 +37,6 @@ def test_wrong_password_is_refused(page, owner):
 
 
 def test_owner_signs_in_and_sees_figures(signed_in_page, tmp_path):
-    from haat.core.models import Currency; print("T", list(Currency.objects.filter(enabled=True).values_list("code", flat=True)), Currency.objects.count())
     create_product(title="Indigo Block-Print Kurta", status="active")
     create_product(title="Ikat Kurta", status="draft")
     page = signed_in_page("owner", full_name="Asha Owner")

@@ -39,8 +39,8 @@ from haat.catalog.schemas import (
     VariantUpdateIn,
     money_out,
 )
+from haat.core.currencies import default_currency
 from haat.core.errors import NotFound
-from haat.core.models import Currency
 from haat.core.money import Money
 
 admin_router = Router(auth=StaffAuth, tags=["admin: catalog"])
@@ -126,8 +126,7 @@ def variant_fields(changes: dict[str, Any]) -> dict[str, Any]:
     """Schema keys to service keywords: `cost_amount` is Money in the default currency."""
     if "cost_amount" in changes:
         amount = changes.pop("cost_amount")
-        default = Currency.objects.get(is_default=True).code
-        changes["cost"] = None if amount is None else Money(amount, default)
+        changes["cost"] = None if amount is None else Money(amount, default_currency().code)
     return changes
 
 

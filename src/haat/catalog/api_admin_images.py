@@ -32,7 +32,7 @@ def upload_image(
 ) -> Any:
     require(request, Perm.CATALOG_EDIT)
     product = get_or_404(Product, product_id)
-    image = images.add_product_image(product=product, upload=file, alt_text=alt_text[:200])
+    image = images.add_product_image(product=product, upload=file, alt_text=alt_text)
     return Status(201, image_out(image))
 
 

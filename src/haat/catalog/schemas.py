@@ -80,10 +80,6 @@ class OptionOut(Out):
     values: list[str]
 
 
-class DeletedOut(Out):
-    deleted: bool = True
-
-
 class CountOut(Out):
     updated: int = Field(description="how many rows the operation changed")
 

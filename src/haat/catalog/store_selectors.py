@@ -8,7 +8,6 @@ related rows are prefetched with querysets limited to the columns the API return
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from haat.catalog.models import (
     Variant,
     VariantPrice,
 )
+from haat.core.currencies import default_currency, get_enabled_currency
 from haat.core.errors import DomainError, NotFound, ValidationError
 from haat.core.models import Currency
 from haat.core.money import Money
@@ -50,29 +50,16 @@ IMAGE_COLUMNS = (
 def store_currency(code: str | None) -> Currency:
     """The currency a storefront request prices in: the given enabled one, or the default.
 
-    Unknown codes and disabled currencies are the caller's mistake (400), so a storefront
-    never silently shows prices in a currency the shopper did not ask for.
+    Unknown and disabled codes are a bad request (400, not core's 422): the shopper's
+    client asked for something the store does not offer, and it must not silently get
+    prices in another currency.
     """
     if not code:
-        default = Currency.objects.filter(is_default=True).first()
-        if default is None:
-            raise DomainError("The store has no default currency.", code="no_default_currency")
-        return default
-    normalized = code.strip().upper()
-    currency = Currency.objects.filter(code=normalized).first()
-    if currency is None:
-        raise DomainError(
-            f"'{code}' is not a known currency.",
-            code="unknown_currency",
-            details={"field": "currency", "currency": code},
-        )
-    if not currency.enabled:
-        raise DomainError(
-            f"The store does not sell in {normalized}.",
-            code="currency_disabled",
-            details={"field": "currency", "currency": normalized},
-        )
-    return currency
+        return default_currency()
+    try:
+        return get_enabled_currency(code)
+    except ValidationError as exc:
+        raise DomainError(exc.message, code=exc.code, details=exc.details) from None
 
 
 def parse_price(value: str | None, *, currency: str, field: str) -> int | None:
@@ -272,7 +259,3 @@ def published_collection(*, slug: str) -> Collection:
     if collection is None:
         raise NotFound(f"No collection '{slug}'.", details={"slug": slug})
     return collection
-
-
-def first_or_none(items: Iterable[Any]) -> Any | None:
-    return next(iter(items), None)

@@ -1,9 +1,78 @@
-"""Cart and checkout API for storefronts."""
+"""Cart and checkout API for storefronts (`/api/v1/store/carts...`).
+
+Parse, call the service, shape the reply: the rules live in `carts.py` / `services.py`.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, JsonResponse
+from ninja import Router, Status
 
 from haat.api.auth import StorefrontAuth
+from haat.checkout import carts, services
+from haat.checkout.schemas import CartCreateIn, CartPatchIn, CheckoutIn, LineIn, LinePatchIn
+from haat.checkout.selectors import cart_payload, cart_view
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
+
+
+@store_router.post("carts", response={201: dict})
+def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> Any:
+    """A new empty cart in the given enabled currency (default: the store's)."""
+    cart = carts.create_cart(currency=payload.currency if payload else None)
+    return Status(201, cart_payload(cart))
+
+
+@store_router.get("carts/{token}", response=dict)
+def get_cart(request: HttpRequest, token: str) -> Any:
+    """Lines with prices in the cart's currency, totals and live availability."""
+    return cart_view(token=token)
+
+
+@store_router.patch("carts/{token}", response=dict)
+def update_cart(request: HttpRequest, token: str, payload: CartPatchIn) -> Any:
+    """Change the currency; every line is re-priced in it."""
+    return cart_payload(carts.set_currency(token=token, currency=payload.currency))
+
+
+@store_router.post("carts/{token}/lines", response={201: dict})
+def add_line(request: HttpRequest, token: str, payload: LineIn) -> Any:
+    """Add a variant (adding one already in the cart increases its quantity)."""
+    carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
+    return Status(201, cart_view(token=token))
+
+
+@store_router.patch("carts/{token}/lines/{line_id}", response=dict)
+def update_line(request: HttpRequest, token: str, line_id: int, payload: LinePatchIn) -> Any:
+    carts.update_line(token=token, line_id=line_id, quantity=payload.quantity)
+    return cart_view(token=token)
+
+
+@store_router.delete("carts/{token}/lines/{line_id}", response=dict)
+def remove_line(request: HttpRequest, token: str, line_id: int) -> Any:
+    carts.remove_line(token=token, line_id=line_id)
+    return cart_view(token=token)
+
+
+@store_router.post("carts/{token}/checkout", response={201: dict, 200: dict})
+def checkout(
+    request: HttpRequest,
+    token: str,
+    payload: CheckoutIn,
+) -> Any:
+    """Place the order. 409 `out_of_stock` names every short line (nothing held),
+    409 `price_changed` lists new prices (the cart is updated; submit again). Send an
+    `Idempotency-Key` header to make retries safe: the same key and body return the
+    first reply (with `Idempotent-Replayed: true`)."""
+    result = services.checkout(
+        token=token,
+        data=payload.dict(),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    response = JsonResponse(result.body, status=result.status, encoder=DjangoJSONEncoder)
+    if result.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response

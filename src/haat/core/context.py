@@ -45,7 +45,7 @@ def client_ip(request: Any) -> str | None:
     # Behind a proxy, operators set HAAT_TRUST_X_FORWARDED_FOR; the first hop is the client.
     from django.conf import settings
 
-    if getattr(settings, "HAAT_TRUST_X_FORWARDED_FOR", False):
+    if settings.HAAT_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip()

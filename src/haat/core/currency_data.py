@@ -180,3 +180,24 @@ def iso_currencies() -> list[dict]:
             }
         )
     return rows
+
+
+# Shown first in currency pickers; everything else follows alphabetically.
+DISPLAY_ORDER = {"INR": 1, "USD": 2, "EUR": 3, "GBP": 4, "AED": 5}
+
+
+def seed_currencies(currency_model) -> None:
+    """Insert the ISO table with INR enabled and default. Missing rows only, so it is safe
+    to run again (a data migration and test set-up both use it)."""
+    currency_model.objects.bulk_create(
+        [
+            currency_model(
+                **row,
+                enabled=row["code"] == "INR",
+                is_default=row["code"] == "INR",
+                display_order=DISPLAY_ORDER.get(row["code"], 1000),
+            )
+            for row in iso_currencies()
+        ],
+        ignore_conflicts=True,
+    )

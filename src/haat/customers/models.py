@@ -1,3 +1,51 @@
-"""Customers models."""
+"""Customers and their saved addresses.
 
-from django.db import models  # noqa: F401
+A customer is matched at checkout by e-mail (stored lower-cased, unique) or phone (E.164);
+addresses are saved once per distinct address (the `fingerprint` is unique per customer), so
+a returning shopper does not collect a duplicate row on every order.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Customer(models.Model):
+    email = models.EmailField(max_length=254, unique=True)
+    phone = models.CharField(max_length=20, blank=True, db_index=True)  # E.164
+    name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class Address(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=20, blank=True)
+    line1 = models.CharField(max_length=200)
+    line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2
+    # sha1 of the normalised fields: lets checkout save addresses with one INSERT … ON
+    # CONFLICT DO NOTHING instead of a lookup per address.
+    fingerprint = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "fingerprint"], name="one_address_per_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.line1}, {self.city} {self.postal_code} {self.country}"

@@ -154,7 +154,7 @@ class LowStockThreshold(models.Model):
 
 
 class BackInStockSubscription(models.Model):
-    """"Notify me": one row per (variant, e-mail) or (variant, phone)."""
+    """ "Notify me": one row per (variant, e-mail) or (variant, phone)."""
 
     variant = models.ForeignKey(
         "catalog.Variant", on_delete=models.CASCADE, related_name="back_in_stock_subscriptions"

@@ -2,22 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from haat.core.currency_data import iso_currencies
+    from haat.core.currency_data import seed_currencies
 
-    Currency = apps.get_model("core", "Currency")
-    order = {"INR": 1, "USD": 2, "EUR": 3, "GBP": 4, "AED": 5}
-    Currency.objects.bulk_create(
-        [
-            Currency(
-                **row,
-                enabled=row["code"] == "INR",
-                is_default=row["code"] == "INR",
-                display_order=order.get(row["code"], 1000),
-            )
-            for row in iso_currencies()
-        ],
-        ignore_conflicts=True,
-    )
+    seed_currencies(apps.get_model("core", "Currency"))
 
 
 class Migration(migrations.Migration):

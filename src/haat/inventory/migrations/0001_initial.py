@@ -6,108 +6,294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('kind', models.CharField(choices=[('warehouse', 'Own warehouse'), ('partner_shop', 'Partner shop')], default='warehouse', max_length=20)),
-                ('priority', models.PositiveIntegerField(default=100)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("warehouse", "Own warehouse"), ("partner_shop", "Partner shop")],
+                        default="warehouse",
+                        max_length=20,
+                    ),
+                ),
+                ("priority", models.PositiveIntegerField(default=100)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['priority', 'id'],
+                "ordering": ["priority", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LowStockThreshold',
+            name="LowStockThreshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('threshold', models.PositiveIntegerField()),
-                ('variant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='low_stock_threshold', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("threshold", models.PositiveIntegerField()),
+                (
+                    "variant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="low_stock_threshold",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BackInStockSubscription',
+            name="BackInStockSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='back_in_stock_subscriptions', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="back_in_stock_subscriptions",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['variant', 'notified_at'], name='inventory_b_variant_1e8cf2_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('email', ''), _negated=True), fields=('variant', 'email'), name='bis_unique_email'), models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('variant', 'phone'), name='bis_unique_phone'), models.CheckConstraint(condition=models.Q(models.Q(('email', ''), _negated=True), models.Q(('phone', ''), _negated=True), _connector='OR'), name='bis_contact_required')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        fields=["variant", "notified_at"], name="inventory_b_variant_1e8cf2_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("email", ""), _negated=True),
+                        fields=("variant", "email"),
+                        name="bis_unique_email",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("phone", ""), _negated=True),
+                        fields=("variant", "phone"),
+                        name="bis_unique_phone",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("email", ""), _negated=True),
+                            models.Q(("phone", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="bis_contact_required",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StockHold',
+            name="StockHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('owner_type', models.CharField(max_length=40)),
-                ('owner_id', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('released', 'Released'), ('converted', 'Converted to sale'), ('expired', 'Expired')], default='active', max_length=10)),
-                ('expires_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('release_reason', models.CharField(blank=True, max_length=100)),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds', to='inventory.location')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                ("owner_type", models.CharField(max_length=40)),
+                ("owner_id", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("released", "Released"),
+                            ("converted", "Converted to sale"),
+                            ("expired", "Expired"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("expires_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("release_reason", models.CharField(blank=True, max_length=100)),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holds",
+                        to="inventory.location",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['status', 'expires_at'], name='inventory_s_status_239c52_idx'), models.Index(fields=['owner_type', 'owner_id'], name='inventory_s_owner_t_1e6c10_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='hold_quantity_positive')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "expires_at"], name="inventory_s_status_239c52_idx"
+                    ),
+                    models.Index(
+                        fields=["owner_type", "owner_id"], name="inventory_s_owner_t_1e6c10_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gte", 1)), name="hold_quantity_positive"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StockLevel',
+            name="StockLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_hand', models.IntegerField(default=0)),
-                ('reserved', models.IntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_levels', to='inventory.location')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_levels', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on_hand", models.IntegerField(default=0)),
+                ("reserved", models.IntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_levels",
+                        to="inventory.location",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_levels",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['variant_id', 'location_id'],
-                'constraints': [models.UniqueConstraint(fields=('variant', 'location'), name='one_level_per_location'), models.CheckConstraint(condition=models.Q(('on_hand__gte', 0)), name='on_hand_non_negative'), models.CheckConstraint(condition=models.Q(('reserved__gte', 0), ('reserved__lte', models.F('on_hand'))), name='reserved_within_on_hand')],
+                "ordering": ["variant_id", "location_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("variant", "location"), name="one_level_per_location"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("on_hand__gte", 0)), name="on_hand_non_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("reserved__gte", 0), ("reserved__lte", models.F("on_hand"))
+                        ),
+                        name="reserved_within_on_hand",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StockMovement',
+            name="StockMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.IntegerField()),
-                ('reason', models.CharField(choices=[('receipt', 'Receipt / restock'), ('sale', 'Sale'), ('adjustment', 'Adjustment'), ('transfer_out', 'Transfer out'), ('transfer_in', 'Transfer in'), ('customer_return', 'Customer return'), ('rto', 'Return to origin'), ('write_off', 'Write-off')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('actor_label', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='inventory.location')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_movements', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.IntegerField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "Receipt / restock"),
+                            ("sale", "Sale"),
+                            ("adjustment", "Adjustment"),
+                            ("transfer_out", "Transfer out"),
+                            ("transfer_in", "Transfer in"),
+                            ("customer_return", "Customer return"),
+                            ("rto", "Return to origin"),
+                            ("write_off", "Write-off"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                ("actor_label", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="inventory.location",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_movements",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['variant', '-created_at'], name='inventory_s_variant_608d8a_idx'), models.Index(fields=['variant', 'location'], name='inventory_s_variant_fcb2f1_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity', 0), _negated=True), name='movement_non_zero')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["variant", "-created_at"], name="inventory_s_variant_608d8a_idx"
+                    ),
+                    models.Index(
+                        fields=["variant", "location"], name="inventory_s_variant_fcb2f1_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity", 0), _negated=True), name="movement_non_zero"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,198 @@
+"""Cart writes: create, choose the currency, add / change / remove lines.
+
+A line remembers the unit price the shopper was shown (`unit_amount`); checkout compares
+it with the live price. Every write validates first and changes nothing on bad input.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from haat.catalog.models import Product, Variant, VariantPrice
+from haat.checkout.models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine
+from haat.core.errors import Conflict, NotFound, ValidationError
+from haat.core.models import Currency
+
+CART_TTL = timedelta(days=30)
+
+
+def clean_quantity(value: Any, *, field: str = "quantity") -> int:
+    """A whole number of units from 1 to MAX_LINE_QUANTITY; bools, floats, text refused."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            f"{field} must be a whole number.", code="invalid_quantity", details={"field": field}
+        )
+    if not 1 <= value <= MAX_LINE_QUANTITY:
+        raise ValidationError(
+            f"{field} must be between 1 and {MAX_LINE_QUANTITY}.",
+            code="invalid_quantity",
+            details={"field": field, "quantity": value, "max": MAX_LINE_QUANTITY},
+        )
+    return value
+
+
+def cart_currency(code: str | None) -> str:
+    """An enabled currency code, or the store default when none is given."""
+    if code is None or str(code).strip() == "":
+        default = Currency.objects.filter(is_default=True).values_list("code", flat=True).first()
+        if default is None:
+            raise ValidationError("The store has no default currency.", code="no_currency")
+        return default
+    text = str(code).strip().upper()
+    row = Currency.objects.filter(code=text).values_list("enabled", flat=True).first()
+    if row is None:
+        raise ValidationError(
+            f"'{code}' is not a known currency.",
+            code="unknown_currency",
+            details={"field": "currency"},
+        )
+    if not row:
+        raise ValidationError(
+            f"The store does not sell in {text}.",
+            code="currency_disabled",
+            details={"field": "currency"},
+        )
+    return text
+
+
+def check_token_age(cart: Cart, now: Any = None) -> None:
+    if cart.created_at < (now or timezone.now()) - CART_TTL:
+        raise NotFound("This cart has expired.", code="cart_expired")
+
+
+def get_cart(token: str, *, for_update: bool = False, open_only: bool = False) -> Cart:
+    """The cart behind `token` (404 when unknown or expired; 409 when completed and
+    `open_only`)."""
+    qs = Cart.objects.select_for_update() if for_update else Cart.objects.all()
+    cart = qs.filter(token=str(token)[:64]).first()
+    if cart is None:
+        raise NotFound("No cart with this token.", code="cart_not_found")
+    check_token_age(cart)
+    if open_only and cart.completed_at is not None:
+        raise Conflict("This cart has been checked out already.", code="cart_completed")
+    return cart
+
+
+def create_cart(*, currency: str | None = None) -> Cart:
+    return Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=cart_currency(currency))
+
+
+def _sellable_variant(variant_id: Any) -> Variant:
+    if isinstance(variant_id, bool) or not isinstance(variant_id, int):
+        raise ValidationError(
+            "variant_id must be a whole number.", details={"field": "variant_id"}
+        )
+    variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
+    if variant is None:
+        raise ValidationError(
+            f"Unknown variant {variant_id}.", code="unknown_variant", details={"field": "variant_id"}
+        )
+    if not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+        raise ValidationError(
+            f"{variant.sku} is not for sale.",
+            code="inactive_variant",
+            details={"field": "variant_id", "sku": variant.sku},
+        )
+    return variant
+
+
+def _price(variant: Variant, currency: str) -> int:
+    amount = (
+        VariantPrice.objects.filter(variant=variant, currency_id=currency)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    if amount is None:
+        raise ValidationError(
+            f"{variant.sku} has no price in {currency}.",
+            code="no_price_in_currency",
+            details={"field": "variant_id", "sku": variant.sku, "currency": currency},
+        )
+    return amount
+
+
+def add_line(*, token: str, variant_id: int, quantity: int) -> CartLine:
+    """Add a variant; adding one already in the cart increases its quantity."""
+    quantity = clean_quantity(quantity)
+    variant = _sellable_variant(variant_id)
+    with transaction.atomic():
+        cart = get_cart(token, for_update=True, open_only=True)
+        amount = _price(variant, cart.currency_id)
+        line = CartLine.objects.filter(cart=cart, variant=variant).first()
+        if line is not None:
+            total = clean_quantity(line.quantity + quantity)
+            line.quantity, line.unit_amount = total, amount
+            line.save(update_fields=["quantity", "unit_amount", "updated_at"])
+        else:
+            if CartLine.objects.filter(cart=cart).count() >= MAX_CART_LINES:
+                raise ValidationError(
+                    f"A cart holds at most {MAX_CART_LINES} lines.",
+                    code="too_many_lines",
+                    details={"field": "variant_id"},
+                )
+            line = CartLine.objects.create(
+                cart=cart, variant=variant, quantity=quantity, unit_amount=amount
+            )
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return line
+
+
+def _line(cart: Cart, line_id: Any) -> CartLine:
+    if isinstance(line_id, bool) or not isinstance(line_id, int):
+        raise NotFound("No such line in this cart.", code="line_not_found")
+    line = CartLine.objects.filter(cart=cart, pk=line_id).first()
+    if line is None:
+        raise NotFound("No such line in this cart.", code="line_not_found")
+    return line
+
+
+def update_line(*, token: str, line_id: int, quantity: int) -> CartLine:
+    quantity = clean_quantity(quantity)
+    with transaction.atomic():
+        cart = get_cart(token, for_update=True, open_only=True)
+        line = _line(cart, line_id)
+        line.quantity = quantity
+        line.save(update_fields=["quantity", "updated_at"])
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return line
+
+
+def remove_line(*, token: str, line_id: int) -> None:
+    with transaction.atomic():
+        cart = get_cart(token, for_update=True, open_only=True)
+        _line(cart, line_id).delete()
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+def set_currency(*, token: str, currency: str) -> Cart:
+    """Switch the cart's currency; every line is re-priced in it, or nothing changes when
+    a line has no price there (the error names those SKUs)."""
+    if currency is None or str(currency).strip() == "":
+        raise ValidationError("currency is required.", details={"field": "currency"})
+    code = cart_currency(currency)
+    with transaction.atomic():
+        cart = get_cart(token, for_update=True, open_only=True)
+        lines = list(CartLine.objects.filter(cart=cart).select_related("variant"))
+        prices = dict(
+            VariantPrice.objects.filter(
+                variant_id__in=[line.variant_id for line in lines], currency_id=code
+            ).values_list("variant_id", "amount")
+        )
+        missing = [line.variant.sku for line in lines if line.variant_id not in prices]
+        if missing:
+            raise ValidationError(
+                f"No price in {code} for {', '.join(missing)}.",
+                code="no_price_in_currency",
+                details={"field": "currency", "skus": missing, "currency": code},
+            )
+        for line in lines:
+            line.unit_amount = prices[line.variant_id]
+        CartLine.objects.bulk_update(lines, ["unit_amount"])
+        cart.currency_id = code
+        cart.save(update_fields=["currency", "updated_at"])
+    return cart

@@ -1,0 +1,44 @@
+"""Request bodies of the cart and checkout API. Quantities and ids are strict integers:
+`1.5`, `"2"` and `true` are refused with a 422 naming the field, never coerced."""
+
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import StrictInt
+
+
+class CartCreateIn(Schema):
+    currency: str | None = None
+
+
+class CartPatchIn(Schema):
+    currency: str
+
+
+class LineIn(Schema):
+    variant_id: StrictInt
+    quantity: StrictInt
+
+
+class LinePatchIn(Schema):
+    quantity: StrictInt
+
+
+class AddressIn(Schema):
+    name: str
+    phone: str = ""
+    line1: str
+    line2: str = ""
+    city: str
+    state: str = ""
+    postal_code: str = ""
+    country: str = "IN"
+
+
+class CheckoutIn(Schema):
+    email: str
+    phone: str
+    name: str = ""
+    shipping_address: AddressIn
+    billing_address: AddressIn | None = None
+    payment_type: str

@@ -1,0 +1,228 @@
+"""Checkout: turn an open cart into an order without ever overselling.
+
+1. Validate the contact, addresses and payment type (no database work).
+2. Claim the `Idempotency-Key` (a duplicate gets the first response).
+3. Read the cart's lines with their live prices in ONE query. A price that changed since
+   the line was added is not charged silently: the lines are re-priced and the reply is a
+   409 `price_changed` listing `{sku, old, new}`; submitting again then succeeds. (We
+   chose refusing over charging-and-reporting because COD orders confirm at once.)
+4. Hold the stock in a SHORT transaction (`inventory.holds.place_holds`, all-or-nothing;
+   409 `out_of_stock` names every short line and holds nothing). The hold owner is unique
+   per attempt, so two submits of one cart can never take over each other's holds.
+5. In a second transaction: customer, addresses, order and lines; COD converts the holds
+   into sales at once. The cart is marked completed with a conditional UPDATE, so of two
+   concurrent submits of one cart exactly one commits; the other's holds are released.
+
+A crash between 4 and 5 leaves only holds, which expire on their own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from haat.catalog.models import Product
+from haat.checkout import idempotency
+from haat.checkout.carts import check_token_age, get_cart
+from haat.checkout.models import Cart, CartLine, IdempotencyKey
+from haat.checkout.selectors import money, priced_lines
+from haat.core.errors import Conflict, ValidationError
+from haat.customers.services import match_or_create_customer, save_addresses
+from haat.customers.validation import (
+    AddressData,
+    normalize_email,
+    normalize_phone,
+    validate_address,
+)
+from haat.inventory.holds import HoldRequest, place_holds, release_holds
+from haat.orders.models import Order
+from haat.orders.selectors import order_payload
+from haat.orders.services import LineInput, create_order
+
+HOLD_OWNER = "checkout"
+IDEMPOTENCY_SCOPE = "checkout"
+# Payment types come with the payments issue; until then only cash on delivery.
+PAYMENT_TYPES = frozenset({Order.PaymentType.COD})
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str
+    phone: str
+    name: str
+    shipping: AddressData
+    billing: AddressData
+    payment_type: str
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def validate_contact(data: dict[str, Any]) -> Contact:
+    """Every field checked before anything is written; errors name the field."""
+    payment_type = str(data.get("payment_type") or "").strip().lower()
+    if not payment_type:
+        raise ValidationError("payment_type is required.", details={"field": "payment_type"})
+    if payment_type not in PAYMENT_TYPES:
+        raise ValidationError(
+            f"Payment type '{payment_type}' is not available.",
+            code="payment_type_unavailable",
+            details={"field": "payment_type", "available": sorted(PAYMENT_TYPES)},
+        )
+    email = normalize_email(data.get("email"))
+    phone = normalize_phone(data.get("phone"))
+    shipping = validate_address(
+        data.get("shipping_address"), prefix="shipping_address.", default_phone=phone
+    )
+    raw_billing = data.get("billing_address")
+    billing = (
+        validate_address(raw_billing, prefix="billing_address.", default_phone=phone)
+        if raw_billing
+        else shipping
+    )
+    name = " ".join(str(data.get("name") or "").split()) or shipping.name
+    if len(name) > 200:
+        raise ValidationError("name is longer than 200 characters.", details={"field": "name"})
+    return Contact(email, phone, name, shipping, billing, payment_type)
+
+
+def checkout(
+    *, token: str, data: dict[str, Any], idempotency_key: str | None = None
+) -> CheckoutResult:
+    """Check out the cart behind `token`. Returns the order as the API shows it (201), or
+    the stored first response when `idempotency_key` was seen with the same body."""
+    key = idempotency.clean_key(idempotency_key)
+    contact = validate_contact(data)
+    claim: IdempotencyKey | None = None
+    if key:
+        claimed = idempotency.begin(
+            scope=IDEMPOTENCY_SCOPE,
+            key=key,
+            fingerprint=idempotency.fingerprint({"cart": token, "body": data}),
+        )
+        if isinstance(claimed, idempotency.StoredResponse):
+            return CheckoutResult(claimed.status, claimed.body, replayed=True)
+        claim = claimed
+    try:
+        body = _complete(token, contact, claim)
+    except BaseException:
+        if claim is not None:
+            idempotency.abandon(claim)
+        raise
+    return CheckoutResult(201, body)
+
+
+def _open_lines(token: str) -> tuple[Cart, list[CartLine]]:
+    lines = list(priced_lines({"cart__token": str(token)[:64]}).select_related("cart"))
+    if not lines:
+        get_cart(token, open_only=True)  # 404 / expired / completed, else it is empty
+        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
+    cart = lines[0].cart
+    check_token_age(cart)
+    if cart.completed_at is not None:
+        raise Conflict("This cart has been checked out already.", code="cart_completed")
+    return cart, lines
+
+
+def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
+    """Refuse unsellable lines and silently changed prices (re-pricing the cart)."""
+    currency = cart.currency_id
+    unsellable = [
+        line.variant.sku
+        for line in lines
+        if not line.variant.is_active or line.variant.product.status != Product.Status.ACTIVE
+    ]
+    if unsellable:
+        raise ValidationError(
+            f"No longer for sale: {', '.join(unsellable)}. Remove them from the cart.",
+            code="inactive_variant",
+            details={"field": "lines", "skus": unsellable},
+        )
+    unpriced = [line.variant.sku for line in lines if line.live_amount is None]
+    if unpriced:
+        raise ValidationError(
+            f"No price in {currency} for {', '.join(unpriced)}.",
+            code="no_price_in_currency",
+            details={"field": "lines", "skus": unpriced, "currency": currency},
+        )
+    changed = [line for line in lines if line.live_amount != line.unit_amount]
+    if not changed:
+        return
+    changes = [
+        {
+            "sku": line.variant.sku,
+            "old": money(line.unit_amount, currency),
+            "new": money(line.live_amount, currency),
+        }
+        for line in changed
+    ]
+    for line in changed:
+        line.unit_amount = line.live_amount
+    CartLine.objects.bulk_update(changed, ["unit_amount"])
+    raise Conflict(
+        "Prices changed since these items were added; the cart now shows the new prices.",
+        code="price_changed",
+        details={"price_changes": changes},
+    )
+
+
+def _complete(token: str, contact: Contact, claim: IdempotencyKey | None) -> dict[str, Any]:
+    cart, lines = _open_lines(token)
+    _check_lines(cart, lines)
+    owner_id = f"{cart.token[:40]}.{secrets.token_hex(4)}"
+    holds = place_holds(
+        requests=[HoldRequest(line.variant_id, line.quantity) for line in lines],
+        owner_type=HOLD_OWNER,
+        owner_id=owner_id,
+    )
+    inputs = [
+        LineInput(
+            variant_id=line.variant_id,
+            sku=line.variant.sku,
+            product_title=line.variant.product.title,
+            option_values=line.variant.option_values,
+            quantity=line.quantity,
+            unit_amount=line.unit_amount,
+        )
+        for line in lines
+    ]
+    try:
+        with transaction.atomic():
+            customer = match_or_create_customer(
+                email=contact.email, phone=contact.phone, name=contact.name
+            )
+            save_addresses(customer=customer, addresses=[contact.shipping, contact.billing])
+            order = create_order(
+                customer=customer,
+                currency=cart.currency_id,
+                email=contact.email,
+                phone=contact.phone,
+                name=contact.name,
+                shipping_address=contact.shipping.as_dict(),
+                billing_address=contact.billing.as_dict(),
+                lines=inputs,
+                payment_type=contact.payment_type,
+                status=Order.Status.CONFIRMED,  # COD: confirmed at once
+                holds=holds,
+            )
+            now = timezone.now()
+            completed = Cart.objects.filter(pk=cart.pk, completed_at__isnull=True).update(
+                completed_at=now, order=order, updated_at=now
+            )
+            if not completed:
+                raise Conflict("This cart has been checked out already.", code="cart_completed")
+            body = order_payload(order, inputs)
+            if claim is not None:
+                idempotency.finish(claim, status=201, body=body)
+    except BaseException:
+        release_holds(owner_type=HOLD_OWNER, owner_id=owner_id, reason="checkout failed")
+        raise
+    return body

@@ -1,0 +1,159 @@
+"""Contact and address validation: phone numbers through `phonenumbers` (India first),
+Indian PIN codes and states, ISO 3166 countries for everything else.
+
+Each function raises `ValidationError` naming the field (`details={"field": ...}`), with a
+`prefix` so a checkout can say `shipping_address.postal_code`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import phonenumbers
+from babel import Locale
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+
+from haat.core.errors import ValidationError
+
+DEFAULT_REGION = "IN"
+PIN_RE = re.compile(r"^[1-9][0-9]{5}$")
+
+# ISO 3166-2:IN codes of the 28 states and 8 union territories.
+INDIAN_STATES: dict[str, str] = {
+    "AP": "Andhra Pradesh", "AR": "Arunachal Pradesh", "AS": "Assam", "BR": "Bihar",
+    "CT": "Chhattisgarh", "GA": "Goa", "GJ": "Gujarat", "HR": "Haryana",
+    "HP": "Himachal Pradesh", "JH": "Jharkhand", "KA": "Karnataka", "KL": "Kerala",
+    "MP": "Madhya Pradesh", "MH": "Maharashtra", "MN": "Manipur", "ML": "Meghalaya",
+    "MZ": "Mizoram", "NL": "Nagaland", "OR": "Odisha", "PB": "Punjab", "RJ": "Rajasthan",
+    "SK": "Sikkim", "TN": "Tamil Nadu", "TG": "Telangana", "TR": "Tripura",
+    "UP": "Uttar Pradesh", "UT": "Uttarakhand", "WB": "West Bengal",
+    "AN": "Andaman and Nicobar Islands", "CH": "Chandigarh",
+    "DH": "Dadra and Nagar Haveli and Daman and Diu", "DL": "Delhi",
+    "JK": "Jammu and Kashmir", "LA": "Ladakh", "LD": "Lakshadweep", "PY": "Puducherry",
+}  # fmt: skip
+# Older or common spellings people still type.
+_STATE_ALIASES = {
+    "orissa": "Odisha", "pondicherry": "Puducherry", "uttaranchal": "Uttarakhand",
+    "new delhi": "Delhi", "nct of delhi": "Delhi", "cg": "Chhattisgarh", "od": "Odisha",
+    "ts": "Telangana", "uk": "Uttarakhand",
+}  # fmt: skip
+_STATES_BY_KEY = {name.lower(): name for name in INDIAN_STATES.values()} | {
+    code.lower(): name for code, name in INDIAN_STATES.items()
+}
+_STATES_BY_KEY |= _STATE_ALIASES
+
+
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
+
+
+def _invalid(message: str, field: str, code: str = "invalid") -> ValidationError:
+    return ValidationError(message, code=code, details={"field": field})
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes: Babel's territories without numeric regions ("001") and
+    the non-country codes (unknown region, EU, eurozone, UN, outlying Oceania)."""
+    territories = Locale.parse("en").territories
+    return frozenset(
+        c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
+    )
+
+
+def normalize_email(raw: Any, *, field: str = "email") -> str:
+    email = str(raw or "").strip()
+    if not email:
+        raise _invalid("An e-mail address is required.", field, "required")
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise _invalid(f"'{email}' is not a valid e-mail address.", field) from None
+    return email.lower()
+
+
+def normalize_phone(raw: Any, *, field: str = "phone", region: str = DEFAULT_REGION) -> str:
+    """E.164 form of a phone number; numbers without +country are read as Indian."""
+    text = str(raw or "").strip()
+    if not text:
+        raise _invalid("A phone number is required.", field, "required")
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        raise _invalid(f"'{text}' is not a phone number.", field, "invalid_phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise _invalid(f"'{text}' is not a valid phone number.", field, "invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass(frozen=True)
+class AddressData:
+    name: str
+    phone: str
+    line1: str
+    line2: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @property
+    def fingerprint(self) -> str:
+        joined = "\x1f".join(v.casefold() for v in asdict(self).values())
+        return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()
+
+
+def _text(data: dict[str, Any], key: str, prefix: str, *, required: bool, limit: int) -> str:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str | int):
+        raise _invalid(f"{prefix}{key} must be text.", f"{prefix}{key}")
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise _invalid(f"{prefix}{key} is required.", f"{prefix}{key}", "required")
+    if len(text) > limit:
+        raise _invalid(f"{prefix}{key} is longer than {limit} characters.", f"{prefix}{key}")
+    return text
+
+
+def indian_state(raw: str, *, field: str) -> str:
+    name = _STATES_BY_KEY.get(raw.strip().lower())
+    if name is None:
+        raise _invalid(f"'{raw}' is not an Indian state or union territory.", field, "invalid_state")
+    return name
+
+
+def validate_address(
+    data: dict[str, Any] | None, *, prefix: str = "address.", default_phone: str = ""
+) -> AddressData:
+    """Clean an address: India (default) needs a 6-digit PIN and a known state; elsewhere
+    the country is required and the state and postal code are free text."""
+    if not isinstance(data, dict):
+        raise _invalid(f"{prefix.rstrip('.')} is required.", prefix.rstrip("."), "required")
+    country = _text(data, "country", prefix, required=False, limit=2).upper() or "IN"
+    if country not in country_codes():
+        raise _invalid(f"'{country}' is not an ISO 3166 country code.", f"{prefix}country")
+    name = _text(data, "name", prefix, required=True, limit=200)
+    line1 = _text(data, "line1", prefix, required=True, limit=200)
+    line2 = _text(data, "line2", prefix, required=False, limit=200)
+    city = _text(data, "city", prefix, required=True, limit=100)
+    state = _text(data, "state", prefix, required=country == "IN", limit=100)
+    postal = _text(data, "postal_code", prefix, required=country == "IN", limit=20)
+    if country == "IN":
+        postal = postal.replace(" ", "")
+        if not PIN_RE.match(postal):
+            raise _invalid(
+                f"'{postal}' is not an Indian PIN code (6 digits, not starting with 0).",
+                f"{prefix}postal_code",
+                "invalid_postal_code",
+            )
+        state = indian_state(state, field=f"{prefix}state")
+    raw_phone = _text(data, "phone", prefix, required=False, limit=30)
+    phone = normalize_phone(raw_phone, field=f"{prefix}phone") if raw_phone else default_phone
+    return AddressData(name, phone, line1, line2, city, state, postal, country)

@@ -1,0 +1,257 @@
+"""Admin inventory API (`/api/v1/admin/`): locations, stock overview, writes, ledger,
+holds, thresholds, bulk counts, CSV import and the report. Reads need INVENTORY_VIEW,
+writes INVENTORY_ADJUST; rules live in the services."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field
+
+from haat.accounts.roles import Perm
+from haat.api.auth import require
+from haat.api.pagination import Paginated
+from haat.catalog.models import Variant
+from haat.core.errors import NotFound, ValidationError
+from haat.inventory import bulk, locations, report, selectors, services
+from haat.inventory.api import admin_router
+from haat.inventory.models import Location, StockLevel
+from haat.inventory.schemas import (
+    AdjustIn,
+    BulkIn,
+    BulkReportOut,
+    ErrorOut,
+    HoldOut,
+    LocationIn,
+    LocationOut,
+    LocationPatch,
+    MovementOut,
+    ReceiveIn,
+    StockItemOut,
+    ThresholdIn,
+    ThresholdOut,
+    TransferIn,
+)
+
+READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 409: ErrorOut}
+
+
+class StockQuery(Schema):
+    q: str = Field("", max_length=100, description="SKU or product title contains")
+    location: int | None = Field(None, ge=1, description="location id")
+    category: int | None = Field(None, ge=1, description="category id")
+    state: str = Field("", pattern="^(|low|out)$", description="low | out")
+
+
+class ReportQuery(Schema):
+    date: str = Field("", max_length=10, description="YYYY-MM-DD (store time zone); default today")
+
+
+def level_out(level: StockLevel) -> dict[str, Any]:
+    loc = level.location
+    return {
+        "location_id": loc.pk,
+        "location_code": loc.code,
+        "location_name": loc.name,
+        "location_active": loc.is_active,
+        "on_hand": level.on_hand,
+        "reserved": level.reserved,
+        "available": level.on_hand - level.reserved,
+    }
+
+
+def stock_state(available: int, threshold: int) -> str:
+    return "out" if available <= 0 else "low" if available <= threshold else "in_stock"
+
+
+def stock_item(v: Variant) -> dict[str, Any]:
+    available = v.on_hand_total - v.reserved_total
+    return {
+        "variant_id": v.pk,
+        "sku": v.sku,
+        "product_id": v.product_id,
+        "product_title": v.product.title,
+        "variant_title": v.title,
+        "is_active": v.is_active,
+        "on_hand": v.on_hand_total,
+        "reserved": v.reserved_total,
+        "available": available,
+        "threshold": v.threshold,
+        "state": stock_state(available, v.threshold),
+        "locations": [level_out(lvl) for lvl in v.stock_levels.all()],
+    }
+
+
+def _variant_or_404(variant_id: int) -> Variant:
+    found = selectors.stock_queryset().filter(pk=variant_id).first()
+    if found is None:
+        raise NotFound(f"No variant with id {variant_id}.", details={"id": variant_id})
+    return found
+
+
+# --- locations --------------------------------------------------------------------------
+@admin_router.get("locations", response={200: list[LocationOut], **READ})
+@paginate(Paginated)
+def location_list(request: HttpRequest) -> Any:
+    require(request, Perm.INVENTORY_VIEW)
+    return Location.objects.all()
+
+
+@admin_router.post("locations", response={201: LocationOut, **WRITE})
+def location_create(request: HttpRequest, payload: LocationIn) -> Any:
+    require(request, Perm.INVENTORY_ADJUST)
+    return Status(201, locations.create_location(**payload.model_dump()))
+
+
+def _location(pk: int) -> Location:
+    location = Location.objects.filter(pk=pk).first()
+    if location is None:
+        raise NotFound(f"No location with id {pk}.", details={"id": pk})
+    return location
+
+
+@admin_router.get("locations/{location_id}", response={200: LocationOut, **READ})
+def location_detail(request: HttpRequest, location_id: int) -> Any:
+    require(request, Perm.INVENTORY_VIEW)
+    return _location(location_id)
+
+
+@admin_router.patch("locations/{location_id}", response={200: LocationOut, **WRITE})
+def location_update(request: HttpRequest, location_id: int, payload: LocationPatch) -> Any:
+    require(request, Perm.INVENTORY_ADJUST)
+    return locations.update_location(location=_location(location_id), **payload.changes())
+
+
+@admin_router.delete("locations/{location_id}", response={204: None, **WRITE})
+def location_delete(request: HttpRequest, location_id: int) -> Any:
+    require(request, Perm.INVENTORY_ADJUST)
+    locations.delete_location(location=_location(location_id))
+    return Status(204, None)
+
+
+# --- stock reads ------------------------------------------------------------------------
+@admin_router.get("stock", response={200: list[StockItemOut], **READ})
+@paginate(Paginated)
+def stock_list(request: HttpRequest, filters: Query[StockQuery]) -> Any:
+    """Stock per variant with totals and per-location levels; a fixed number of queries."""
+    require(request, Perm.INVENTORY_VIEW)
+    qs = selectors.stock_queryset(
+        q=filters.q.strip(),
+        location_id=filters.location,
+        category_id=filters.category,
+        state=filters.state,
+    )
+    return _Shaped(qs)
+
+
+class _Shaped:
+    """A lazily shaped queryset: the paginator slices, then each row becomes a dict."""
+
+    def __init__(self, qs: Any) -> None:
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        return [stock_item(v) for v in self.qs[item]]
+
+
+@admin_router.get("variants/{variant_id}/stock", response={200: StockItemOut, **READ})
+def variant_stock(request: HttpRequest, variant_id: int) -> Any:
+    require(request, Perm.INVENTORY_VIEW)
+    return stock_item(_variant_or_404(variant_id))
+
+
+@admin_router.get("variants/{variant_id}/movements", response={200: list[MovementOut], **READ})
+@paginate(Paginated)
+def variant_movements(request: HttpRequest, variant_id: int) -> Any:
+    """The ledger of one variant, newest first."""
+    require(request, Perm.INVENTORY_VIEW)
+    if not Variant.objects.filter(pk=variant_id).exists():
+        raise NotFound(f"No variant with id {variant_id}.", details={"id": variant_id})
+    return selectors.movements_queryset(variant_id)
+
+
+@admin_router.get("holds", response={200: list[HoldOut], **READ})
+@paginate(Paginated)
+def hold_list(request: HttpRequest, variant_id: int | None = None) -> Any:
+    require(request, Perm.INVENTORY_VIEW)
+    return selectors.active_holds_queryset(variant_id=variant_id)
+
+
+@admin_router.put(
+    "variants/{variant_id}/low-stock-threshold", response={200: ThresholdOut, **WRITE}
+)
+def set_threshold(request: HttpRequest, variant_id: int, payload: ThresholdIn) -> Any:
+    """A per-variant threshold; `null` returns the variant to the store default."""
+    require(request, Perm.INVENTORY_ADJUST)
+    value = services.set_low_stock_threshold(variant_id=variant_id, threshold=payload.threshold)
+    return {"variant_id": variant_id, "threshold": value, "is_default": payload.threshold is None}
+
+
+# --- stock writes -----------------------------------------------------------------------
+@admin_router.post("stock/receive", response={200: StockItemOut, **WRITE})
+def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
+    require(request, Perm.INVENTORY_ADJUST)
+    services.receive_stock(**payload.model_dump())
+    return stock_item(_variant_or_404(payload.variant_id))
+
+
+@admin_router.post("stock/adjust", response={200: StockItemOut, **WRITE})
+def stock_adjust(request: HttpRequest, payload: AdjustIn) -> Any:
+    """A signed correction with a reason; `adjustment` needs a note."""
+    require(request, Perm.INVENTORY_ADJUST)
+    services.adjust_stock(**payload.model_dump())
+    return stock_item(_variant_or_404(payload.variant_id))
+
+
+@admin_router.post("stock/transfer", response={200: StockItemOut, **WRITE})
+def stock_transfer(request: HttpRequest, payload: TransferIn) -> Any:
+    require(request, Perm.INVENTORY_ADJUST)
+    services.transfer_stock(**payload.model_dump())
+    return stock_item(_variant_or_404(payload.variant_id))
+
+
+def _report_out(result: bulk.BulkReport) -> dict[str, Any]:
+    return {
+        "applied": result.applied,
+        "updated": result.updated,
+        "errors": len(result.errors),
+        "rows": [r.__dict__ for r in result.rows],
+    }
+
+
+@admin_router.post("stock/bulk", response={200: BulkReportOut, 422: BulkReportOut, **WRITE})
+def stock_bulk(request: HttpRequest, payload: BulkIn) -> Any:
+    """Set absolute counts (`sku`, `location` code, `on_hand`). All rows are validated
+    first; any bad row means nothing changes (422 with the per-row report)."""
+    require(request, Perm.INVENTORY_ADJUST)
+    result = bulk.set_counts(rows=[r.model_dump() for r in payload.rows], note=payload.note)
+    return (200 if result.applied else 422), _report_out(result)
+
+
+@admin_router.post("stock/import", response={200: BulkReportOut, 422: BulkReportOut, **WRITE})
+def stock_import(request: HttpRequest, file: File[UploadedFile], note: Form[str] = "") -> Any:
+    """CSV with the header `sku,location,on_hand` (absolute counts, location by code).
+    Validated first; any bad row means nothing changes (422 with the per-row report)."""
+    require(request, Perm.INVENTORY_ADJUST)
+    if file.size and file.size > 5 * 1024 * 1024:
+        raise ValidationError("The file is larger than 5 MB.", details={"field": "file"})
+    result = bulk.import_csv(file=file, note=note)
+    return (200 if result.applied else 422), _report_out(result)
+
+
+@admin_router.get("stock/report.csv", response={200: None, **READ})
+def stock_report(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
+    """On hand and value at cost per variant and location at the end of `date`; reserved
+    and available only for today (past reports leave those columns out)."""
+    require(request, Perm.INVENTORY_VIEW)
+    day = report.parse_report_date(query.date)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inventory-{day.isoformat()}.csv"'
+    report.write_report(out=response, day=day)
+    return response

@@ -1,0 +1,178 @@
+"""Request and response shapes of the inventory API. Requests are strict: unknown keys,
+`"5"` or `5.0` for a quantity, and nulls are 422 errors naming the field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, StringConstraints
+
+from haat.catalog.schemas import ErrorOut, Out, StrictIn
+
+__all__ = ["ErrorOut"]
+
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+Note = Annotated[str, StringConstraints(max_length=500)]
+Id = Annotated[int, Field(ge=1)]
+LocationKind = Literal["warehouse", "partner_shop"]
+AdjustReason = Literal["adjustment", "customer_return", "rto", "write_off"]
+
+
+class LocationIn(StrictIn):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    code: Code
+    kind: LocationKind = "warehouse"
+    priority: Annotated[int, Field(ge=0, le=10_000)] = 100
+    is_active: bool = True
+
+
+class LocationPatch(StrictIn):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    code: Code | None = None
+    kind: LocationKind | None = None
+    priority: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    is_active: bool | None = None
+
+
+class LocationOut(Out):
+    id: int
+    name: str
+    code: str
+    kind: str
+    priority: int
+    is_active: bool
+
+
+class LevelOut(Out):
+    location_id: int
+    location_code: str
+    location_name: str
+    location_active: bool
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockItemOut(Out):
+    variant_id: int
+    sku: str
+    product_id: int
+    product_title: str
+    variant_title: str
+    is_active: bool
+    on_hand: int
+    reserved: int
+    available: int
+    threshold: int
+    state: str = Field(description="in_stock | low | out")
+    locations: list[LevelOut]
+
+
+class ReceiveIn(StrictIn):
+    variant_id: Id
+    location_id: Id
+    quantity: int
+    note: Note = ""
+    reference: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class AdjustIn(StrictIn):
+    variant_id: Id
+    location_id: Id
+    quantity: int = Field(description="signed: +3 found, -2 damaged")
+    reason: AdjustReason
+    note: Note = Field(description="required for reason=adjustment")
+
+
+class TransferIn(StrictIn):
+    variant_id: Id
+    from_location_id: Id
+    to_location_id: Id
+    quantity: int
+    note: Note = ""
+
+
+class BulkRowIn(StrictIn):
+    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    location: Code
+    on_hand: int
+
+
+class BulkIn(StrictIn):
+    rows: Annotated[list[BulkRowIn], Field(min_length=1, max_length=5000)]
+    note: Note = ""
+
+
+class RowReportOut(Out):
+    row: int
+    sku: str
+    location: str
+    on_hand: int | None
+    previous: int | None
+    status: str = Field(description="updated | unchanged | error | pending (not applied)")
+    message: str
+
+
+class BulkReportOut(Out):
+    applied: bool
+    updated: int
+    errors: int
+    rows: list[RowReportOut]
+
+
+class MovementOut(Out):
+    id: int
+    location_id: int
+    location_code: str
+    quantity: int
+    reason: str
+    note: str
+    reference: str
+    actor_label: str
+    created_at: datetime
+
+
+class HoldOut(Out):
+    id: int
+    variant_id: int
+    sku: str
+    location_id: int
+    location_code: str
+    quantity: int
+    owner_type: str
+    owner_id: str
+    expires_at: datetime
+    created_at: datetime
+
+
+class ThresholdIn(StrictIn):
+    threshold: Annotated[int, Field(ge=0, le=100_000)] | None
+    nullable: ClassVar[frozenset[str]] = frozenset({"threshold"})
+
+
+class ThresholdOut(Out):
+    variant_id: int
+    threshold: int
+    is_default: bool
+
+
+class AvailabilityOut(Out):
+    variant_id: int
+    status: str = Field(
+        description="in_stock | low_stock | out_of_stock | backorder | pre_order | unavailable"
+    )
+    message: str = Field(description='for display: "Only 3 left", "Ships in 4–7 days"')
+    available: int
+    purchasable: bool
+
+
+class BackInStockIn(StrictIn):
+    variant_id: Id
+    email: Annotated[str, StringConstraints(max_length=254)] = ""
+    phone: Annotated[str, StringConstraints(max_length=32)] = ""
+
+
+class BackInStockOut(Out):
+    subscribed: bool
+    already_subscribed: bool

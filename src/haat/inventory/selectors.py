@@ -1,0 +1,187 @@
+"""Stock reads for the storefront, admin API and dashboard. Aggregates run in SQL and
+list reads cost a fixed number of queries whatever the page size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from haat.catalog.models import Product, Variant
+from haat.inventory.alerts import default_threshold
+from haat.inventory.models import LowStockThreshold, StockHold, StockLevel, StockMovement
+
+ACTIVE_LEVELS = Q(location__is_active=True)
+
+
+def only_n_left() -> int:
+    return int(getattr(settings, "HAAT_ONLY_N_LEFT", 5))
+
+
+def available_by_variant(variant_ids: list[int]) -> dict[int, int]:
+    """Units that can still be held, per variant, over active locations. One query."""
+    rows = (
+        StockLevel.objects.filter(ACTIVE_LEVELS, variant_id__in=list(variant_ids))
+        .values("variant_id")
+        .order_by()
+        .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    )
+    out = dict.fromkeys(variant_ids, 0)
+    for row in rows:
+        out[row["variant_id"]] = row["on_hand"] - row["reserved"]
+    return out
+
+
+@dataclass(frozen=True)
+class Availability:
+    variant_id: int
+    status: str  # in_stock | low_stock | out_of_stock | backorder | pre_order | unavailable
+    message: str
+    available: int
+    purchasable: bool  # add-to-cart allowed (there is stock to hold)
+
+
+SHIPS = {
+    Product.Availability.SHIPS_2_3_DAYS: "Ships in 2–3 days",
+    Product.Availability.SHIPS_4_7_DAYS: "Ships in 4–7 days",
+}
+
+
+def availability_status(variant_ids: list[int]) -> dict[int, Availability]:
+    """What the storefront shows per variant. Unknown ids are left out. Two queries."""
+    variants = Variant.objects.filter(pk__in=list(variant_ids)).select_related("product")
+    variants = list(
+        variants.only(
+            "id", "is_active", "product__status", "product__availability", "product__expected_days"
+        )
+    )
+    stock = available_by_variant([v.pk for v in variants])
+    limit = only_n_left()
+    out = {}
+    for v in variants:
+        n = max(stock[v.pk], 0)
+        kind = v.product.availability
+        sellable = v.is_active and v.product.status == Product.Status.ACTIVE
+        if not sellable or kind == Product.Availability.UNAVAILABLE:
+            status, message, n = "unavailable", "Unavailable", 0
+        elif n > 0 and kind in SHIPS:
+            status, message = "in_stock", SHIPS[kind]
+        elif n > 0:
+            status = "low_stock" if n < limit else "in_stock"
+            message = f"Only {n} left" if n < limit else "In stock"
+        elif kind in SHIPS:
+            status, message = "backorder", SHIPS[kind]
+        elif kind == Product.Availability.PRE_ORDER:
+            days = v.product.expected_days
+            status = "pre_order"
+            message = f"Pre-order: ships in {days} days" if days else "Pre-order"
+        else:
+            status, message = "out_of_stock", "Out of stock"
+        out[v.pk] = Availability(v.pk, status, message, n, sellable and n > 0)
+    return out
+
+
+# --- merchant overview ------------------------------------------------------------------
+def _level_sum(field: str, location_id: int | None) -> Coalesce:
+    levels = StockLevel.objects.filter(ACTIVE_LEVELS, variant=OuterRef("pk"))
+    if location_id:
+        levels = levels.filter(location_id=location_id)
+    total = levels.values("variant").order_by().annotate(t=Sum(field)).values("t")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def stock_queryset(
+    *,
+    q: str = "",
+    location_id: int | None = None,
+    category_id: int | None = None,
+    state: str = "",
+) -> QuerySet[Variant]:
+    """Variants with on_hand/reserved/available totals, threshold and levels prefetched."""
+    threshold = LowStockThreshold.objects.filter(variant=OuterRef("pk")).values("threshold")
+    qs = (
+        Variant.objects.select_related("product")
+        .annotate(
+            on_hand_total=_level_sum("on_hand", location_id),
+            reserved_total=_level_sum("reserved", location_id),
+            threshold=Coalesce(Subquery(threshold[:1]), Value(default_threshold())),
+        )
+        .prefetch_related(
+            Prefetch(
+                "stock_levels",
+                queryset=StockLevel.objects.select_related("location").order_by(
+                    "location__priority", "location_id"
+                ),
+            )
+        )
+        .order_by("product__title", "position", "id")
+    )
+    if q:
+        qs = qs.filter(Q(sku__icontains=q) | Q(product__title__icontains=q))
+    if location_id:
+        qs = qs.filter(
+            Exists(StockLevel.objects.filter(variant=OuterRef("pk"), location_id=location_id))
+        )
+    if category_id:
+        qs = qs.filter(product_id__in=Product.objects.filter(categories=category_id).values("pk"))
+    available = F("on_hand_total") - F("reserved_total")
+    if state == "low":
+        qs = qs.alias(avail=available).filter(avail__gt=0, avail__lte=F("threshold"))
+    elif state == "out":
+        qs = qs.alias(avail=available).filter(avail__lte=0)
+    return qs
+
+
+def low_stock_queryset() -> QuerySet[Variant]:
+    """Active variants of unarchived products at or below their threshold but not out."""
+    return _sellable(stock_queryset(state="low"))
+
+
+def out_of_stock_queryset() -> QuerySet[Variant]:
+    return _sellable(stock_queryset(state="out"))
+
+
+def _sellable(qs: QuerySet[Variant]) -> QuerySet[Variant]:
+    return qs.filter(is_active=True).exclude(product__status=Product.Status.ARCHIVED)
+
+
+def low_stock_count() -> int:
+    """For the dashboard nav badge: variants that need restocking (low or out). Two
+    aggregate queries."""
+    return low_stock_queryset().count() + out_of_stock_queryset().count()
+
+
+def levels_for_variant(variant_id: int) -> list[StockLevel]:
+    return list(
+        StockLevel.objects.filter(variant_id=variant_id)
+        .select_related("location")
+        .order_by("location__priority", "location_id")
+    )
+
+
+def movements_queryset(variant_id: int) -> QuerySet[StockMovement]:
+    return StockMovement.objects.filter(variant_id=variant_id).annotate(
+        location_code=F("location__code")
+    )
+
+
+def active_holds_queryset(*, variant_id: int | None = None) -> QuerySet[StockHold]:
+    qs = StockHold.objects.filter(status=StockHold.Status.ACTIVE).select_related("location")
+    if variant_id:
+        qs = qs.filter(variant_id=variant_id)
+    return qs.annotate(
+        sku=Subquery(Variant.objects.filter(pk=OuterRef("variant_id")).values("sku")[:1])
+    ).order_by("expires_at", "id")

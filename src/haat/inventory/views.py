@@ -1,0 +1,145 @@
+"""Inventory dashboard pages: stock overview, low stock, a variant's history, locations.
+
+Reads come from selectors (a fixed number of queries per page); writes go through
+services and a DomainError is shown next to its field. Stock operations (receive,
+adjust, transfer, bulk, import, report) are in `views_ops.py`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from haat.accounts.roles import Perm
+from haat.catalog.models import Category
+from haat.core.errors import DomainError
+from haat.dashboard.access import require_perm
+from haat.inventory import locations, selectors, services
+from haat.inventory.api_admin import stock_item
+from haat.inventory.forms import LocationForm, ThresholdForm, attach_error
+from haat.inventory.models import Location
+
+PAGE_SIZE = 50
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+@require_perm(Perm.INVENTORY_VIEW)
+def stock_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "q": request.GET.get("q", "").strip()[:100],
+        "location_id": _int(request.GET.get("location")),
+        "category_id": _int(request.GET.get("category")),
+        "state": request.GET.get("state", "") if request.GET.get("state") in ("low", "out") else "",
+    }
+    page = Paginator(selectors.stock_queryset(**filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "inventory/stock_list.html",
+        {
+            "page": page,
+            "rows": [stock_item(v) for v in page],
+            "filters": filters,
+            "query": params.urlencode(),
+            "locations": list(Location.objects.all()),
+            "categories": list(Category.objects.values_list("pk", "name")),
+            "can_adjust": request.user.can(Perm.INVENTORY_ADJUST),
+        },
+    )
+
+
+@require_perm(Perm.INVENTORY_VIEW)
+def low_stock(request: HttpRequest) -> HttpResponse:
+    """Low (at or below threshold) and out-of-stock variants, listed separately."""
+    low = [stock_item(v) for v in selectors.low_stock_queryset()[:200]]
+    out = [stock_item(v) for v in selectors.out_of_stock_queryset()[:200]]
+    return render(request, "inventory/low_stock.html", {"low": low, "out": out})
+
+
+@require_perm(Perm.INVENTORY_VIEW)
+def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
+    """One variant: levels per location, active holds, threshold and the ledger."""
+    variant = selectors.stock_queryset().filter(pk=pk).first()
+    if variant is None:
+        raise Http404("No such variant.")
+    form = ThresholdForm(initial={"threshold": getattr(variant, "threshold", None)})
+    if request.method == "POST":
+        if not request.user.can(Perm.INVENTORY_ADJUST):
+            return render(
+                request, "dashboard/forbidden.html", {"perm": Perm.INVENTORY_ADJUST}, status=403
+            )
+        form = ThresholdForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_low_stock_threshold(
+                    variant_id=pk, threshold=form.cleaned_data["threshold"]
+                )
+            except DomainError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, "Low-stock threshold saved.")
+                return redirect("dashboard:variant_stock", pk=pk)
+    movements = Paginator(selectors.movements_queryset(pk), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inventory/variant_stock.html",
+        {
+            "variant": variant,
+            "item": stock_item(variant),
+            "movements": movements,
+            "holds": list(selectors.active_holds_queryset(variant_id=pk)[:100]),
+            "form": form,
+            "can_adjust": request.user.can(Perm.INVENTORY_ADJUST),
+        },
+    )
+
+
+@require_perm(Perm.INVENTORY_VIEW)
+def location_list(request: HttpRequest) -> HttpResponse:
+    can_adjust = request.user.can(Perm.INVENTORY_ADJUST)
+    form = LocationForm(initial={"is_active": True, "priority": 100})
+    if request.method == "POST":
+        if not can_adjust:
+            return render(
+                request, "dashboard/forbidden.html", {"perm": Perm.INVENTORY_ADJUST}, status=403
+            )
+        form = LocationForm(request.POST)
+        if form.is_valid():
+            try:
+                loc = locations.create_location(**form.cleaned_data)
+            except DomainError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, f"Location {loc.code} added.")
+                return redirect("dashboard:location_list")
+    return render(
+        request,
+        "inventory/locations.html",
+        {"locations": Location.objects.all(), "form": form, "can_adjust": can_adjust},
+    )
+
+
+@require_perm(Perm.INVENTORY_ADJUST)
+def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    location = get_object_or_404(Location, pk=pk)
+    fields = ("name", "code", "kind", "priority", "is_active")
+    form = LocationForm(request.POST or None, initial={f: getattr(location, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            locations.update_location(location=location, **form.cleaned_data)
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"Location {location.code} saved.")
+            return redirect("dashboard:location_list")
+    return render(request, "inventory/location_edit.html", {"location": location, "form": form})

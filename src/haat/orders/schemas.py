@@ -1,0 +1,43 @@
+"""Admin API shapes for orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from haat.orders.models import Order
+from haat.orders.selectors import money
+
+
+class OrderQuery(Schema):
+    status: str = Field("", description="pending_payment | confirmed | cancelled")
+    q: str = Field("", max_length=100, description="order number, e-mail, phone or name")
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class CancelIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class OrderListOut(Schema):
+    number: str
+    status: str
+    payment_type: str
+    name: str
+    email: str
+    phone: str
+    customer_id: int
+    item_count: int
+    total: dict[str, Any]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_item_count(obj: Order) -> int:
+        return sum(line.quantity for line in obj.lines.all())
+
+    @staticmethod
+    def resolve_total(obj: Order) -> dict[str, Any]:
+        return money(obj.total_amount, obj.currency_id)

@@ -1,0 +1,69 @@
+"""Checkout completion costs at most 25 SQL statements, the same for 1 and 10 lines.
+
+Run with real transactions (`transaction=True`) so the statements counted are the ones a
+production request sends (BEGIN on SQLite, savepoints of nested services, everything).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from haat.core import outbox
+from haat.inventory.services import receive_stock
+from tests.checkout.helpers import checkout_body, make_location, make_variant, new_cart
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BUDGET = 25
+
+
+def cart_with(api, variants, quantity=1) -> str:
+    token = new_cart(api)
+    for v in variants:
+        r = api.post(
+            f"/api/v1/store/carts/{token}/lines", {"variant_id": v.pk, "quantity": quantity}
+        )
+        assert r.status_code == 201
+    return token
+
+
+def measure(api, token: str, key: str) -> int:
+    # Pin the outbox wake-up window so a task enqueue does not land in one run only.
+    cache.set(outbox._SCHEDULE_KEY, 1, timeout=60)
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.post(
+            f"/api/v1/store/carts/{token}/checkout",
+            checkout_body(),
+            headers={"Idempotency-Key": key},
+        )
+    assert r.status_code == 201, r.content
+    return len(ctx.captured_queries)
+
+
+def test_checkout_query_count_is_constant(store_api, django_assert_max_num_queries):
+    location = make_location()
+    variants = [make_variant(stock=100, location=location) for _ in range(10)]
+    measure(store_api, cart_with(store_api, variants[:1]), "warm-up")
+    one = measure(store_api, cart_with(store_api, variants[:1]), "one-line")
+    ten = measure(store_api, cart_with(store_api, variants), "ten-lines")
+    print(f"checkout statements: 1 line {one}, 10 lines {ten}")
+    assert one == ten, (one, ten)
+    token = cart_with(store_api, variants, quantity=2)
+    cache.set(outbox._SCHEDULE_KEY, 1, timeout=60)
+    with django_assert_max_num_queries(BUDGET):
+        r = store_api.post(f"/api/v1/store/carts/{token}/checkout", checkout_body())
+    assert r.status_code == 201
+    assert one <= BUDGET, one
+
+
+def test_query_count_with_split_allocation(store_api):
+    main, shop = make_location("main", 1), make_location("shop", 2)
+    variants = [make_variant(stock=1, location=main) for _ in range(10)]
+    for v in variants:
+        receive_stock(variant_id=v.pk, location_id=shop.pk, quantity=50)
+    measure(store_api, cart_with(store_api, variants[:1]), "warm-up")
+    one = measure(store_api, cart_with(store_api, variants[:1], 2), "one")
+    ten = measure(store_api, cart_with(store_api, variants, 2), "ten")
+    assert one == ten <= BUDGET, (one, ten)

@@ -1,0 +1,181 @@
+"""Holds: allocation, all-or-nothing, conversion, release, expiry, query budget."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from haat.core.errors import ValidationError
+from haat.core.models import OutboxEvent
+from haat.inventory.holds import (
+    HoldRequest,
+    OutOfStock,
+    convert_holds,
+    place_holds,
+    reassign_holds,
+    release_expired_holds,
+    release_holds,
+)
+from haat.inventory.ledger import ledger_differences
+from haat.inventory.models import StockHold, StockLevel, StockMovement
+from haat.inventory.selectors import available_by_variant
+from tests.inventory.conftest import make_location, make_variant, receive
+
+pytestmark = pytest.mark.django_db
+
+
+def level(variant, location) -> StockLevel:
+    return StockLevel.objects.get(variant=variant, location=location)
+
+
+def test_whole_line_goes_to_highest_priority_location_that_can_take_it(warehouse, shop):
+    v = make_variant()
+    receive(v, warehouse, 2)
+    receive(v, shop, 10)
+    holds = place_holds(requests=[HoldRequest(v.pk, 3)], owner_type="cart", owner_id="a")
+    assert [(h.location_id, h.quantity) for h in holds] == [(shop.pk, 3)]
+    holds = place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="cart", owner_id="b")
+    assert [(h.location_id, h.quantity) for h in holds] == [(warehouse.pk, 2)]
+
+
+def test_line_is_split_in_priority_order_when_no_location_has_enough(warehouse, shop):
+    v = make_variant()
+    receive(v, warehouse, 4)
+    receive(v, shop, 4)
+    holds = place_holds(requests=[HoldRequest(v.pk, 6)], owner_type="cart", owner_id="a")
+    assert [(h.location_id, h.quantity) for h in holds] == [(warehouse.pk, 4), (shop.pk, 2)]
+    assert level(v, warehouse).reserved == 4
+    assert level(v, shop).reserved == 2
+    assert available_by_variant([v.pk]) == {v.pk: 2}
+
+
+def test_all_or_nothing_names_every_short_line(warehouse):
+    a, b, c = make_variant("A"), make_variant("B"), make_variant("C")
+    receive(a, warehouse, 5)
+    receive(b, warehouse, 1)
+    with pytest.raises(OutOfStock) as err:
+        place_holds(
+            requests=[HoldRequest(a.pk, 2), HoldRequest(b.pk, 3), HoldRequest(c.pk, 1)],
+            owner_type="cart",
+            owner_id="x",
+        )
+    assert err.value.code == "out_of_stock"
+    assert err.value.http_status == 409
+    assert err.value.details["lines"] == [
+        {"variant_id": b.pk, "sku": "B", "requested": 3, "available": 1},
+        {"variant_id": c.pk, "sku": "C", "requested": 1, "available": 0},
+    ]
+    assert StockHold.objects.count() == 0
+    assert level(a, warehouse).reserved == 0
+
+
+def test_inactive_location_is_not_allocated(warehouse, shop):
+    v = make_variant()
+    receive(v, shop, 5)
+    shop.is_active = False
+    shop.save()
+    with pytest.raises(OutOfStock):
+        place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="cart", owner_id="x")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "field"),
+    [(0, "lines[0].quantity"), (-1, "lines[0].quantity"), (1.5, "lines[0].quantity"),
+     ("2", "lines[0].quantity"), (True, "lines[0].quantity"), (10_001, "lines[0].quantity")],
+)
+def test_bad_quantities_are_refused(warehouse, quantity, field):
+    v = make_variant()
+    receive(v, warehouse, 5)
+    with pytest.raises(ValidationError) as err:
+        place_holds(requests=[HoldRequest(v.pk, quantity)], owner_type="cart", owner_id="x")
+    assert err.value.details["field"] == field
+    assert level(v, warehouse).reserved == 0
+
+
+def test_unknown_and_inactive_variants_are_refused(warehouse):
+    v = make_variant()
+    receive(v, warehouse, 5)
+    with pytest.raises(ValidationError) as err:
+        place_holds(requests=[HoldRequest(999_999, 1)], owner_type="cart", owner_id="x")
+    assert err.value.code == "unknown_variant"
+    v.is_active = False
+    v.save()
+    with pytest.raises(ValidationError) as err:
+        place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="cart", owner_id="x")
+    assert err.value.code == "inactive_variant"
+    assert StockHold.objects.count() == 0
+
+
+def test_convert_makes_a_sale_once(warehouse):
+    v = make_variant()
+    receive(v, warehouse, 5)
+    place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="cart", owner_id="t1")
+    assert reassign_holds(
+        from_owner_type="cart", from_owner_id="t1", to_owner_type="order", to_owner_id="7"
+    ) == 1
+    convert_holds(owner_type="order", owner_id="7", reference="HT-10007")
+    convert_holds(owner_type="order", owner_id="7", reference="HT-10007")
+    lvl = level(v, warehouse)
+    assert (lvl.on_hand, lvl.reserved) == (3, 0)
+    sale = StockMovement.objects.get(reason="sale")
+    assert (sale.quantity, sale.reference) == (-2, "HT-10007")
+    assert StockHold.objects.get().status == "converted"
+    assert ledger_differences() == []
+
+
+def test_release_gives_stock_back_once(warehouse):
+    v = make_variant()
+    receive(v, warehouse, 5)
+    place_holds(requests=[HoldRequest(v.pk, 5)], owner_type="order", owner_id="9")
+    assert release_holds(owner_type="order", owner_id="9", reason="payment_failed") == 1
+    assert release_holds(owner_type="order", owner_id="9", reason="payment_failed") == 0
+    lvl = level(v, warehouse)
+    assert (lvl.on_hand, lvl.reserved) == (5, 0)
+    hold = StockHold.objects.get()
+    assert (hold.status, hold.release_reason) == ("released", "payment_failed")
+
+
+def test_expired_holds_are_released_with_one_event_per_owner(warehouse):
+    v, w = make_variant(), make_variant()
+    receive(v, warehouse, 5)
+    receive(w, warehouse, 5)
+    place_holds(requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 2)], owner_type="cart",
+                owner_id="old")
+    place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="cart", owner_id="new",
+                expires_at=timezone.now() + timedelta(hours=2))
+    assert release_expired_holds() == 0
+    released = release_expired_holds(now=timezone.now() + timedelta(minutes=16))
+    assert released == 2
+    assert available_by_variant([v.pk, w.pk]) == {v.pk: 4, w.pk: 5}
+    events = OutboxEvent.objects.filter(event_type="stock.hold_expired")
+    assert [(e.aggregate_id, len(e.payload["holds"])) for e in events] == [("old", 2)]
+    assert StockHold.objects.filter(status="active").get().owner_id == "new"
+
+
+def test_hold_expiry_defaults_to_setting(warehouse, settings):
+    settings.HAAT_HOLD_MINUTES = 3
+    v = make_variant()
+    receive(v, warehouse, 1)
+    (hold,) = place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="cart", owner_id="x")
+    delta = hold.expires_at - timezone.now()
+    assert timedelta(minutes=2, seconds=50) < delta <= timedelta(minutes=3)
+
+
+def test_place_holds_costs_the_same_queries_for_1_and_10_lines(warehouse, shop):
+    variants = [make_variant() for _ in range(10)]
+    for v in variants:
+        receive(v, warehouse, 50)
+        receive(v, shop, 50)
+    with CaptureQueriesContext(connection) as one:
+        place_holds(requests=[HoldRequest(variants[0].pk, 1)], owner_type="c", owner_id="1")
+    with CaptureQueriesContext(connection) as ten:
+        place_holds(
+            requests=[HoldRequest(v.pk, 60) for v in variants], owner_type="c", owner_id="2"
+        )
+    assert StockHold.objects.filter(owner_id="2").count() == 20  # split lines
+    assert len(one) == len(ten)
+    assert len(one) <= 6, [q["sql"] for q in one.captured_queries]
