@@ -159,3 +159,24 @@ def zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
     except (FileNotFoundError, IndexError):
         return True
+
+
+def test_createstaff_passes_its_arguments_to_the_command(tmp_path):
+    assert run_haat("manage", "migrate", "--noinput", data_dir=tmp_path).returncode == 0
+    result = run_haat(
+        "createstaff",
+        "--email",
+        "ops@kesarilane.example",
+        "--role",
+        "manager",
+        "--password",
+        "Chai-and-chikan-2024",
+        "--no-input",
+        data_dir=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    again = run_haat(
+        "createstaff", "--email", "ops@kesarilane.example", "--no-input", data_dir=tmp_path
+    )
+    assert again.returncode == 1
+    assert "already exists" in again.stderr

@@ -48,8 +48,9 @@ def package_static(settings):
 
 
 @pytest.fixture
-def in_browser(live_server, django_db_serialized_rollback, make_staff):
-    """Run `scenario(page)` signed in as a new staff member of `role`; re-raises failures."""
+def in_browser(live_server, make_staff):
+    """Run `scenario(page)` signed in as a new staff member of `role`; re-raises failures.
+    (No serialized rollback: tests/conftest.py re-seeds the currencies after a flush.)"""
     if not CHROMIUM.exists():
         if browser_required():
             pytest.fail(f"Chromium not found at {CHROMIUM}")

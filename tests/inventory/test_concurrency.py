@@ -146,7 +146,7 @@ def test_stock_held_by_a_killed_process_returns_on_expiry():
     v = make_variant()
     receive(v, main, 5)
     name = connection.settings_dict["NAME"]
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", KILLED, str(name), str(v.pk)],
         cwd=os.getcwd(),
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},

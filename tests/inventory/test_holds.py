@@ -23,7 +23,7 @@ from haat.inventory.holds import (
 from haat.inventory.ledger import ledger_differences
 from haat.inventory.models import StockHold, StockLevel, StockMovement
 from haat.inventory.selectors import available_by_variant
-from tests.inventory.conftest import make_location, make_variant, receive
+from tests.inventory.conftest import make_variant, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,14 @@ def test_inactive_location_is_not_allocated(warehouse, shop):
 
 @pytest.mark.parametrize(
     ("quantity", "field"),
-    [(0, "lines[0].quantity"), (-1, "lines[0].quantity"), (1.5, "lines[0].quantity"),
-     ("2", "lines[0].quantity"), (True, "lines[0].quantity"), (10_001, "lines[0].quantity")],
+    [
+        (0, "lines[0].quantity"),
+        (-1, "lines[0].quantity"),
+        (1.5, "lines[0].quantity"),
+        ("2", "lines[0].quantity"),
+        (True, "lines[0].quantity"),
+        (10_001, "lines[0].quantity"),
+    ],
 )
 def test_bad_quantities_are_refused(warehouse, quantity, field):
     v = make_variant()
@@ -114,9 +120,12 @@ def test_convert_makes_a_sale_once(warehouse):
     v = make_variant()
     receive(v, warehouse, 5)
     place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="cart", owner_id="t1")
-    assert reassign_holds(
-        from_owner_type="cart", from_owner_id="t1", to_owner_type="order", to_owner_id="7"
-    ) == 1
+    assert (
+        reassign_holds(
+            from_owner_type="cart", from_owner_id="t1", to_owner_type="order", to_owner_id="7"
+        )
+        == 1
+    )
     convert_holds(owner_type="order", owner_id="7", reference="HT-10007")
     convert_holds(owner_type="order", owner_id="7", reference="HT-10007")
     lvl = level(v, warehouse)
@@ -143,10 +152,15 @@ def test_expired_holds_are_released_with_one_event_per_owner(warehouse):
     v, w = make_variant(), make_variant()
     receive(v, warehouse, 5)
     receive(w, warehouse, 5)
-    place_holds(requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 2)], owner_type="cart",
-                owner_id="old")
-    place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="cart", owner_id="new",
-                expires_at=timezone.now() + timedelta(hours=2))
+    place_holds(
+        requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 2)], owner_type="cart", owner_id="old"
+    )
+    place_holds(
+        requests=[HoldRequest(v.pk, 1)],
+        owner_type="cart",
+        owner_id="new",
+        expires_at=timezone.now() + timedelta(hours=2),
+    )
     assert release_expired_holds() == 0
     released = release_expired_holds(now=timezone.now() + timedelta(minutes=16))
     assert released == 2

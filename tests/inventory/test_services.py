@@ -31,8 +31,7 @@ def events(kind: str) -> list[OutboxEvent]:
 
 def test_receive_writes_ledger_and_audit(warehouse):
     v = make_variant()
-    services.receive_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=7,
-                           reference="PO-1")
+    services.receive_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=7, reference="PO-1")
     assert on_hand(v, warehouse) == 7
     m = StockMovement.objects.get()
     assert (m.reason, m.quantity, m.reference) == ("receipt", 7, "PO-1")
@@ -66,20 +65,29 @@ def test_adjust_needs_a_note_and_a_matching_sign(warehouse):
     v = make_variant()
     receive(v, warehouse, 5)
     with pytest.raises(ValidationError) as err:
-        services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=-1,
-                              reason="adjustment", note="  ")
+        services.adjust_stock(
+            variant_id=v.pk, location_id=warehouse.pk, quantity=-1, reason="adjustment", note="  "
+        )
     assert err.value.details["field"] == "note"
     with pytest.raises(ValidationError, match="negative"):
-        services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=2,
-                              reason="write_off", note="")
+        services.adjust_stock(
+            variant_id=v.pk, location_id=warehouse.pk, quantity=2, reason="write_off", note=""
+        )
     with pytest.raises(ValidationError) as err:
-        services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=1,
-                              reason="sale", note="x")
+        services.adjust_stock(
+            variant_id=v.pk, location_id=warehouse.pk, quantity=1, reason="sale", note="x"
+        )
     assert err.value.details["field"] == "reason"
-    services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=-2,
-                          reason="adjustment", note="Counted 3")
-    services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=1, reason="rto",
-                          note="")
+    services.adjust_stock(
+        variant_id=v.pk,
+        location_id=warehouse.pk,
+        quantity=-2,
+        reason="adjustment",
+        note="Counted 3",
+    )
+    services.adjust_stock(
+        variant_id=v.pk, location_id=warehouse.pk, quantity=1, reason="rto", note=""
+    )
     assert on_hand(v, warehouse) == 4
     assert ledger_differences() == []
 
@@ -89,8 +97,9 @@ def test_adjust_cannot_go_below_reserved(warehouse):
     receive(v, warehouse, 5)
     place_holds(requests=[HoldRequest(v.pk, 4)], owner_type="cart", owner_id="x")
     with pytest.raises(ValidationError, match="reserved"):
-        services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=-2,
-                              reason="write_off", note="")
+        services.adjust_stock(
+            variant_id=v.pk, location_id=warehouse.pk, quantity=-2, reason="write_off", note=""
+        )
     assert on_hand(v, warehouse) == 5
 
 
@@ -99,27 +108,39 @@ def test_transfer_moves_both_legs_or_nothing(warehouse, shop):
     receive(v, warehouse, 5)
     place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="cart", owner_id="x")
     with pytest.raises(ValidationError) as err:
-        services.transfer_stock(variant_id=v.pk, from_location_id=warehouse.pk,
-                                to_location_id=shop.pk, quantity=4)
+        services.transfer_stock(
+            variant_id=v.pk, from_location_id=warehouse.pk, to_location_id=shop.pk, quantity=4
+        )
     assert err.value.code == "insufficient_stock"
     assert not StockLevel.objects.filter(location=shop).exists()
-    services.transfer_stock(variant_id=v.pk, from_location_id=warehouse.pk,
-                            to_location_id=shop.pk, quantity=3, note="to the shop")
+    services.transfer_stock(
+        variant_id=v.pk,
+        from_location_id=warehouse.pk,
+        to_location_id=shop.pk,
+        quantity=3,
+        note="to the shop",
+    )
     assert (on_hand(v, warehouse), on_hand(v, shop)) == (2, 3)
-    legs = sorted(StockMovement.objects.filter(reason__startswith="transfer")
-                  .values_list("reason", "quantity"))
+    legs = sorted(
+        StockMovement.objects.filter(reason__startswith="transfer").values_list(
+            "reason", "quantity"
+        )
+    )
     assert legs == [("transfer_in", 3), ("transfer_out", -3)]
     with pytest.raises(ValidationError, match="different"):
-        services.transfer_stock(variant_id=v.pk, from_location_id=shop.pk,
-                                to_location_id=shop.pk, quantity=1)
+        services.transfer_stock(
+            variant_id=v.pk, from_location_id=shop.pk, to_location_id=shop.pk, quantity=1
+        )
 
 
 def test_low_out_and_back_in_stock_events_fire_once_per_crossing(warehouse, settings):
     settings.HAAT_LOW_STOCK_DEFAULT = 3
     v = make_variant("TEE-M")
     receive(v, warehouse, 5)
-    assert services.subscribe_back_in_stock(variant_id=v.pk, email="A@x.in").already_subscribed \
+    assert (
+        services.subscribe_back_in_stock(variant_id=v.pk, email="A@x.in").already_subscribed
         is False
+    )
     assert services.subscribe_back_in_stock(variant_id=v.pk, email="a@x.in").already_subscribed
     services.subscribe_back_in_stock(variant_id=v.pk, phone="98765 43210")
     place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="c", owner_id="1")  # 4: no event
@@ -135,7 +156,8 @@ def test_low_out_and_back_in_stock_events_fire_once_per_crossing(warehouse, sett
     assert len(events("inventory.back_in_stock")) == 2  # first receipt, this release
     subs = events("inventory.back_in_stock_subscriber")
     assert sorted((e.payload["email"], e.payload["phone"]) for e in subs) == [
-        ("", "+919876543210"), ("a@x.in", "")
+        ("", "+919876543210"),
+        ("a@x.in", ""),
     ]
     place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="c", owner_id="5")  # 0 again
     receive(v, warehouse, 10)
@@ -147,8 +169,9 @@ def test_per_variant_threshold(warehouse):
     v = make_variant()
     receive(v, warehouse, 20)
     services.set_low_stock_threshold(variant_id=v.pk, threshold=15)
-    services.adjust_stock(variant_id=v.pk, location_id=warehouse.pk, quantity=-6,
-                          reason="write_off", note="")
+    services.adjust_stock(
+        variant_id=v.pk, location_id=warehouse.pk, quantity=-6, reason="write_off", note=""
+    )
     assert events("inventory.low_stock")[0].payload["threshold"] == 15
     with pytest.raises(ValidationError):
         services.set_low_stock_threshold(variant_id=v.pk, threshold=-1)
@@ -167,22 +190,33 @@ def test_bad_contact_is_refused(warehouse):
 def test_bulk_counts_are_all_or_nothing_with_a_row_report(warehouse, shop):
     a, b = make_variant("A-1"), make_variant("B-1")
     receive(a, warehouse, 5)
-    report = bulk.set_counts(rows=[
-        {"sku": "A-1", "location": "main", "on_hand": 8},
-        {"sku": "NOPE", "location": "main", "on_hand": 1},
-        {"sku": "B-1", "location": "mars", "on_hand": 1},
-        {"sku": "B-1", "location": "shop", "on_hand": "x"},
-        {"sku": "B-1", "location": "main", "on_hand": -1},
-    ], note="count")
+    report = bulk.set_counts(
+        rows=[
+            {"sku": "A-1", "location": "main", "on_hand": 8},
+            {"sku": "NOPE", "location": "main", "on_hand": 1},
+            {"sku": "B-1", "location": "mars", "on_hand": 1},
+            {"sku": "B-1", "location": "shop", "on_hand": "x"},
+            {"sku": "B-1", "location": "main", "on_hand": -1},
+        ],
+        note="count",
+    )
     assert not report.applied
     assert [r.message for r in report.rows] == [
-        "", "unknown SKU", "unknown location", "on_hand must be a whole number",
+        "",
+        "unknown SKU",
+        "unknown location",
+        "on_hand must be a whole number",
         "on_hand must be from 0 to 1,000,000",
     ]
     assert on_hand(a, warehouse) == 5
-    report = bulk.set_counts(rows=[{"sku": "A-1", "location": "main", "on_hand": 8},
-                                   {"sku": "B-1", "location": "shop", "on_hand": "3"},
-                                   {"sku": "A-1", "location": "shop", "on_hand": 0}], note="")
+    report = bulk.set_counts(
+        rows=[
+            {"sku": "A-1", "location": "main", "on_hand": 8},
+            {"sku": "B-1", "location": "shop", "on_hand": "3"},
+            {"sku": "A-1", "location": "shop", "on_hand": 0},
+        ],
+        note="",
+    )
     assert report.applied
     assert [r.status for r in report.rows] == ["updated", "updated", "unchanged"]
     assert (on_hand(a, warehouse), on_hand(b, shop)) == (8, 3)

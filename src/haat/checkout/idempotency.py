@@ -1,35 +1,24 @@
 """`Idempotency-Key` for order-creating POSTs (DESIGN §4).
 
-The first request with a key inserts an `in_progress` row; the unique (scope, key) pair
-makes a concurrent duplicate fail that INSERT, so exactly one request does the work. Its
-response is stored in the same transaction that creates the order; later requests with
-the same key and body get that response, with another body a 422. A request that fails
-with a domain error deletes its row so the shopper can retry with the same key; a row
-left `in_progress` by a crashed process can be taken over after `STALE_AFTER`.
+The response of a successful request is stored under its key in the SAME transaction
+that creates the order (one INSERT, no "in progress" row to clean up after a crash).
+Concurrent duplicates both try; the unique (scope, key) pair — and, for one cart, the
+conditional "complete the cart" UPDATE — lets exactly one commit. The loser rolls back,
+gives its held stock back and answers with the winner's stored response. Later requests
+with the same key and body get that response; with another body a 422. A request that
+failed stored nothing, so a retry with the same key runs again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
-
 from haat.checkout.models import IdempotencyKey
-from haat.core.errors import Conflict, ValidationError
+from haat.core.errors import ValidationError
 
 MAX_KEY_LENGTH = 255
-STALE_AFTER = timedelta(minutes=2)
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    status: int
-    body: dict[str, Any]
 
 
 def fingerprint(payload: Any) -> str:
@@ -50,54 +39,25 @@ def clean_key(key: str | None) -> str | None:
     return key
 
 
-def begin(*, scope: str, key: str, fingerprint: str) -> IdempotencyKey | StoredResponse:
-    """Claim `key` (returns the new row) or return the response stored for it."""
-    now = timezone.now()
-    row = IdempotencyKey(
-        scope=scope, key=key, fingerprint=fingerprint, status="in_progress", locked_at=now
-    )
-    try:
-        if connection.in_atomic_block:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        else:  # autocommit: a failed INSERT needs no savepoint
-            row.save(force_insert=True)
-        return row
-    except IntegrityError:
-        pass
-    existing = IdempotencyKey.objects.filter(scope=scope, key=key).first()
-    if existing is None:  # its owner failed and let go between our INSERT and SELECT
-        return begin(scope=scope, key=key, fingerprint=fingerprint)
-    if existing.fingerprint != fingerprint:
+def stored_response(*, scope: str, key: str, fingerprint: str) -> IdempotencyKey | None:
+    """The stored response for `key`, or None; a different request under it is a 422."""
+    row = IdempotencyKey.objects.filter(scope=scope, key=key).first()
+    if row is not None and row.fingerprint != fingerprint:
         raise ValidationError(
             "This Idempotency-Key was used for a different request.",
             code="idempotency_key_reused",
             details={"field": "Idempotency-Key"},
         )
-    if existing.status == IdempotencyKey.Status.DONE:
-        return StoredResponse(existing.response_status or 200, existing.response_body or {})
-    taken = IdempotencyKey.objects.filter(
-        pk=existing.pk, status="in_progress", locked_at__lt=now - STALE_AFTER
-    ).update(locked_at=now)
-    if taken:
-        return existing
-    raise Conflict(
-        "A request with this Idempotency-Key is still being processed; retry shortly.",
-        code="idempotency_key_in_progress",
-        details={"field": "Idempotency-Key"},
-    )
+    return row
 
 
-def finish(row: IdempotencyKey, *, status: int, body: dict[str, Any]) -> None:
-    """Store the response; call inside the transaction that made the change."""
-    IdempotencyKey.objects.filter(pk=row.pk).update(
-        status=IdempotencyKey.Status.DONE,
+def store(*, scope: str, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
+    """Remember the response; call inside the transaction that made the change (an
+    IntegrityError here means a concurrent duplicate won)."""
+    IdempotencyKey.objects.create(
+        scope=scope,
+        key=key,
+        fingerprint=fingerprint,
         response_status=status,
         response_body=json.loads(json.dumps(body, default=str)),
-        completed_at=timezone.now(),
     )
-
-
-def abandon(row: IdempotencyKey) -> None:
-    """The request failed: let a retry with the same key run again."""
-    IdempotencyKey.objects.filter(pk=row.pk, status="in_progress").delete()

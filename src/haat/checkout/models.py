@@ -58,22 +58,17 @@ class CartLine(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """One `Idempotency-Key` per scope: the request's fingerprint and, once done, its
-    response. The unique (scope, key) pair decides between concurrent duplicates."""
+    """A completed request made with an `Idempotency-Key`: its fingerprint and response.
 
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
+    Written in the same transaction as the order, so it exists exactly when the order
+    does; the unique (scope, key) pair decides between concurrent duplicates."""
 
     scope = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
-    status = models.CharField(max_length=12, choices=Status.choices)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
-    locked_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1,7 +1,7 @@
 """Checkout: turn an open cart into an order without ever overselling.
 
 1. Validate the contact, addresses and payment type (no database work).
-2. Claim the `Idempotency-Key` (a duplicate gets the first response).
+2. (An `Idempotency-Key` already answered returns that answer; see idempotency.py.)
 3. Read the cart's lines with their live prices in ONE query. A price that changed since
    the line was added is not charged silently: the lines are re-priced and the reply is a
    409 `price_changed` listing `{sku, old, new}`; submitting again then succeeds. (We
@@ -22,13 +22,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haat.catalog.models import Product
 from haat.checkout import idempotency
 from haat.checkout.carts import check_token_age, get_cart
-from haat.checkout.models import Cart, CartLine, IdempotencyKey
+from haat.checkout.models import Cart, CartLine
 from haat.checkout.selectors import money, priced_lines
 from haat.core.errors import Conflict, ValidationError
 from haat.customers.services import match_or_create_customer, save_addresses
@@ -94,6 +94,12 @@ def validate_contact(data: dict[str, Any]) -> Contact:
     return Contact(email, phone, name, shipping, billing, payment_type)
 
 
+@dataclass(frozen=True)
+class Idempotency:
+    key: str
+    fingerprint: str
+
+
 def checkout(
     *, token: str, data: dict[str, Any], idempotency_key: str | None = None
 ) -> CheckoutResult:
@@ -101,23 +107,22 @@ def checkout(
     the stored first response when `idempotency_key` was seen with the same body."""
     key = idempotency.clean_key(idempotency_key)
     contact = validate_contact(data)
-    claim: IdempotencyKey | None = None
-    if key:
-        claimed = idempotency.begin(
-            scope=IDEMPOTENCY_SCOPE,
-            key=key,
-            fingerprint=idempotency.fingerprint({"cart": token, "body": data}),
-        )
-        if isinstance(claimed, idempotency.StoredResponse):
-            return CheckoutResult(claimed.status, claimed.body, replayed=True)
-        claim = claimed
+    idem = (
+        Idempotency(key, idempotency.fingerprint({"cart": token, "body": data})) if key else None
+    )
     try:
-        body = _complete(token, contact, claim)
-    except BaseException:
-        if claim is not None:
-            idempotency.abandon(claim)
-        raise
-    return CheckoutResult(201, body)
+        return CheckoutResult(201, _complete(token, contact, idem))
+    except (Conflict, IntegrityError):
+        # A cart already checked out, or a concurrent duplicate that won the race: with
+        # the same key and body, answer with its response (a 422 for another body).
+        if idem is None:
+            raise
+        stored = idempotency.stored_response(
+            scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
+        )
+        if stored is None:
+            raise
+        return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
 
 
 def _open_lines(token: str) -> tuple[Cart, list[CartLine]]:
@@ -174,7 +179,7 @@ def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
     )
 
 
-def _complete(token: str, contact: Contact, claim: IdempotencyKey | None) -> dict[str, Any]:
+def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[str, Any]:
     cart, lines = _open_lines(token)
     _check_lines(cart, lines)
     owner_id = f"{cart.token[:40]}.{secrets.token_hex(4)}"
@@ -220,8 +225,14 @@ def _complete(token: str, contact: Contact, claim: IdempotencyKey | None) -> dic
             if not completed:
                 raise Conflict("This cart has been checked out already.", code="cart_completed")
             body = order_payload(order, inputs)
-            if claim is not None:
-                idempotency.finish(claim, status=201, body=body)
+            if idem is not None:
+                idempotency.store(
+                    scope=IDEMPOTENCY_SCOPE,
+                    key=idem.key,
+                    fingerprint=idem.fingerprint,
+                    status=201,
+                    body=body,
+                )
     except BaseException:
         release_holds(owner_type=HOLD_OWNER, owner_id=owner_id, reason="checkout failed")
         raise

@@ -1,6 +1,5 @@
 """Admin API for currencies and the audit log."""
 
-
 from datetime import date, datetime
 from typing import Any
 

@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("Currencies", "dashboard:currency_list", Perm.CURRENCIES_MANAGE, "Settings", "¤"),
     NavItem("Staff", "dashboard:staff_list", Perm.STAFF_MANAGE, "Settings", "☺"),
     NavItem("API keys", "dashboard:api_key_list", Perm.API_KEYS_MANAGE, "Settings", "✱"),
+    NavItem("Roles", "dashboard:roles", Perm.STAFF_MANAGE, "Settings", "◐"),
     NavItem("Audit log", "dashboard:audit_log", Perm.AUDIT_VIEW, "Settings", "✎"),
 ]
 

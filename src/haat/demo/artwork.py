@@ -101,7 +101,7 @@ def _pattern(draw: ImageDraw.ImageDraw, size: int, colour: RGB, *, seed: int) ->
 def _caption(draw: ImageDraw.ImageDraw, size: int, title: str, brand: str, c: Palette) -> None:
     band_top = int(size * 0.76)
     # A light garment (ivory) would make a light band: use the dark text colour instead.
-    band = c.text if _luminance(c.figure) > 170 else c.figure
+    band = c.text if _luminance(c.figure) > 150 else c.figure
     draw.rectangle((0, band_top, size, size), fill=band)
     draw.rectangle((0, band_top, size, band_top + size // 120), fill=c.accent)
     text = title.replace("–", "-").replace("—", "-").replace("’", "'")

@@ -4,7 +4,7 @@ management for staff (`admin_router`, endpoints in `api_admin`)."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from haat.api.auth import StaffAuth, StorefrontAuth
@@ -41,14 +41,14 @@ def availability(request: HttpRequest, query: Query[IdsQuery]) -> list[Any]:
 
 
 @store_router.post("back-in-stock", response={200: BackInStockOut, 201: BackInStockOut, **ERRORS})
-def back_in_stock(request: HttpRequest, payload: BackInStockIn) -> tuple[int, dict]:
+def back_in_stock(request: HttpRequest, payload: BackInStockIn) -> Status:
     """ "Notify me when back in stock", by e-mail or phone (Indian numbers without +91
     are accepted). A repeat is 200 with `already_subscribed: true`."""
     result = services.subscribe_back_in_stock(
         variant_id=payload.variant_id, email=payload.email, phone=payload.phone
     )
     status = 200 if result.already_subscribed else 201
-    return status, {"subscribed": True, "already_subscribed": result.already_subscribed}
+    return Status(status, {"subscribed": True, "already_subscribed": result.already_subscribed})
 
 
 from haat.inventory import api_admin  # noqa: E402,F401  (registers the admin endpoints)

@@ -225,16 +225,16 @@ def _report_out(result: bulk.BulkReport) -> dict[str, Any]:
     }
 
 
-@admin_router.post("stock/bulk", response={200: BulkReportOut, 422: BulkReportOut, **WRITE})
+@admin_router.post("stock/bulk", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut})
 def stock_bulk(request: HttpRequest, payload: BulkIn) -> Any:
     """Set absolute counts (`sku`, `location` code, `on_hand`). All rows are validated
     first; any bad row means nothing changes (422 with the per-row report)."""
     require(request, Perm.INVENTORY_ADJUST)
     result = bulk.set_counts(rows=[r.model_dump() for r in payload.rows], note=payload.note)
-    return (200 if result.applied else 422), _report_out(result)
+    return Status(200 if result.applied else 422, _report_out(result))
 
 
-@admin_router.post("stock/import", response={200: BulkReportOut, 422: BulkReportOut, **WRITE})
+@admin_router.post("stock/import", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut})
 def stock_import(request: HttpRequest, file: File[UploadedFile], note: Form[str] = "") -> Any:
     """CSV with the header `sku,location,on_hand` (absolute counts, location by code).
     Validated first; any bad row means nothing changes (422 with the per-row report)."""
@@ -242,7 +242,7 @@ def stock_import(request: HttpRequest, file: File[UploadedFile], note: Form[str]
     if file.size and file.size > 5 * 1024 * 1024:
         raise ValidationError("The file is larger than 5 MB.", details={"field": "file"})
     result = bulk.import_csv(file=file, note=note)
-    return (200 if result.applied else 422), _report_out(result)
+    return Status(200 if result.applied else 422, _report_out(result))
 
 
 @admin_router.get("stock/report.csv", response={200: None, **READ})

@@ -179,9 +179,9 @@ def movements_queryset(variant_id: int) -> QuerySet[StockMovement]:
 
 
 def active_holds_queryset(*, variant_id: int | None = None) -> QuerySet[StockHold]:
-    qs = StockHold.objects.filter(status=StockHold.Status.ACTIVE).select_related("location")
+    qs = StockHold.objects.filter(status=StockHold.Status.ACTIVE).annotate(
+        location_code=F("location__code"), sku=F("variant__sku")
+    )
     if variant_id:
         qs = qs.filter(variant_id=variant_id)
-    return qs.annotate(
-        sku=Subquery(Variant.objects.filter(pk=OuterRef("variant_id")).values("sku")[:1])
-    ).order_by("expires_at", "id")
+    return qs.order_by("expires_at", "id")

@@ -1,6 +1,5 @@
 """Orders API: a customer's order by token (`store_router`), order admin (`admin_router`)."""
 
-from __future__ import annotations
 
 from typing import Any
 

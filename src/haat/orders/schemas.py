@@ -1,6 +1,5 @@
 """Admin API shapes for orders."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any

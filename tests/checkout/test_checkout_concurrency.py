@@ -1,0 +1,110 @@
+"""Proof with real concurrent connections: checkout never oversells.
+
+Every thread has its own database connection (closed when it ends) and waits on a
+barrier, so the checkouts really overlap. Each job goes through the HTTP API with
+Django's test Client: create a cart, add one unit, check out with COD. PostgreSQL's
+connection limit (100, shared with other test runs) caps the threads at 45, each running
+its share of the 200 checkouts back to back; SQLite serialises writers (IMMEDIATE
+transactions) and runs the same 200 checkouts on 10 threads. The assertions are the same.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+
+from haat.inventory.models import StockHold, StockLevel, StockMovement
+from haat.orders.models import Order, OrderLine
+from tests.checkout.helpers import checkout_body, make_location, make_variant
+from tests.conftest import JsonClient
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+CHECKOUTS, UNITS = 200, 50
+
+
+def threads() -> int:
+    return 45 if connection.vendor == "postgresql" else 10
+
+
+def run_concurrently(jobs: list, n_threads: int) -> list:
+    results: list = [None] * len(jobs)
+    barrier = threading.Barrier(n_threads)
+
+    def worker(slot: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            for i in range(slot, len(jobs), n_threads):
+                try:
+                    results[i] = jobs[i]()
+                except Exception as exc:  # reported by the assertions below
+                    results[i] = exc
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker, args=(s,)) for s in range(n_threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=600)
+    assert not any(t.is_alive() for t in pool), "a thread hung"
+    return results
+
+
+def buy_one(headers: dict, variant_id: int, n: int):
+    def job():
+        api = JsonClient(headers)
+        token = api.post("/api/v1/store/carts", {}).json()["token"]
+        r = api.post(
+            f"/api/v1/store/carts/{token}/lines", {"variant_id": variant_id, "quantity": 1}
+        )
+        assert r.status_code == 201, r.content
+        body = checkout_body(email=f"buyer{n}@example.in", phone=f"+9198450{n:05d}")
+        r = api.post(f"/api/v1/store/carts/{token}/checkout", body)
+        return r.status_code, r.json()
+
+    return job
+
+
+def test_200_concurrent_checkouts_against_50_units(store_api):
+    variant = make_variant(stock=UNITS, location=make_location())
+    results = run_concurrently(
+        [buy_one(store_api.headers, variant.pk, n) for n in range(CHECKOUTS)], threads()
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors[:3]
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: UNITS, 409: CHECKOUTS - UNITS}, statuses
+    assert {body["error"]["code"] for status, body in results if status == 409} == {
+        "out_of_stock"
+    }
+    assert Order.objects.count() == UNITS
+    assert sum(OrderLine.objects.values_list("quantity", flat=True)) == UNITS
+    level = StockLevel.objects.get(variant=variant)
+    assert (level.on_hand, level.reserved) == (0, 0)
+    ledger = sum(StockMovement.objects.filter(variant=variant).values_list("quantity", flat=True))
+    assert ledger == level.on_hand == 0
+    assert StockMovement.objects.filter(variant=variant, reason="sale").count() == UNITS
+    assert not StockHold.objects.filter(status="active").exists()
+
+
+def test_concurrent_duplicate_submits_with_one_key_make_one_order(store_api):
+    variant = make_variant(stock=100, location=make_location())
+    token = store_api.post("/api/v1/store/carts", {}).json()["token"]
+    store_api.post(f"/api/v1/store/carts/{token}/lines", {"variant_id": variant.pk, "quantity": 2})
+    headers = {**store_api.headers, "Idempotency-Key": "double-click"}
+
+    def submit():
+        r = JsonClient(headers).post(f"/api/v1/store/carts/{token}/checkout", checkout_body())
+        return r.status_code, r.json()
+
+    n = 8 if connection.vendor == "postgresql" else 4
+    results = run_concurrently([submit] * n, n)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert {status for status, _ in results} == {201}, results
+    assert len({body["number"] for _, body in results}) == 1
+    assert Order.objects.count() == 1
+    level = StockLevel.objects.get(variant=variant)
+    assert (level.on_hand, level.reserved) == (98, 0)

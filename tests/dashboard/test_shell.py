@@ -1,0 +1,67 @@
+"""The dashboard shell: navigation by role, the home figures, the low-stock badge."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from haat.catalog import services as catalog
+from haat.inventory import locations, services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+def _nav_labels(response) -> list[str]:
+    return [item["label"] for item in response.context["nav_items"]]
+
+
+def test_owner_sees_every_section(staff_client):
+    labels = _nav_labels(staff_client("owner").get("/dashboard/"))
+    for label in ("Products", "Stock", "Orders", "Currencies", "Staff", "API keys", "Audit log"):
+        assert label in labels
+
+
+@pytest.mark.parametrize(
+    ("role", "hidden"),
+    [
+        ("support", {"Staff", "API keys", "Currencies", "Import / export", "Audit log"}),
+        ("fulfilment", {"Staff", "API keys", "Currencies", "Audit log"}),
+        ("marketing", {"Staff", "API keys", "Orders", "Audit log"}),
+        ("manager", {"Staff", "API keys"}),
+    ],
+)
+def test_navigation_hides_what_the_role_cannot_use(staff_client, role, hidden):
+    labels = set(_nav_labels(staff_client(role).get("/dashboard/")))
+    assert labels and not labels & hidden
+
+
+def test_home_shows_real_catalog_figures(staff_client):
+    product = catalog.create_product(title="Indigo Kurta", status="active")
+    catalog.create_variant(product=product, sku="KUR-M")
+    catalog.create_variant(product=product, sku="KUR-L")
+    catalog.create_product(title="Draft Stole")
+    response = staff_client("owner").get("/dashboard/")
+    figures = response.context["figures"]
+    assert figures["products"] == {"total": 2, "active": 1, "draft": 1, "archived": 0}
+    assert figures["variants"] == 2
+    assert "INR" in figures["currencies"]
+    # The active product has no price yet: the warning says so.
+    assert figures["products_without_price"] == 1
+    assert b"have no price yet" in response.content
+
+
+def test_low_stock_badge_counts_variants_to_restock(staff_client):
+    product = catalog.create_product(title="Mug", status="active")
+    low = catalog.create_variant(product=product, sku="MUG-1")
+    plenty = catalog.create_variant(product=product, sku="MUG-2")
+    location = locations.create_location(name="Main", code="main")
+    services.receive_stock(variant_id=low.pk, location_id=location.pk, quantity=2)
+    services.receive_stock(variant_id=plenty.pk, location_id=location.pk, quantity=50)
+    items = staff_client("fulfilment").get("/dashboard/").context["nav_items"]
+    badge = next(i for i in items if i["url_name"] == "dashboard:low_stock")
+    assert badge["badge"] == 1
