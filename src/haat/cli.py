@@ -155,11 +155,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         _load_demo_if_empty()
 
-    # Forked web processes must not inherit the set-up connections.
-    from django.db import connections
-
-    connections.close_all()
-
+    release_database_connections()
     from haat.gunicorn_conf import DEFAULT_THREADS, HaatServer, server_options
 
     options = server_options(
@@ -179,6 +175,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if worker is not None:
             stop_process(worker)
     return 0
+
+
+def release_database_connections() -> None:
+    """Close connections and PostgreSQL pools opened while preparing, before gunicorn forks.
+
+    A pool inherited by forked web processes would hand the same server socket to several
+    processes at once, and their queries would read each other's results.
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+        pools = getattr(conn, "_connection_pools", {})
+        if conn.alias in pools:
+            conn.close_pool()
 
 
 def _load_demo_if_empty() -> None:

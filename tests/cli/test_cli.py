@@ -7,6 +7,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -180,3 +181,29 @@ def test_createstaff_passes_its_arguments_to_the_command(tmp_path):
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not os.environ.get("HAAT_TEST_DATABASE_URL"), reason="PostgreSQL only")
+def test_serve_closes_postgres_pools_before_forking(tmp_path):
+    """A pool inherited by gunicorn's forked workers would share server sockets between
+    processes (queries reading each other's results), so the master closes it first."""
+    from django.db import connection
+
+    parts = urlsplit(os.environ["HAAT_TEST_DATABASE_URL"])
+    url = parts._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+    script = (
+        "from haat.cli import setup_django, release_database_connections\n"
+        "setup_django()\n"
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "assert connection.alias in connection._connection_pools\n"
+        "release_database_connections()\n"
+        "print('pools left:', len(connection._connection_pools))\n"
+    )
+    env = {**haat_env(tmp_path), "DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pools left: 0" in result.stdout

@@ -159,10 +159,7 @@ def test_concurrent_dispatchers_deliver_each_event_once(test_consumers):
     assert OutboxEvent.objects.filter(dispatched_at__isnull=True).count() == 0
 
 
-pytestmark_db = pytest.mark.django_db  # per test: the crash tests need transaction=True
-
-
-@pytestmark_db
+@pytest.mark.django_db
 def test_failing_consumer_backs_off_and_does_not_block_others(flaky):
     bad = _event("test.flaky")
     good = _event("test.other")
@@ -203,7 +200,7 @@ def test_failing_consumer_backs_off_and_does_not_block_others(flaky):
     assert flaky["calls"] == 3
 
 
-@pytestmark_db
+@pytest.mark.django_db
 def test_backoff_is_exponential_and_capped():
     assert [backoff(n).total_seconds() for n in range(1, 6)] == [10, 20, 40, 80, 160]
     assert backoff(9) == timedelta(seconds=2560)
@@ -211,7 +208,7 @@ def test_backoff_is_exponential_and_capped():
     assert backoff(50) == timedelta(hours=1)
 
 
-@pytestmark_db
+@pytest.mark.django_db
 def test_event_gives_up_after_max_attempts_and_can_be_retried(flaky):
     flaky["failures"] = 10_000
     event = _event("test.flaky")
@@ -238,7 +235,7 @@ def test_event_gives_up_after_max_attempts_and_can_be_retried(flaky):
     assert list(failed_events()) == []
 
 
-@pytestmark_db
+@pytest.mark.django_db
 def test_events_without_consumers_are_dispatched_in_id_order():
     first, second = _event("test.nobody"), _event("test.nobody")
     assert list(pending_events().filter(pk__in=[first.pk, second.pk])) == [first, second]
@@ -255,7 +252,7 @@ def test_delivery_key_names_event_and_consumer():
     assert delivery_key(OutboxEvent(pk=42), "webhooks") == "42:webhooks"
 
 
-@pytestmark_db
+@pytest.mark.django_db
 def test_wakeups_are_throttled_to_one_task_per_window(django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
