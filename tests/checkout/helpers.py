@@ -31,8 +31,14 @@ def make_location(code: str = "main", priority: int = 10) -> Location:
 
 
 def make_variant(
-    *, price: str = "999.00", currency_prices: dict[str, str] | None = None, sku: str = "",
-    stock: int = 0, location: Location | None = None, title: str = "", **product: Any,
+    *,
+    price: str = "999.00",
+    currency_prices: dict[str, str] | None = None,
+    sku: str = "",
+    stock: int = 0,
+    location: Location | None = None,
+    title: str = "",
+    **product: Any,
 ) -> Variant:
     """An active product with one variant priced in INR (and `currency_prices`), with
     `stock` units received at `location`."""

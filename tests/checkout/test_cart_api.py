@@ -142,8 +142,11 @@ def test_unknown_and_inactive_variants_are_refused(store_api, warehouse):
     off = make_variant(stock=5)
     catalog.update_variant(variant=off, is_active=False)
     token = new_cart(store_api)
-    for variant_id, code in [(999_999, "unknown_variant"), (draft.pk, "inactive_variant"),
-                             (off.pk, "inactive_variant")]:
+    for variant_id, code in [
+        (999_999, "unknown_variant"),
+        (draft.pk, "inactive_variant"),
+        (off.pk, "inactive_variant"),
+    ]:
         r = store_api.post(f"{BASE}/{token}/lines", {"variant_id": variant_id, "quantity": 1})
         assert r.status_code == 422
         assert r.json()["error"]["code"] == code

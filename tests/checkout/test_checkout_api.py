@@ -57,15 +57,19 @@ def test_cod_checkout_confirms_order_and_sells_stock(store_api, warehouse):
     sale = StockMovement.objects.get(variant=v, reason="sale")
     assert sale.quantity == -3 and sale.reference == order.number
     assert set(StockHold.objects.values_list("status", flat=True)) == {"converted"}
-    events = set(OutboxEvent.objects.filter(aggregate_id=str(order.pk)).values_list(
-        "event_type", flat=True))
+    events = set(
+        OutboxEvent.objects.filter(aggregate_id=str(order.pk)).values_list("event_type", flat=True)
+    )
     assert {"order.created", "order.confirmed"} <= events
     cart = Cart.objects.get(token=token)
     assert cart.completed_at is not None and cart.order_id == order.pk
     # The customer and the address are saved once.
     customer = Customer.objects.get()
     assert (customer.email, customer.phone, customer.name) == (
-        "meera@example.in", "+919845012345", "Meera Iyer")
+        "meera@example.in",
+        "+919845012345",
+        "Meera Iyer",
+    )
     assert Address.objects.filter(customer=customer).count() == 1
     # The customer's link shows the order.
     mine = store_api.get(f"/api/v1/store/orders/{order.token}")
@@ -94,7 +98,9 @@ def test_out_of_stock_names_every_short_line_and_holds_nothing(store_api, wareho
     assert r.status_code == 409
     err = r.json()["error"]
     assert err["code"] == "out_of_stock"
-    lines = {line["sku"]: (line["requested"], line["available"]) for line in err["details"]["lines"]}
+    lines = {
+        line["sku"]: (line["requested"], line["available"]) for line in err["details"]["lines"]
+    }
     assert lines == {short.sku: (3, 2), none.sku: (1, 0)}
     assert Order.objects.count() == 0 and Customer.objects.count() == 0
     assert StockHold.objects.count() == 0
@@ -141,7 +147,10 @@ def test_only_cod_is_accepted(store_api, warehouse, payment_type):
     [
         ({"email": "not-an-email"}, "email"),
         ({"phone": "12345"}, "phone"),
-        ({"shipping_address": {**ADDRESS, "postal_code": "056002"}}, "shipping_address.postal_code"),
+        (
+            {"shipping_address": {**ADDRESS, "postal_code": "056002"}},
+            "shipping_address.postal_code",
+        ),
         ({"shipping_address": {**ADDRESS, "postal_code": "5600"}}, "shipping_address.postal_code"),
         ({"shipping_address": {**ADDRESS, "state": "Atlantis"}}, "shipping_address.state"),
         ({"shipping_address": {**ADDRESS, "country": "ZZ"}}, "shipping_address.country"),
@@ -162,8 +171,14 @@ def test_bad_contact_or_address_changes_nothing(store_api, warehouse, override, 
 def test_international_address_with_country(store_api, warehouse):
     v = make_variant(stock=5)
     token = fill_cart(store_api, v, 1)
-    london = {"name": "Ann Lee", "line1": "1 Baker St", "city": "London",
-              "postal_code": "NW1 6XE", "country": "gb", "phone": "+44 20 7946 0958"}
+    london = {
+        "name": "Ann Lee",
+        "line1": "1 Baker St",
+        "city": "London",
+        "postal_code": "NW1 6XE",
+        "country": "gb",
+        "phone": "+44 20 7946 0958",
+    }
     r = checkout(store_api, token, checkout_body(shipping_address=london))
     assert r.status_code == 201, r.content
     ship = r.json()["shipping_address"]

@@ -77,9 +77,7 @@ def test_200_concurrent_checkouts_against_50_units(store_api):
     assert not errors, errors[:3]
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: UNITS, 409: CHECKOUTS - UNITS}, statuses
-    assert {body["error"]["code"] for status, body in results if status == 409} == {
-        "out_of_stock"
-    }
+    assert {body["error"]["code"] for status, body in results if status == 409} == {"out_of_stock"}
     assert Order.objects.count() == UNITS
     assert sum(OrderLine.objects.values_list("quantity", flat=True)) == UNITS
     level = StockLevel.objects.get(variant=variant)

@@ -75,14 +75,17 @@ def test_returning_customer_matched_by_email_then_by_phone(store_api, warehouse)
     # Same e-mail (other case), new phone: same customer, a new address saved.
     other_home = {**ADDRESS, "line1": "7 MG Road", "postal_code": "560001"}
     r = checkout(
-        store_api, fill_cart(store_api, v, 1),
-        checkout_body(email="MEERA@example.in", phone="+91 99000 11111",
-                      shipping_address=other_home),
+        store_api,
+        fill_cart(store_api, v, 1),
+        checkout_body(
+            email="MEERA@example.in", phone="+91 99000 11111", shipping_address=other_home
+        ),
     )
     assert r.status_code == 201
     # New e-mail, known phone (written differently): matched by phone.
     r = checkout(
-        store_api, fill_cart(store_api, v, 1),
+        store_api,
+        fill_cart(store_api, v, 1),
         checkout_body(email="meera.work@example.in", phone="+919845012345"),
     )
     assert r.status_code == 201
@@ -90,6 +93,9 @@ def test_returning_customer_matched_by_email_then_by_phone(store_api, warehouse)
     assert Order.objects.filter(customer=customer).count() == 3
     assert Address.objects.filter(customer=customer).count() == 2
     # A stranger is a new customer.
-    checkout(store_api, fill_cart(store_api, v, 1),
-             checkout_body(email="ravi@example.in", phone="9123456780"))
+    checkout(
+        store_api,
+        fill_cart(store_api, v, 1),
+        checkout_body(email="ravi@example.in", phone="9123456780"),
+    )
     assert Customer.objects.count() == 2

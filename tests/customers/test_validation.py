@@ -9,14 +9,23 @@ from haat.customers.models import Customer
 from haat.customers.services import match_or_create_customer
 from haat.customers.validation import normalize_email, normalize_phone, validate_address
 
-IN_ADDRESS = {"name": "Meera", "line1": "12 Residency Rd", "city": "Bengaluru",
-              "state": "KA", "postal_code": "560 025"}
+IN_ADDRESS = {
+    "name": "Meera",
+    "line1": "12 Residency Rd",
+    "city": "Bengaluru",
+    "state": "KA",
+    "postal_code": "560 025",
+}
 
 
 @pytest.mark.parametrize(
     ("raw", "e164"),
-    [("98450 12345", "+919845012345"), ("+91-98450-12345", "+919845012345"),
-     ("098450 12345", "+919845012345"), ("+1 415 555 2671", "+14155552671")],
+    [
+        ("98450 12345", "+919845012345"),
+        ("+91-98450-12345", "+919845012345"),
+        ("098450 12345", "+919845012345"),
+        ("+1 415 555 2671", "+14155552671"),
+    ],
 )
 def test_phone_numbers_indian_first(raw, e164):
     assert normalize_phone(raw) == e164
@@ -44,10 +53,16 @@ def test_indian_address_pin_and_state_are_normalised():
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"postal_code": "012345"}, "postal_code"), ({"postal_code": "56002"}, "postal_code"),
-     ({"postal_code": ""}, "postal_code"), ({"state": "Texas"}, "state"),
-     ({"state": ""}, "state"), ({"line1": ""}, "line1"), ({"name": "x" * 201}, "name"),
-     ({"country": "XX"}, "country")],
+    [
+        ({"postal_code": "012345"}, "postal_code"),
+        ({"postal_code": "56002"}, "postal_code"),
+        ({"postal_code": ""}, "postal_code"),
+        ({"state": "Texas"}, "state"),
+        ({"state": ""}, "state"),
+        ({"line1": ""}, "line1"),
+        ({"name": "x" * 201}, "name"),
+        ({"country": "XX"}, "country"),
+    ],
 )
 def test_bad_addresses_name_the_field(change, field):
     with pytest.raises(ValidationError) as exc:
@@ -56,8 +71,15 @@ def test_bad_addresses_name_the_field(change, field):
 
 
 def test_international_address_needs_country_not_pin_or_state():
-    a = validate_address({"name": "Ann", "line1": "1 Baker St", "city": "London",
-                          "postal_code": "NW1 6XE", "country": "GB"})
+    a = validate_address(
+        {
+            "name": "Ann",
+            "line1": "1 Baker St",
+            "city": "London",
+            "postal_code": "NW1 6XE",
+            "country": "GB",
+        }
+    )
     assert (a.country, a.state, a.postal_code) == ("GB", "", "NW1 6XE")
 
 

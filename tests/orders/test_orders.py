@@ -41,9 +41,16 @@ def pending_order(variant, quantity: int) -> Order:
     )
     customer = match_or_create_customer(email="a@example.in", phone="9845012345")
     return services.create_order(
-        customer=customer, currency="INR", email=customer.email, phone=customer.phone,
-        name="A", shipping_address=ADDRESS, billing_address=ADDRESS, payment_type="cod",
-        status="pending_payment", holds=holds,
+        customer=customer,
+        currency="INR",
+        email=customer.email,
+        phone=customer.phone,
+        name="A",
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        payment_type="cod",
+        status="pending_payment",
+        holds=holds,
         lines=[services.LineInput(variant.pk, variant.sku, "Kurta", {}, quantity, 1000)],
     )
 
@@ -73,7 +80,11 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
     restock = StockMovement.objects.get(variant=v, reason="adjustment")
     assert restock.quantity == 2 and order.number in restock.note
     t = OrderTransition.objects.get(order=order)
-    assert (t.from_status, t.to_status, t.note) == ("confirmed", "cancelled", "customer changed mind")
+    assert (t.from_status, t.to_status, t.note) == (
+        "confirmed",
+        "cancelled",
+        "customer changed mind",
+    )
     assert AuditLogEntry.objects.filter(action="order.cancel", object_id=str(order.pk)).exists()
     # Cancelling again is an illegal transition and changes nothing.
     with pytest.raises(Conflict) as exc:

@@ -84,13 +84,13 @@ def create_cart(*, currency: str | None = None) -> Cart:
 
 def _sellable_variant(variant_id: Any) -> Variant:
     if isinstance(variant_id, bool) or not isinstance(variant_id, int):
-        raise ValidationError(
-            "variant_id must be a whole number.", details={"field": "variant_id"}
-        )
+        raise ValidationError("variant_id must be a whole number.", details={"field": "variant_id"})
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
     if variant is None:
         raise ValidationError(
-            f"Unknown variant {variant_id}.", code="unknown_variant", details={"field": "variant_id"}
+            f"Unknown variant {variant_id}.",
+            code="unknown_variant",
+            details={"field": "variant_id"},
         )
     if not variant.is_active or variant.product.status != Product.Status.ACTIVE:
         raise ValidationError(

@@ -71,9 +71,7 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key"], name="one_idempotency_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_idempotency_key")]
         indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:

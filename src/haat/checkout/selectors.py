@@ -17,17 +17,21 @@ from haat.inventory.selectors import availability_status
 
 def money(amount: int, currency: str) -> dict[str, Any]:
     value = Money(int(amount), currency)
-    return {"amount": value.amount, "currency": value.currency, "formatted": value.format(
-        settings.HAAT_LOCALE
-    )}
+    return {
+        "amount": value.amount,
+        "currency": value.currency,
+        "formatted": value.format(settings.HAAT_LOCALE),
+    }
 
 
 def priced_lines(cart_filter: dict[str, Any], currency: str | None = None) -> QuerySet[CartLine]:
     """Cart lines with variant, product and the live price (`live_amount`) in the cart's
     currency, in one query."""
     live = VariantPrice.objects.filter(variant_id=OuterRef("variant_id"))
-    live = live.filter(currency_id=currency) if currency else live.filter(
-        currency_id=OuterRef("cart__currency_id")
+    live = (
+        live.filter(currency_id=currency)
+        if currency
+        else live.filter(currency_id=OuterRef("cart__currency_id"))
     )
     return (
         CartLine.objects.filter(**cart_filter)

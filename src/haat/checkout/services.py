@@ -107,9 +107,7 @@ def checkout(
     the stored first response when `idempotency_key` was seen with the same body."""
     key = idempotency.clean_key(idempotency_key)
     contact = validate_contact(data)
-    idem = (
-        Idempotency(key, idempotency.fingerprint({"cart": token, "body": data})) if key else None
-    )
+    idem = Idempotency(key, idempotency.fingerprint({"cart": token, "body": data})) if key else None
     try:
         return CheckoutResult(201, _complete(token, contact, idem))
     except (Conflict, IntegrityError):

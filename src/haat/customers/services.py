@@ -24,7 +24,9 @@ def match_or_create_customer(*, email: str, phone: str, name: str = "") -> Custo
     customer = (
         Customer.objects.filter(Q(email=email) | Q(phone=phone))
         .annotate(
-            rank=Case(When(email=email, then=Value(0)), default=Value(1), output_field=IntegerField())
+            rank=Case(
+                When(email=email, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
         )
         .order_by("rank", "id")
         .first()

@@ -125,7 +125,9 @@ def _text(data: dict[str, Any], key: str, prefix: str, *, required: bool, limit:
 def indian_state(raw: str, *, field: str) -> str:
     name = _STATES_BY_KEY.get(raw.strip().lower())
     if name is None:
-        raise _invalid(f"'{raw}' is not an Indian state or union territory.", field, "invalid_state")
+        raise _invalid(
+            f"'{raw}' is not an Indian state or union territory.", field, "invalid_state"
+        )
     return name
 
 

@@ -1,6 +1,5 @@
 """Orders API: a customer's order by token (`store_router`), order admin (`admin_router`)."""
 
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -39,9 +38,7 @@ def store_order(request: HttpRequest, token: str) -> Any:
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
     require(request, Perm.ORDERS_VIEW)
     if filters.status and filters.status not in Order.Status.values:
-        raise ValidationError(
-            f"Unknown status '{filters.status}'.", details={"field": "status"}
-        )
+        raise ValidationError(f"Unknown status '{filters.status}'.", details={"field": "status"})
     return order_queryset(
         OrderFilters(filters.status, filters.q, filters.date_from, filters.date_to)
     )

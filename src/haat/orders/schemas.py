@@ -1,6 +1,5 @@
 """Admin API shapes for orders."""
 
-
 from datetime import date, datetime
 from typing import Any
 

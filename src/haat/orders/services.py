@@ -19,7 +19,7 @@ from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
 from haat.core.events import record_event
 from haat.customers.models import Customer
-from haat.inventory.holds import convert_holds, release_holds, reassign_holds
+from haat.inventory.holds import convert_holds, reassign_holds, release_holds
 from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.services import adjust_stock
 from haat.orders import state

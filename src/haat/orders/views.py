@@ -67,8 +67,10 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         services.cancel_order(order=order, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:order_list") if exc.code == "order_not_found" else redirect(
-            "dashboard:order_detail", number=number
+        return (
+            redirect("dashboard:order_list")
+            if exc.code == "order_not_found"
+            else redirect("dashboard:order_detail", number=number)
         )
     messages.success(request, f"Order {order.number} cancelled; its stock is back on sale.")
     return redirect("dashboard:order_detail", number=order.number)
