@@ -26,3 +26,12 @@ def prune_task_results() -> int:
     from haat.core.maintenance import prune_task_results as prune
 
     return prune()
+
+
+@periodic(every=timedelta(hours=1), name="core.refresh_planner_statistics")
+@task()
+def refresh_planner_statistics() -> str:
+    """SQLite needs to be told to gather planner statistics (see maintenance)."""
+    from haat.core.maintenance import refresh_planner_statistics as refresh
+
+    return refresh()
