@@ -30,6 +30,8 @@ class Perm(models.TextChoices):
     INVENTORY_ADJUST = "inventory.adjust", "Receive, adjust and transfer stock"
     ORDERS_VIEW = "orders.view", "See orders and customers"
     ORDERS_MANAGE = "orders.manage", "Change orders (confirm, cancel)"
+    PAYMENTS_MANAGE = "payments.manage", "Payment settings, payment rules, COD remittances"
+    REFUNDS_CREATE = "refunds.create", "Refund customers"
 
 
 _ALL = frozenset(Perm)

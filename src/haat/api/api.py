@@ -36,13 +36,17 @@ def _mount() -> None:
     from haat.inventory.api import store_router as inventory_store
     from haat.orders.api import admin_router as orders_admin
     from haat.orders.api import store_router as orders_store
+    from haat.payments.api import admin_router as payments_admin
+    from haat.payments.api import store_router as payments_store
 
     api.add_router("/store/", catalog_store)
     api.add_router("/store/", inventory_store)
     api.add_router("/store/", checkout_store)
     api.add_router("/store/", orders_store)
+    api.add_router("/store/", payments_store)
     api.add_router("/admin/", inventory_admin)
     api.add_router("/admin/", orders_admin)
+    api.add_router("/admin/", payments_admin)
     api.add_router("/admin/", catalog_admin)
     api.add_router("/admin/", core_admin)
     api.add_router("/admin/", accounts_admin)

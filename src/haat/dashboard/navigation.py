@@ -21,6 +21,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Home", "dashboard:home", None, "", "⌂"),
     NavItem("Orders", "dashboard:order_list", Perm.ORDERS_VIEW, "Sales", "▤"),
+    NavItem("COD remittance", "dashboard:cod_remittance", Perm.PAYMENTS_MANAGE, "Sales", "₹"),
     NavItem("Stock", "dashboard:stock_list", Perm.INVENTORY_VIEW, "Inventory", "▤"),
     NavItem("Low stock", "dashboard:low_stock", Perm.INVENTORY_VIEW, "Inventory", "⚠"),
     NavItem("Locations", "dashboard:location_list", Perm.INVENTORY_VIEW, "Inventory", "⌖"),
@@ -28,6 +29,8 @@ NAV: list[NavItem] = [
     NavItem("Categories", "dashboard:category_list", Perm.CATALOG_VIEW, "Catalog", "☰"),
     NavItem("Collections", "dashboard:collection_list", Perm.CATALOG_VIEW, "Catalog", "◈"),
     NavItem("Import / export", "dashboard:catalog_import", Perm.CATALOG_IMPORT, "Catalog", "⇅"),
+    NavItem("Payments", "dashboard:payment_settings", Perm.PAYMENTS_MANAGE, "Settings", "¤"),
+    NavItem("Payment rules", "dashboard:payment_rules", Perm.PAYMENTS_MANAGE, "Settings", "⚖"),
     NavItem("Currencies", "dashboard:currency_list", Perm.CURRENCIES_MANAGE, "Settings", "¤"),
     NavItem("Staff", "dashboard:staff_list", Perm.STAFF_MANAGE, "Settings", "☺"),
     NavItem("API keys", "dashboard:api_key_list", Perm.API_KEYS_MANAGE, "Settings", "✱"),

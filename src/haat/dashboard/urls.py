@@ -13,4 +13,5 @@ urlpatterns = [
     path("catalog/", include("haat.catalog.dashboard_urls")),
     path("inventory/", include("haat.inventory.dashboard_urls")),
     path("orders/", include("haat.orders.dashboard_urls")),
+    path("payments/", include("haat.payments.dashboard_urls")),
 ]

@@ -19,12 +19,28 @@ NUMBER_OFFSET = 10000
 
 class Order(models.Model):
     class Status(models.TextChoices):
+        PENDING_CONFIRMATION = "pending_confirmation", "Awaiting availability check"
         PENDING_PAYMENT = "pending_payment", "Pending payment"
+        PAYMENT_FAILED = "payment_failed", "Payment failed"
         CONFIRMED = "confirmed", "Confirmed"
         CANCELLED = "cancelled", "Cancelled"
 
     class PaymentType(models.TextChoices):
+        PREPAID = "prepaid", "Prepaid"
         COD = "cod", "Cash on delivery"
+        PARTIAL_COD = "partial_cod", "Part paid now, rest on delivery"
+        RESERVE_AND_PAY = "reserve_and_pay", "Reserve now, pay after confirmation"
+
+    class PaymentStatus(models.TextChoices):
+        """Stored for filtering; always computed from the ledger by
+        `haat.payments.services.refresh_payment_status`."""
+
+        PENDING = "pending", "Pending"
+        PARTIALLY_PAID = "partially_paid", "Partially paid"
+        PAID = "paid", "Paid"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Failed"
 
     token = models.CharField(max_length=32, unique=True)
     customer = models.ForeignKey(
@@ -40,7 +56,22 @@ class Order(models.Model):
     billing_address = models.JSONField()
     subtotal_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField(default=0)
+    cod_fee_amount = models.BigIntegerField(default=0)
+    express_amount = models.BigIntegerField(default=0)  # express sourcing add-on
     total_amount = models.BigIntegerField()
+    # The split of the total: paid online (prepaid, partial-COD advance, reserve & pay)
+    # and collected by the courier. Filled from payment_type by save() when not given.
+    amount_due_online = models.BigIntegerField(default=0)
+    amount_due_on_delivery = models.BigIntegerField(default=0)
+    amount_paid = models.BigIntegerField(default=0)  # captures + COD collected (ledger)
+    amount_refunded = models.BigIntegerField(default=0)
+    payment_status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    express_sourcing = models.BooleanField(default=False)
+    sourcing_due_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)  # shown to the customer
+    confirm_by = models.DateTimeField(null=True, blank=True)  # reserve & pay deadline
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,20 +81,58 @@ class Order(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["email"]),
             models.Index(fields=["phone"]),
+            models.Index(fields=["payment_status", "-created_at"]),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(subtotal_amount__gte=0) & Q(shipping_amount__gte=0),
+                condition=Q(subtotal_amount__gte=0)
+                & Q(shipping_amount__gte=0)
+                & Q(cod_fee_amount__gte=0)
+                & Q(express_amount__gte=0)
+                & Q(amount_due_online__gte=0)
+                & Q(amount_due_on_delivery__gte=0)
+                & Q(amount_paid__gte=0)
+                & Q(amount_refunded__gte=0),
                 name="order_amounts_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(total_amount=models.F("subtotal_amount") + models.F("shipping_amount")),
+                condition=Q(
+                    total_amount=models.F("subtotal_amount")
+                    + models.F("shipping_amount")
+                    + models.F("cod_fee_amount")
+                    + models.F("express_amount")
+                ),
                 name="order_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    total_amount=models.F("amount_due_online") + models.F("amount_due_on_delivery")
+                ),
+                name="order_split_is_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=models.F("amount_paid")),
+                name="order_refunded_within_paid",
             ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        """A new order created without a split (older callers) gets the natural one:
+        COD collects everything on delivery, every other type is paid online."""
+        if (
+            self._state.adding
+            and not self.amount_due_online
+            and not self.amount_due_on_delivery
+            and self.total_amount
+        ):
+            if self.payment_type == self.PaymentType.COD:
+                self.amount_due_on_delivery = self.total_amount
+            else:
+                self.amount_due_online = self.total_amount
+        super().save(*args, **kwargs)
 
     @property
     def number(self) -> str:
@@ -80,6 +149,11 @@ class Order(models.Model):
     @property
     def total(self) -> Money:
         return Money(self.total_amount, self.currency_id)
+
+    @property
+    def balance_due(self) -> Money:
+        """What is still owed: the total less what was paid (refunds aside)."""
+        return Money(max(self.total_amount - self.amount_paid, 0), self.currency_id)
 
 
 def pk_from_number(number: str) -> int | None:

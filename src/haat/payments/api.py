@@ -1,0 +1,201 @@
+"""Payments API: the storefront's payment options (`store_router`) and payment admin
+(`admin_router`): settings, rules, transactions, refunds and COD. Parse, call, shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from haat.accounts.roles import Perm
+from haat.api.auth import StaffAuth, StorefrontAuth, require
+from haat.api.pagination import Paginated
+from haat.checkout.carts import get_cart
+from haat.checkout.selectors import priced_lines
+from haat.core.errors import NotFound, ValidationError
+from haat.core.money import Money
+from haat.orders.models import Order, pk_from_number
+from haat.payments import cod, config, refunds, rules, selectors
+from haat.payments.options import express_fee, payment_options
+from haat.payments.schemas import (
+    CodCollectedIn,
+    MethodRuleIn,
+    MethodRuleOut,
+    OptionsQuery,
+    PartialCodRuleIn,
+    PartialCodRuleOut,
+    RefundIn,
+    RefundOut,
+    RemittanceIn,
+    SettingsIn,
+    TransactionOut,
+)
+
+store_router = Router(auth=StorefrontAuth, tags=["store: payments"])
+admin_router = Router(auth=StaffAuth, tags=["admin: payments"])
+
+
+@store_router.get("carts/{token}/payment-options", response=dict)
+def cart_payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]) -> Any:
+    """Each payment type for this cart and address: available or why not, and what is
+    paid now and on delivery (always summing to the total)."""
+    cart = get_cart(token, open_only=True)
+    currency = cart.currency_id
+    lines = list(priced_lines({"cart": cart}, currency))
+    if not lines:
+        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
+    subtotal = sum(
+        (line.live_amount if line.live_amount is not None else line.unit_amount) * line.quantity
+        for line in lines
+    )
+    fee = express_fee(currency)
+    options = payment_options(
+        currency=currency,
+        lines=[(line.variant, line.quantity) for line in lines],
+        subtotal=Money(subtotal, currency),
+        address={"state": query.state, "country": query.country, "postal_code": query.postal_code},
+        extras=fee if query.express_sourcing else None,
+    )
+    return {
+        "currency": currency,
+        "subtotal": selectors.money(subtotal, currency),
+        "express_fee": selectors.money(fee.amount, currency),
+        "options": [option.as_dict() for option in options],
+    }
+
+
+def settings_payload() -> dict[str, Any]:
+    cfg = config.get_settings()
+    return {
+        **config.snapshot(cfg),
+        "gateways": {
+            code: config.gateway_code_for_currency(code, cfg)
+            for code in sorted(config.enabled_codes())
+        },
+        "updated_at": cfg.updated_at.isoformat(),
+    }
+
+
+@admin_router.get("payments/settings", response=dict)
+def get_settings(request: HttpRequest) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    return settings_payload()
+
+
+@admin_router.patch("payments/settings", response=dict)
+def update_settings(request: HttpRequest, payload: SettingsIn) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    config.update_settings(data=payload.dict(exclude_none=True))
+    return settings_payload()
+
+
+@admin_router.get("payments/method-rules", response=list[MethodRuleOut])
+@paginate(Paginated)
+def list_method_rules(request: HttpRequest) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    return selectors.method_rules()
+
+
+@admin_router.post("payments/method-rules", response={201: MethodRuleOut})
+def create_method_rule(request: HttpRequest, payload: MethodRuleIn) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    return Status(201, rules.create_method_rule(data=payload.dict()))
+
+
+@admin_router.delete("payments/method-rules/{rule_id}", response={204: None})
+def delete_method_rule(request: HttpRequest, rule_id: int) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    rules.delete_method_rule(rule_id=rule_id)
+    return Status(204, None)
+
+
+@admin_router.get("payments/partial-cod-rules", response=list[PartialCodRuleOut])
+@paginate(Paginated)
+def list_partial_cod_rules(request: HttpRequest) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    return selectors.partial_cod_rules()
+
+
+@admin_router.post("payments/partial-cod-rules", response={201: PartialCodRuleOut})
+def create_partial_cod_rule(request: HttpRequest, payload: PartialCodRuleIn) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    return Status(201, rules.create_partial_cod_rule(data=payload.dict()))
+
+
+@admin_router.delete("payments/partial-cod-rules/{rule_id}", response={204: None})
+def delete_partial_cod_rule(request: HttpRequest, rule_id: int) -> Any:
+    require(request, Perm.PAYMENTS_MANAGE)
+    rules.delete_partial_cod_rule(rule_id=rule_id)
+    return Status(204, None)
+
+
+def _order(number: str) -> Order:
+    pk = pk_from_number(number)
+    order = Order.objects.filter(pk=pk).first() if pk else None
+    if order is None:
+        raise NotFound(f"No order {number}.")
+    return order
+
+
+@admin_router.get("payments/transactions", response=list[TransactionOut])
+@paginate(Paginated)
+def list_transactions(request: HttpRequest, order: str = "") -> Any:
+    """The money ledger, newest first; `order=HT-10042` for one order."""
+    require(request, Perm.ORDERS_VIEW)
+    return selectors.transactions(order_id=_order(order).pk if order else None)
+
+
+@admin_router.get("payments/refunds", response=list[RefundOut])
+@paginate(Paginated)
+def list_refunds(request: HttpRequest, order: str = "") -> Any:
+    require(request, Perm.ORDERS_VIEW)
+    return selectors.refunds(order_id=_order(order).pk if order else None)
+
+
+@admin_router.post("orders/{number}/refunds", response={201: dict})
+def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
+    """Refund an amount, some lines, or everything refundable. `Idempotency-Key` header
+    required: the same key returns the same refund."""
+    require(request, Perm.REFUNDS_CREATE)
+    order = _order(number)
+    lines = None
+    if payload.lines is not None:
+        lines = [(row.get("line_id"), row.get("quantity")) for row in payload.lines]
+    refund = refunds.refund_order(
+        order=order,
+        amount=Money(payload.amount, order.currency_id) if payload.amount is not None else None,
+        lines=lines,
+        reason=payload.reason,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        method=payload.method,
+        reference=payload.reference,
+    )
+    return Status(201, selectors.refund_payload(refund))
+
+
+@admin_router.post("orders/{number}/cod-collected", response={201: dict, 200: dict})
+def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) -> Any:
+    """Cash the courier collected; the same reference again changes nothing (200)."""
+    require(request, Perm.PAYMENTS_MANAGE)
+    order = _order(number)
+    _, created = cod.record_cod_collected(
+        order=order, amount=Money(payload.amount, order.currency_id), reference=payload.reference
+    )
+    order.refresh_from_db()
+    body = {
+        "number": order.number,
+        "payment_status": order.payment_status,
+        "amount_paid": selectors.money(order.amount_paid, order.currency_id),
+        "created": created,
+    }
+    return Status(201 if created else 200, body)
+
+
+@admin_router.post("payments/cod-remittance", response=dict)
+def cod_remittance(request: HttpRequest, payload: RemittanceIn) -> Any:
+    """Reconcile a courier's remittance CSV; a malformed file changes nothing (422)."""
+    require(request, Perm.PAYMENTS_MANAGE)
+    report = cod.import_cod_remittance(csv_text=payload.csv)
+    return {"summary": report.summary, "rows": [row.as_dict() for row in report.rows]}

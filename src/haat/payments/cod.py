@@ -1,0 +1,224 @@
+"""Cash on delivery: recording cash the courier collected, and importing a courier's
+remittance file (`order_number,amount,reference,remitted_on`).
+
+The import is checked whole first: a file with a malformed row (missing column, amount
+that is not a number in the order's currency, bad date, blank or repeated reference)
+changes nothing and names every bad row. A well-formed file is then reconciled row by row:
+`recorded`, `duplicate` (this reference was recorded before), `mismatch` (the amount is
+not what the courier owes for that order; nothing recorded), `unknown_order`, `not_cod`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.db import transaction
+
+from haat.core.audit import record_audit
+from haat.core.errors import Conflict, ValidationError
+from haat.core.events import record_event
+from haat.core.money import Money
+from haat.orders.models import Order, pk_from_number
+from haat.payments.models import PaymentTransaction
+from haat.payments.services import lock_order, record_transaction, refresh_payment_status
+
+COD_GATEWAY = "cod"
+COLUMNS = ("order_number", "amount", "reference", "remitted_on")
+MAX_ROWS = 5000
+COD_TYPES = (Order.PaymentType.COD, Order.PaymentType.PARTIAL_COD)
+
+
+def record_cod_collected(
+    *, order: Order, amount: Money, reference: str
+) -> tuple[PaymentTransaction | None, bool]:
+    """Record cash collected on delivery. Returns (ledger row, created); the same
+    reference again returns (None, False) and changes nothing."""
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 100:
+        raise ValidationError(
+            "A remittance reference (up to 100 characters) is required.",
+            details={"field": "reference"},
+        )
+    if amount.currency != order.currency_id or amount.amount <= 0:
+        raise ValidationError(
+            f"amount must be a positive {order.currency_id} amount.", details={"field": "amount"}
+        )
+    with transaction.atomic():
+        locked = lock_order(order.pk)
+        if locked.payment_type not in COD_TYPES:
+            raise Conflict(f"{locked.number} is not a cash-on-delivery order.", code="not_cod")
+        if PaymentTransaction.objects.filter(
+            gateway=COD_GATEWAY,
+            kind=PaymentTransaction.Kind.COD_COLLECTED,
+            gateway_reference=reference,
+        ).exists():
+            return None, False
+        if locked.status != Order.Status.CONFIRMED:
+            raise Conflict(
+                f"{locked.number} is {locked.status}; cash is collected for confirmed orders.",
+                code="not_collectable",
+            )
+        due = locked.total_amount - locked.amount_paid
+        if amount.amount > due:
+            raise Conflict(
+                f"{locked.number} owes {Money(max(due, 0), locked.currency_id)} on delivery; "
+                f"{amount} is more than that.",
+                code="cod_amount_mismatch",
+                details={"field": "amount", "due": due},
+            )
+        row = record_transaction(
+            order=locked,
+            kind=PaymentTransaction.Kind.COD_COLLECTED,
+            amount=amount.amount,
+            currency=amount.currency,
+            gateway=COD_GATEWAY,
+            reference=reference,
+        )
+        refresh_payment_status(locked)
+        record_event(
+            "payment.received",
+            aggregate=locked,
+            payload={
+                "number": locked.number,
+                "purpose": "cod",
+                "amount": amount.amount,
+                "currency": amount.currency,
+                "gateway": COD_GATEWAY,
+                "reference": reference,
+            },
+        )
+        record_audit(
+            action="payments.cod_collected",
+            obj=locked,
+            changes={"amount": amount.amount, "reference": reference},
+        )
+    return row, True
+
+
+@dataclass(frozen=True)
+class RemittanceRow:
+    row: int  # line number in the file (header is 1)
+    order_number: str
+    amount: int
+    currency: str
+    reference: str
+    remitted_on: str
+    status: str = ""
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+@dataclass(frozen=True)
+class RemittanceReport:
+    rows: list[RemittanceRow]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        statuses = ("recorded", "duplicate", "mismatch", "unknown_order", "not_cod")
+        return {s: self.count(s) for s in statuses}
+
+
+def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(
+            f"The file needs the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}.",
+            code="bad_columns",
+            details={"field": "file", "missing": missing},
+        )
+    reader.fieldnames = header
+    rows = [
+        (i + 2, {k: (v or "").strip() for k, v in r.items() if k}) for i, r in enumerate(reader)
+    ]
+    if not rows:
+        raise ValidationError("The file has no rows.", details={"field": "file"})
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(f"At most {MAX_ROWS} rows per file.", details={"field": "file"})
+    return rows
+
+
+def import_cod_remittance(*, csv_text: str) -> RemittanceReport:
+    """Validate the whole file, then reconcile each row; see the module docstring."""
+    parsed = _parse(csv_text)
+    pks = {pk_from_number(r["order_number"]) for _, r in parsed} - {None}
+    orders = {o.pk: o for o in Order.objects.filter(pk__in=pks)}
+    errors: list[dict] = []
+    seen: set[str] = set()
+    checked: list[RemittanceRow] = []
+    for line, r in parsed:
+        order = orders.get(pk_from_number(r["order_number"]) or 0)
+        currency = order.currency_id if order else "INR"
+        problem, field, minor = "", "", 0
+        try:
+            minor = Money.from_decimal(r["amount"], currency).amount
+            if minor <= 0:
+                problem, field = "amount must be more than zero.", "amount"
+        except ValidationError as exc:
+            problem, field = f"amount: {exc.message}", "amount"
+        if not problem:
+            try:
+                date.fromisoformat(r["remitted_on"])
+            except ValueError:
+                problem, field = "remitted_on must be a date like 2025-01-31.", "remitted_on"
+        if not problem and not r["reference"]:
+            problem, field = "reference is required.", "reference"
+        if not problem and r["reference"] in seen:
+            problem, field = f"reference {r['reference']} appears twice in the file.", "reference"
+        if problem:
+            errors.append({"row": line, "field": field, "message": problem})
+            continue
+        seen.add(r["reference"])
+        checked.append(
+            RemittanceRow(
+                line, r["order_number"], minor, currency, r["reference"], r["remitted_on"]
+            )
+        )
+    if errors:
+        raise ValidationError(
+            f"{len(errors)} row(s) need fixing; nothing was imported.",
+            code="invalid_rows",
+            details={"field": "file", "rows": errors},
+        )
+    return RemittanceReport([_reconcile(row, orders) for row in checked])
+
+
+def _reconcile(row: RemittanceRow, orders: dict[int, Order]) -> RemittanceRow:
+    def done(status: str, message: str) -> RemittanceRow:
+        return RemittanceRow(**{**row.as_dict(), "status": status, "message": message})
+
+    order = orders.get(pk_from_number(row.order_number) or 0)
+    if order is None:
+        return done("unknown_order", f"No order {row.order_number}.")
+    if order.payment_type not in COD_TYPES:
+        return done("not_cod", f"{order.number} was not cash on delivery.")
+    if PaymentTransaction.objects.filter(
+        gateway=COD_GATEWAY,
+        kind=PaymentTransaction.Kind.COD_COLLECTED,
+        gateway_reference=row.reference,
+    ).exists():
+        return done("duplicate", "Already recorded.")
+    due = order.total_amount - order.amount_paid
+    if row.amount != due:
+        expected = Money(max(due, 0), row.currency)
+        return done("mismatch", f"Remitted {Money(row.amount, row.currency)}, expected {expected}.")
+    try:
+        record_cod_collected(
+            order=order, amount=Money(row.amount, row.currency), reference=row.reference
+        )
+    except (Conflict, ValidationError) as exc:
+        return done("mismatch", exc.message)
+    return done("recorded", "Recorded.")

@@ -1,0 +1,146 @@
+"""API shapes for payments. Amounts are integers in minor units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from haat.payments.models import PaymentTransaction, Refund
+from haat.payments.selectors import money
+
+
+class OptionsQuery(Schema):
+    state: str = Field("", max_length=100, description="Indian state code or name")
+    country: str = Field("IN", max_length=2, description="ISO 3166 country code")
+    postal_code: str = Field("", max_length=20)
+    express_sourcing: bool = False
+
+
+class SettingsIn(Schema):
+    """Only the fields sent are changed. Per-currency maps are {"INR": 14900} (minor units)."""
+
+    prepaid_enabled: bool | None = None
+    cod_enabled: bool | None = None
+    partial_cod_enabled: bool | None = None
+    reserve_and_pay_enabled: bool | None = None
+    partial_cod_percent: str | None = Field(None, description='e.g. "10" or "12.5"')
+    partial_cod_minimum: dict[str, Any] | None = None
+    cod_fee: dict[str, Any] | None = None
+    cod_fee_upfront: bool | None = None
+    cod_max_order_value: dict[str, Any] | None = None
+    express_fee: dict[str, Any] | None = None
+    reserve_window_hours: int | None = None
+    test_gateway_enabled: bool | None = None
+    currency_gateways: dict[str, Any] | None = None
+
+
+class MethodRuleIn(Schema):
+    payment_type: str = Field(..., description="prepaid | cod | partial_cod | reserve_and_pay")
+    effect: str = Field(..., description="allow | forbid")
+    scope: str = Field(..., description="state | country | category | product")
+    state_code: str = ""
+    country: str = ""
+    category_id: int | None = None
+    product_id: int | None = None
+    note: str = ""
+
+
+class MethodRuleOut(Schema):
+    id: int
+    payment_type: str
+    effect: str
+    scope: str
+    state_code: str
+    country: str
+    category_id: int | None
+    product_id: int | None
+    target: str = Field(..., alias="target_label")
+    note: str
+    created_at: datetime
+
+
+class PartialCodRuleIn(Schema):
+    scope: str = Field(..., description="store | category | product")
+    category_id: int | None = None
+    product_id: int | None = None
+    currency: str
+    percent: str
+    minimum_amount: int = 0
+    min_order_value: int = 0
+    max_order_value: int | None = None
+
+
+class PartialCodRuleOut(Schema):
+    id: int
+    scope: str
+    category_id: int | None
+    product_id: int | None
+    currency: str = Field(..., alias="currency_id")
+    percent: str
+    minimum_amount: int
+    min_order_value: int
+    max_order_value: int | None
+
+    @staticmethod
+    def resolve_percent(obj: Any) -> str:
+        return str(obj.percent)
+
+
+class RefundIn(Schema):
+    amount: int | None = Field(None, description="minor units; omit to refund lines or all")
+    lines: list[dict[str, int]] | None = Field(None, description='[{"line_id", "quantity"}]')
+    reason: str
+    method: str = "gateway"
+    reference: str = ""
+
+
+class CodCollectedIn(Schema):
+    amount: int
+    reference: str
+
+
+class RemittanceIn(Schema):
+    csv: str = Field(..., description="order_number,amount,reference,remitted_on rows")
+
+
+class TransactionOut(Schema):
+    id: int
+    order: str
+    kind: str
+    amount: int
+    currency: str
+    gateway: str
+    gateway_reference: str
+    payment_id: int | None
+    actor: str = Field(..., alias="actor_label")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_order(obj: PaymentTransaction) -> str:
+        return obj.order.number
+
+
+class RefundOut(Schema):
+    id: int
+    order: str
+    amount: dict[str, Any]
+    status: str
+    method: str
+    reference: str
+    reason: str
+    lines: list[dict[str, Any]]
+    gateway_refund_id: str
+    failure_reason: str
+    created_by: str = Field(..., alias="created_by_label")
+    created_at: datetime
+    processed_at: datetime | None
+
+    @staticmethod
+    def resolve_order(obj: Refund) -> str:
+        return obj.order.number
+
+    @staticmethod
+    def resolve_amount(obj: Refund) -> dict[str, Any]:
+        return money(obj.amount, obj.currency)

@@ -1,0 +1,353 @@
+"""Online payments: starting one, applying what gateways report, the order's paid status.
+
+`apply_gateway_update` is the single entry for gateway facts (webhooks, checkout
+callbacks, the test gateway's page). It is idempotent (the ledger's UNIQUE
+(gateway, kind, reference) means a replay finds its row and does nothing) and order-safe
+(payment statuses only move up: created < pending < failed/expired < authorized <
+captured, so a late `authorized` or `failed` after a capture changes nothing). It runs
+with the order row locked, so concurrent deliveries for one order serialise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from haat.core.context import current_actor
+from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
+from haat.core.events import record_event
+from haat.orders.models import Order
+from haat.payments import flows
+from haat.payments.config import gateway_code_for_currency
+from haat.payments.models import Payment, PaymentTransaction, Refund
+from haat.payments.types import GatewayCheckout, GatewayUpdate, UpdateKind
+
+Kind = PaymentTransaction.Kind
+PS = Order.PaymentStatus
+_RANK = {
+    Payment.Status.CREATED: 0,
+    Payment.Status.PENDING: 1,
+    Payment.Status.CANCELLED: 2,
+    Payment.Status.EXPIRED: 2,
+    Payment.Status.FAILED: 2,
+    Payment.Status.AUTHORIZED: 3,
+    Payment.Status.CAPTURED: 4,
+}
+
+
+class UnknownPayment(NotFound):
+    """A gateway update for no Payment Haat created (webhook handlers store and ignore)."""
+
+    code = "unknown_payment"
+
+
+def lock_order(order_id: int) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+# --- the ledger -----------------------------------------------------------------------------
+def record_transaction(
+    *,
+    order: Order,
+    kind: str,
+    amount: int,
+    currency: str,
+    gateway: str,
+    reference: str = "",
+    payment: Payment | None = None,
+    raw: dict[str, Any] | None = None,
+) -> PaymentTransaction | None:
+    """Append a ledger row; None when a row with this (gateway, kind, reference) exists."""
+    reference = (reference or "")[:120]
+    if (
+        reference
+        and PaymentTransaction.objects.filter(
+            gateway=gateway, kind=kind, gateway_reference=reference
+        ).exists()
+    ):
+        return None
+    try:
+        with transaction.atomic():
+            return PaymentTransaction.objects.create(
+                order=order,
+                payment=payment,
+                kind=kind,
+                amount=amount,
+                currency=currency[:3],
+                gateway=gateway,
+                gateway_reference=reference,
+                raw=raw or {},
+                actor_label=current_actor().label[:255],
+            )
+    except IntegrityError:  # a concurrent delivery of the same fact won
+        return None
+
+
+def refresh_payment_status(order: Order) -> Order:
+    """Recompute amount_paid, amount_refunded and payment_status from the ledger (one
+    aggregate query) and store them. Call with the order row locked."""
+    totals = PaymentTransaction.objects.filter(order_id=order.pk).aggregate(
+        paid=Coalesce(Sum("amount", filter=Q(kind__in=[Kind.CAPTURE, Kind.COD_COLLECTED])), 0),
+        refunded=Coalesce(Sum("amount", filter=Q(kind=Kind.REFUND)), 0),
+        failures=Count("id", filter=Q(kind=Kind.FAILURE)),
+    )
+    paid, refunded = int(totals["paid"]), int(totals["refunded"])
+    if refunded and refunded >= paid:
+        status = PS.REFUNDED
+    elif refunded:
+        status = PS.PARTIALLY_REFUNDED
+    elif paid and paid >= order.total_amount:
+        status = PS.PAID
+    elif paid:
+        status = PS.PARTIALLY_PAID
+    elif totals["failures"]:
+        status = PS.FAILED
+    else:
+        status = PS.PENDING
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(
+        amount_paid=paid, amount_refunded=refunded, payment_status=status, updated_at=now
+    )
+    order.amount_paid, order.amount_refunded, order.payment_status = paid, refunded, status
+    order.updated_at = now
+    return order
+
+
+# --- starting a payment ---------------------------------------------------------------------
+def start_online_payment(
+    *, order: Order, purpose: str, return_url: str
+) -> tuple[Payment, GatewayCheckout]:
+    """Create a Payment for what the order still owes online and open it at the gateway
+    serving the order's currency. The gateway is called outside the row lock."""
+    from haat.gateways.registry import gateway_for_currency
+
+    if purpose not in Payment.Purpose.values:
+        raise ValidationError(
+            f"purpose must be one of {', '.join(Payment.Purpose.values)}.",
+            details={"field": "purpose"},
+        )
+    if not (return_url or "").startswith(("https://", "http://", "/")) or len(return_url) > 500:
+        raise ValidationError(
+            "return_url must be an http(s) URL or a path.", details={"field": "return_url"}
+        )
+    if not gateway_code_for_currency(order.currency_id):
+        raise Conflict(
+            f"No payment gateway takes {order.currency_id} payments.",
+            code="gateway_not_configured",
+            details={"currency": order.currency_id},
+        )
+    gateway = gateway_for_currency(order.currency_id)
+    with transaction.atomic():
+        locked = lock_order(order.pk)
+        if locked.status != Order.Status.PENDING_PAYMENT:
+            raise Conflict(
+                f"Order {locked.number} is {locked.status}; it is not waiting for payment.",
+                code="not_payable",
+                details={"status": locked.status},
+            )
+        due = locked.amount_due_online - locked.amount_paid
+        if due <= 0:
+            raise Conflict(f"Nothing is due online for {locked.number}.", code="nothing_due")
+        payment = Payment.objects.create(
+            order=locked,
+            gateway=gateway.code,
+            purpose=purpose,
+            amount=due,
+            currency=locked.currency_id,
+        )
+    try:
+        checkout = gateway.create_checkout(payment=payment, order=locked, return_url=return_url)
+    except DomainError as exc:
+        Payment.objects.filter(pk=payment.pk).update(
+            status=Payment.Status.FAILED, failure_reason=exc.message[:300]
+        )
+        raise
+    payment.gateway_order_id = checkout.gateway_order_id
+    payment.url = checkout.redirect_url[:500]
+    payment.status = Payment.Status.PENDING
+    payment.save(update_fields=["gateway_order_id", "url", "status", "updated_at"])
+    return payment, checkout
+
+
+# --- applying gateway facts -----------------------------------------------------------------
+def _find_payment(update: GatewayUpdate) -> tuple[int, int]:
+    qs = Payment.objects.filter(gateway=update.gateway)
+    row = (
+        qs.filter(gateway_order_id=update.gateway_order_id).values_list("pk", "order_id").first()
+        if update.gateway_order_id
+        else None
+    )
+    if row is None and update.gateway_payment_id:
+        row = (
+            qs.filter(gateway_payment_id=update.gateway_payment_id)
+            .values_list("pk", "order_id")
+            .first()
+        )
+    if row is None:
+        raise UnknownPayment(
+            f"No {update.gateway} payment '{update.gateway_order_id}'.",
+            details={"gateway": update.gateway, "gateway_order_id": update.gateway_order_id},
+        )
+    return row
+
+
+def apply_gateway_update(update: GatewayUpdate) -> None:
+    """Apply one gateway fact to its payment and order; see the module docstring."""
+    payment_id, order_id = _find_payment(update)
+    with transaction.atomic():
+        order = lock_order(order_id)
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if update.kind in (UpdateKind.AUTHORIZED, UpdateKind.CAPTURED, UpdateKind.LINK_PAID):
+            if _mismatch(order, payment, update):
+                return
+            if update.kind == UpdateKind.AUTHORIZED:
+                _authorized(order, payment, update)
+            else:
+                _captured(order, payment, update)
+        elif update.kind == UpdateKind.FAILED:
+            _failed(order, payment, update)
+        elif update.kind == UpdateKind.LINK_EXPIRED:
+            _move(payment, Payment.Status.EXPIRED, reason="The payment link expired.")
+        elif update.kind in (UpdateKind.REFUND_PROCESSED, UpdateKind.REFUND_FAILED):
+            from haat.payments.refunds import apply_refund_update
+
+            apply_refund_update(order, payment, update)
+        else:
+            raise ValidationError(
+                f"Unknown update kind '{update.kind}'.", details={"field": "kind"}
+            )
+
+
+def _reference(update: GatewayUpdate) -> str:
+    return update.gateway_payment_id or update.event_id
+
+
+def _move(payment: Payment, status: str, *, reason: str = "") -> bool:
+    """Move the payment's status only upward; True when it moved."""
+    if _RANK[status] <= _RANK[payment.status]:
+        return False
+    payment.status = status
+    fields = ["status", "updated_at"]
+    if reason:
+        payment.failure_reason = reason[:300]
+        fields.append("failure_reason")
+    payment.save(update_fields=fields)
+    return True
+
+
+def _mismatch(order: Order, payment: Payment, update: GatewayUpdate) -> bool:
+    """Amount or currency not what the payment asked for: record, alert, change nothing."""
+    if update.amount == payment.amount and update.currency.upper() == payment.currency:
+        return False
+    row = record_transaction(
+        order=order,
+        payment=payment,
+        kind=Kind.MISMATCH,
+        amount=max(int(update.amount), 0),
+        currency=update.currency.upper(),
+        gateway=update.gateway,
+        reference=f"{update.kind}:{_reference(update)}",
+        raw=update.raw,
+    )
+    if row is not None:
+        record_event(
+            "payment.mismatch",
+            aggregate=order,
+            payload={
+                "number": order.number,
+                "payment_id": payment.pk,
+                "expected": {"amount": payment.amount, "currency": payment.currency},
+                "received": {"amount": update.amount, "currency": update.currency},
+                "kind": update.kind,
+            },
+        )
+    return True
+
+
+def _remember_gateway_payment(payment: Payment, update: GatewayUpdate) -> None:
+    if update.gateway_payment_id and not payment.gateway_payment_id:
+        payment.gateway_payment_id = update.gateway_payment_id[:100]
+        payment.save(update_fields=["gateway_payment_id", "updated_at"])
+
+
+def _authorized(order: Order, payment: Payment, update: GatewayUpdate) -> None:
+    record_transaction(
+        order=order,
+        payment=payment,
+        kind=Kind.AUTHORIZATION,
+        amount=update.amount,
+        currency=payment.currency,
+        gateway=update.gateway,
+        reference=_reference(update),
+        raw=update.raw,
+    )
+    _remember_gateway_payment(payment, update)
+    _move(payment, Payment.Status.AUTHORIZED)
+
+
+def _captured(order: Order, payment: Payment, update: GatewayUpdate) -> None:
+    row = record_transaction(
+        order=order,
+        payment=payment,
+        kind=Kind.CAPTURE,
+        amount=update.amount,
+        currency=payment.currency,
+        gateway=update.gateway,
+        reference=_reference(update),
+        raw=update.raw,
+    )
+    _remember_gateway_payment(payment, update)
+    _move(payment, Payment.Status.CAPTURED)
+    if row is None:
+        return
+    refresh_payment_status(order)
+    record_event(
+        "payment.received",
+        aggregate=order,
+        payload={
+            "number": order.number,
+            "payment_id": payment.pk,
+            "purpose": payment.purpose,
+            "amount": update.amount,
+            "currency": payment.currency,
+            "gateway": update.gateway,
+            "gateway_payment_id": update.gateway_payment_id,
+        },
+    )
+    if order.amount_paid >= order.amount_due_online:
+        flows.on_payment_captured(order)
+
+
+def _failed(order: Order, payment: Payment, update: GatewayUpdate) -> None:
+    reason = update.failure_reason or "The payment did not go through."
+    row = record_transaction(
+        order=order,
+        payment=payment,
+        kind=Kind.FAILURE,
+        amount=max(int(update.amount), 0),
+        currency=payment.currency,
+        gateway=update.gateway,
+        reference=_reference(update),
+        raw=update.raw,
+    )
+    if row is None or not _move(payment, Payment.Status.FAILED, reason=reason):
+        return  # a replay, or a late failure after authorization/capture: a fact, no effect
+    refresh_payment_status(order)
+    record_event(
+        "payment.failed",
+        aggregate=order,
+        payload={"number": order.number, "payment_id": payment.pk, "reason": reason},
+    )
+    if payment.purpose != Payment.Purpose.LINK:
+        flows.on_payment_failed(order, reason)
+
+
+def refundable_amount(order: Order) -> int:
+    """Paid (captures + COD collected) less every refund not failed, in minor units."""
+    reserved = Refund.objects.filter(order_id=order.pk).exclude(status=Refund.Status.FAILED)
+    taken = reserved.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    return max(order.amount_paid - int(taken), 0)

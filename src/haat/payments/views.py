@@ -1,0 +1,183 @@
+"""Dashboard pages: payment settings, payment rules, COD remittance import.
+
+Parse the form, call the service, show `DomainError.message` on failure; no rules here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from haat.accounts.roles import Perm
+from haat.core.errors import DomainError, ValidationError
+from haat.core.money import Money
+from haat.customers.validation import INDIAN_STATES
+from haat.dashboard.access import require_perm
+from haat.payments import cod, config, rules, selectors
+from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentType
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def _major(minor: int, code: str) -> str:
+    return f"{Money(minor, code).to_decimal():f}" if minor else ""
+
+
+def _currency_rows(cfg) -> list[dict[str, Any]]:
+    rows = []
+    for code in sorted(config.enabled_codes()):
+        in_use = config.gateway_code_for_currency(code, cfg)
+        rows.append(
+            {
+                "code": code,
+                **{f: _major(getattr(cfg, f).get(code, 0), code) for f in config.AMOUNT_FIELDS},
+                "gateway": cfg.currency_gateways.get(code, ""),
+                "in_use": in_use,
+            }
+        )
+    return rows
+
+
+def _settings_from_post(post) -> dict[str, Any]:
+    codes = sorted(config.enabled_codes())
+    data: dict[str, Any] = {f: f in post for f in config.BOOL_FIELDS}
+    data["partial_cod_percent"] = post.get("partial_cod_percent", "")
+    hours = post.get("reserve_window_hours", "").strip()
+    if not hours.isdigit():
+        raise ValidationError(
+            "Reserve window must be a whole number of hours.",
+            details={"field": "reserve_window_hours"},
+        )
+    data["reserve_window_hours"] = int(hours)
+    for field in config.AMOUNT_FIELDS:
+        data[field] = config.amounts_from_decimal(
+            field, {code: post.get(f"{field}__{code}", "") for code in codes}
+        )
+    data["currency_gateways"] = {code: post.get(f"gateway__{code}", "") for code in codes}
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.PAYMENTS_MANAGE)
+def payment_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            config.update_settings(data=_settings_from_post(request.POST))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Payment settings saved.")
+        return redirect("dashboard:payment_settings")
+    cfg = config.get_settings()
+    return render(
+        request,
+        "payments/settings.html",
+        {
+            "cfg": cfg,
+            "rows": _currency_rows(cfg),
+            "gateway_codes": config.GATEWAY_CODES,
+            "store_slabs": selectors.partial_cod_rules().filter(scope="store"),
+        },
+    )
+
+
+def _minor_or_none(post, field: str, code: str) -> int | None:
+    text = post.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return Money.from_decimal(text, code).amount
+    except ValidationError as exc:
+        raise ValidationError(f"{field}: {exc.message}", details={"field": field}) from None
+
+
+def _rule_action(request: HttpRequest) -> str:
+    post = request.POST
+    action = post.get("action", "")
+    if action == "create_method":
+        rule = rules.create_method_rule(data={k: post.get(k, "") for k in _METHOD_FIELDS})
+        return f"Rule added: {rule}."
+    if action == "delete_method":
+        rules.delete_method_rule(rule_id=int(post.get("rule_id") or 0))
+        return "Rule deleted."
+    if action == "create_partial":
+        code = post.get("currency", "").strip().upper()
+        data: dict[str, Any] = {k: post.get(k, "") for k in _PARTIAL_FIELDS}
+        data["currency"] = code
+        for field in ("minimum_amount", "min_order_value", "max_order_value"):
+            data[field] = _minor_or_none(post, field, code) if code else None
+        rule = rules.create_partial_cod_rule(data=data)
+        return f"Partial-COD rule added: {rule}."
+    if action == "delete_partial":
+        rules.delete_partial_cod_rule(rule_id=int(post.get("rule_id") or 0))
+        return "Partial-COD rule deleted."
+    raise ValidationError("Unknown action.", details={"field": "action"})
+
+
+_METHOD_FIELDS = (
+    "payment_type",
+    "effect",
+    "scope",
+    "state_code",
+    "country",
+    "category_id",
+    "product_id",
+    "note",
+)
+_PARTIAL_FIELDS = ("scope", "category_id", "product_id", "percent")
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.PAYMENTS_MANAGE)
+def payment_rules(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            messages.success(request, _rule_action(request))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("dashboard:payment_rules")
+    return render(
+        request,
+        "payments/rules.html",
+        {
+            "method_rules": selectors.method_rules(),
+            "partial_rules": selectors.partial_cod_rules(),
+            "payment_types": PaymentType.choices,
+            "effects": PaymentMethodRule.Effect.choices,
+            "method_scopes": PaymentMethodRule.Scope.choices,
+            "partial_scopes": PartialCodRule.Scope.choices,
+            "states": sorted(INDIAN_STATES.items(), key=lambda kv: kv[1]),
+            "currencies": sorted(config.enabled_codes()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.PAYMENTS_MANAGE)
+def cod_remittance(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"columns": ", ".join(cod.COLUMNS)}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError("Choose a CSV file.", details={"field": "file"})
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError("The file is larger than 2 MB.", details={"field": "file"})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    "The file is not UTF-8 text.", details={"field": "file"}
+                ) from None
+            context["report"] = cod.import_cod_remittance(csv_text=text)
+            messages.success(request, "Remittance reconciled; see the report below.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            context["row_errors"] = exc.details.get("rows", [])
+            status = 422
+    return render(request, "payments/cod_remittance.html", context, status=status)

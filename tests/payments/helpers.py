@@ -1,0 +1,49 @@
+"""Builders for payments tests: real catalog, inventory, orders and payments services."""
+
+from __future__ import annotations
+
+from haat.catalog.models import Variant
+from haat.customers.services import match_or_create_customer
+from haat.inventory.holds import HoldRequest, place_holds
+from haat.orders import services as orders
+from haat.orders.models import Order
+from tests.checkout.helpers import ADDRESS
+
+
+def make_order(
+    variant: Variant,
+    *,
+    quantity: int = 1,
+    unit_amount: int = 100000,
+    currency: str = "INR",
+    payment_type: str = "prepaid",
+    status: str = "pending_payment",
+    due_online: int | None = None,
+) -> Order:
+    """An order built by the orders service (stock held for it); `due_online` sets the
+    partial-COD split the way checkout will."""
+    holds = place_holds(
+        requests=[HoldRequest(variant.pk, quantity)],
+        owner_type="checkout",
+        owner_id=f"t-{variant.pk}-{Order.objects.count()}",
+    )
+    customer = match_or_create_customer(email="asha@example.in", phone="9845012345")
+    order = orders.create_order(
+        customer=customer,
+        currency=currency,
+        email=customer.email,
+        phone=customer.phone,
+        name="Asha",
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        payment_type=payment_type,
+        status=status,
+        holds=holds,
+        lines=[orders.LineInput(variant.pk, variant.sku, "Kurta", {}, quantity, unit_amount)],
+    )
+    if due_online is not None:
+        Order.objects.filter(pk=order.pk).update(
+            amount_due_online=due_online, amount_due_on_delivery=order.total_amount - due_online
+        )
+        order.refresh_from_db()
+    return order

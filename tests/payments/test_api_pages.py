@@ -1,0 +1,163 @@
+"""The payment-options storefront endpoint, the admin API and the dashboard pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from haat.payments import config
+from haat.payments.models import PaymentMethodRule, Refund
+from haat.payments.services import apply_gateway_update, start_online_payment
+from haat.payments.types import GatewayUpdate, UpdateKind
+from tests.checkout.helpers import fill_cart, make_variant
+from tests.payments.helpers import make_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def variant(warehouse):
+    return make_variant(price="1000.00", stock=10)
+
+
+def test_store_payment_options(store_api, variant):
+    config.update_settings(data={"partial_cod_enabled": True, "cod_fee": {"INR": 4900}})
+    token = fill_cart(store_api, variant, 2)
+    url = f"/api/v1/store/carts/{token}/payment-options"
+    r = store_api.get(url, {"state": "KA", "country": "IN", "postal_code": "560025"})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    options = {o["type"]: o for o in body["options"]}
+    assert body["subtotal"]["amount"] == 200000
+    assert options["cod"]["total"]["amount"] == 204900
+    assert options["partial_cod"]["pay_now"]["amount"] == 20000
+    assert not options["reserve_and_pay"]["available"]
+    bad = store_api.get(url, {"state": "Atlantis", "country": "IN"})
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "state"
+    assert store_api.get("/api/v1/store/carts/nope/payment-options").status_code == 404
+
+
+def test_admin_settings_and_rules_api(admin_api, variant):
+    api = admin_api("manager")
+    r = api.patch("/api/v1/admin/payments/settings", {"cod_fee": {"INR": 4900}})
+    assert r.status_code == 200 and r.json()["cod_fee"] == {"INR": 4900}
+    assert r.json()["gateways"]["INR"] == "test"
+    r = api.patch("/api/v1/admin/payments/settings", {"cod_fee": {"XYZ": 1}})
+    assert r.status_code == 422
+    rule = {"payment_type": "cod", "effect": "forbid", "scope": "state", "state_code": "MH"}
+    r = api.post("/api/v1/admin/payments/method-rules", rule)
+    assert r.status_code == 201, r.content
+    assert api.post("/api/v1/admin/payments/method-rules", rule).status_code == 409
+    listed = api.get("/api/v1/admin/payments/method-rules").json()
+    assert listed["count"] == 1 and listed["items"][0]["target"] == "state MH"
+    rule_id = r.json()["id"]
+    assert api.delete(f"/api/v1/admin/payments/method-rules/{rule_id}").status_code == 204
+    assert not PaymentMethodRule.objects.exists()
+    slab = {"scope": "store", "currency": "INR", "percent": "15", "max_order_value": 100}
+    assert api.post("/api/v1/admin/payments/partial-cod-rules", slab).status_code == 201
+    # support and marketing may not change payment settings
+    assert admin_api("support").get("/api/v1/admin/payments/settings").status_code == 403
+    assert admin_api("marketing").patch("/api/v1/admin/payments/settings", {}).status_code == 403
+
+
+def test_refund_api_needs_key_and_permission(admin_api, variant):
+    order = make_order(variant)
+    payment, _ = start_online_payment(order=order, purpose="full", return_url="/t")
+    apply_gateway_update(
+        GatewayUpdate(
+            "test", UpdateKind.CAPTURED, payment.gateway_order_id, "p1", payment.amount, "INR", "e1"
+        )
+    )
+    url = f"/api/v1/admin/orders/{order.number}/refunds"
+    body = {"amount": 1000, "reason": "Late delivery"}
+    assert admin_api("support").post(url, body, headers={"Idempotency-Key": "k"}).status_code == 403
+    api = admin_api("owner")
+    assert api.post(url, body).status_code == 422  # no Idempotency-Key
+    first = api.post(url, body, headers={"Idempotency-Key": "refund-1"})
+    again = api.post(url, body, headers={"Idempotency-Key": "refund-1"})
+    assert first.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert first.json()["status"] == "processed"
+    assert (
+        api.post(
+            url, {"amount": 10**8, "reason": "x"}, headers={"Idempotency-Key": "big"}
+        ).status_code
+        == 409
+    )
+    assert Refund.objects.count() == 1
+    txns = api.get("/api/v1/admin/payments/transactions", {"order": order.number}).json()
+    assert {t["kind"] for t in txns["items"]} == {"capture", "refund"}
+
+
+def test_cod_collected_api(admin_api, variant):
+    order = make_order(variant, payment_type="cod", status="confirmed")
+    api = admin_api("manager")
+    url = f"/api/v1/admin/orders/{order.number}/cod-collected"
+    r = api.post(url, {"amount": order.total_amount, "reference": "AWB-1"})
+    assert r.status_code == 201 and r.json()["payment_status"] == "paid"
+    assert api.post(url, {"amount": order.total_amount, "reference": "AWB-1"}).status_code == 200
+
+
+def test_settings_page_saves_per_currency_amounts(staff_client, currencies):
+    currencies("KWD")
+    client = staff_client("owner")
+    page = client.get("/dashboard/payments/")
+    assert page.status_code == 200 and b"TEST" in page.content
+    form = {
+        "prepaid_enabled": "on",
+        "cod_enabled": "on",
+        "partial_cod_percent": "12.5",
+        "reserve_window_hours": "24",
+        "cod_fee__INR": "49.00",
+        "express_fee__KWD": "1.250",
+        "gateway__INR": "",
+    }
+    r = client.post("/dashboard/payments/", form, follow=True)
+    assert b"Payment settings saved" in r.content
+    cfg = config.get_settings()
+    assert cfg.cod_fee == {"INR": 4900} and cfg.express_fee == {"KWD": 1250}
+    assert str(cfg.partial_cod_percent) == "12.50" and cfg.reserve_window_hours == 24
+    r = client.post("/dashboard/payments/", {**form, "cod_fee__INR": "49.005"}, follow=True)
+    assert b"decimal places" in r.content
+    assert config.get_settings().cod_fee == {"INR": 4900}
+    assert staff_client("support").get("/dashboard/payments/").status_code == 403
+
+
+def test_rules_page_and_remittance_page(staff_client, variant):
+    client = staff_client("manager")
+    r = client.post(
+        "/dashboard/payments/rules/",
+        {
+            "action": "create_method",
+            "payment_type": "cod",
+            "effect": "forbid",
+            "scope": "state",
+            "state_code": "KA",
+        },
+        follow=True,
+    )
+    assert b"Rule added" in r.content and b"state KA" in r.content
+    r = client.post(
+        "/dashboard/payments/rules/",
+        {
+            "action": "create_partial",
+            "scope": "store",
+            "currency": "INR",
+            "percent": "20",
+            "minimum_amount": "99.00",
+            "max_order_value": "1500.00",
+        },
+        follow=True,
+    )
+    assert b"Partial-COD rule added" in r.content
+    order = make_order(variant, payment_type="cod", status="confirmed")
+    csv_file = SimpleUploadedFile(
+        "r.csv",
+        f"order_number,amount,reference,remitted_on\n{order.number},1000.00,R9,2025-02-01\n".encode(),
+    )
+    r = client.post("/dashboard/payments/cod-remittance/", {"file": csv_file})
+    assert r.status_code == 200 and b"recorded" in r.content
+    bad = SimpleUploadedFile(
+        "r.csv", b"order_number,amount,reference,remitted_on\nHT-1,abc,R,2025-02-01\n"
+    )
+    r = client.post("/dashboard/payments/cod-remittance/", {"file": bad})
+    assert r.status_code == 422 and b"nothing was imported" in r.content
