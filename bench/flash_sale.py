@@ -19,16 +19,18 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from storefront_bench import HOST, free_port, recreate_postgres_database, start_server
+from storefront_bench import HOST, free_port, recreate_postgres_database
 
 ADDRESS = {
     "name": "Flash Buyer",
@@ -174,6 +176,28 @@ def check_books(variant_id: int, units: int) -> dict[str, int]:
     }
 
 
+def start_server(
+    port: int, workers: int | None, threads: int | None, env: dict, cwd: Path
+) -> subprocess.Popen:
+    """`haat serve --no-worker` on `port`; returns once /health answers."""
+    haat = shutil.which("haat", path=str(Path(sys.executable).parent)) or "haat"
+    command = [haat, "serve", "--no-worker", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(workers)] if workers else []
+    command += ["--threads", str(threads)] if threads else []
+    server = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("haat serve exited; run it by hand to see why")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/health", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("haat serve did not become healthy within 60 s")
+
+
 def main() -> int:
     args = parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="haat-flash-"))
@@ -186,7 +210,7 @@ def main() -> int:
     try:
         key, variant_id = prepare(args.units)
         port = free_port()
-        server = start_server(port, args.workers, env, data_dir)
+        server = start_server(port, args.workers, args.threads, env, data_dir)
         tally, start = Tally(), threading.Event()
         pool = [
             threading.Thread(target=shopper, args=(port, key, variant_id, n, tally, start))
@@ -205,7 +229,7 @@ def main() -> int:
         print(
             f"\nHaat flash-sale benchmark — PostgreSQL, {os.cpu_count()} CPUs, "
             f"{args.clients} clients, {args.units:,} units, server workers: "
-            f"{args.workers or 'default'}"
+            f"{args.workers or 'default'}, threads: {args.threads or 'default'}"
         )
         print(f"  completed checkouts     {ok:,} in {selling:.2f}s")
         print(f"  checkouts/s             {ok / selling if selling else 0:,.1f}")

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "haat.customers",
     "haat.checkout",
     "haat.orders",
+    "haat.payments",
+    "haat.gateways",
     "haat.api",
     "haat.dashboard",
 ]
@@ -228,5 +230,24 @@ HAAT_LOW_STOCK_DEFAULT = env.int("HAAT_LOW_STOCK_DEFAULT", default=5)
 # The storefront says "only N left" below this many available units.
 HAAT_ONLY_N_LEFT = env.int("HAAT_ONLY_N_LEFT", default=5)
 HAAT_PAGE_SIZE_MAX = 100
+
+# --- Payment gateways ---------------------------------------------------------------------
+# Credentials here take precedence over the ones entered in the dashboard (which are stored
+# encrypted); the dashboard shows which source is in use.
+HAAT_RAZORPAY_KEY_ID = env.str("HAAT_RAZORPAY_KEY_ID", default="")
+HAAT_RAZORPAY_KEY_SECRET = env.str("HAAT_RAZORPAY_KEY_SECRET", default="")
+HAAT_RAZORPAY_WEBHOOK_SECRET = env.str("HAAT_RAZORPAY_WEBHOOK_SECRET", default="")
+# During a secret rotation, events signed with the previous secret still verify.
+HAAT_RAZORPAY_WEBHOOK_SECRET_PREVIOUS = env.str("HAAT_RAZORPAY_WEBHOOK_SECRET_PREVIOUS", default="")
+HAAT_STRIPE_SECRET_KEY = env.str("HAAT_STRIPE_SECRET_KEY", default="")
+HAAT_STRIPE_PUBLISHABLE_KEY = env.str("HAAT_STRIPE_PUBLISHABLE_KEY", default="")
+HAAT_STRIPE_WEBHOOK_SECRET = env.str("HAAT_STRIPE_WEBHOOK_SECRET", default="")
+HAAT_STRIPE_WEBHOOK_SECRET_PREVIOUS = env.str("HAAT_STRIPE_WEBHOOK_SECRET_PREVIOUS", default="")
+HAAT_RAZORPAY_API_BASE = env.str("HAAT_RAZORPAY_API_BASE", default="https://api.razorpay.com/v1")
+HAAT_STRIPE_API_BASE = env.str("HAAT_STRIPE_API_BASE", default="https://api.stripe.com/v1")
+HAAT_GATEWAY_TIMEOUT_SECONDS = env.int("HAAT_GATEWAY_TIMEOUT_SECONDS", default=10)
+# The built-in test gateway lets anyone "pay" with a button: never on in production unless
+# asked for explicitly.
+HAAT_TEST_GATEWAY_ENABLED = env.bool("HAAT_TEST_GATEWAY_ENABLED", default=not PRODUCTION)
 # Behind a reverse proxy that sets X-Forwarded-For, take the client IP from it (audit log).
 HAAT_TRUST_X_FORWARDED_FOR = env.bool("HAAT_TRUST_X_FORWARDED_FOR", default=False)

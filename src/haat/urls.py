@@ -17,6 +17,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/v1/", api.urls),
     path("dashboard/", include("haat.dashboard.urls")),
+    # Payment gateway webhooks and the built-in test gateway's hosted page.
+    path("", include("haat.gateways.urls")),
     # Uploaded media. Behind a CDN or object storage in production (docs/deploy.md).
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from haat.accounts.api_keys import revoke_api_key
+from haat.accounts.models import ApiKey
 from haat.catalog import services as catalog
 from haat.catalog.pricing import PriceInput, set_variant_prices
 from haat.checkout.models import Cart, CartLine
@@ -189,3 +191,14 @@ def test_live_price_shown_and_change_flagged(store_api, warehouse):
 
 def test_cart_api_needs_a_publishable_key(client):
     assert client.post(BASE, {}, content_type="application/json").status_code == 401
+
+
+def test_revoked_publishable_key_stops_working_at_once(
+    store_api, django_capture_on_commit_callbacks
+):
+    assert store_api.post("/api/v1/store/carts", {}).status_code == 201  # now cached
+    key = ApiKey.objects.get(public_key=store_api.headers["X-Publishable-Key"])
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_api_key(key_id=key.pk)
+    r = store_api.post("/api/v1/store/carts", {})
+    assert r.status_code == 401

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from haat.core.errors import ValidationError
+from haat.core.errors import Conflict, ValidationError
 from haat.core.models import OutboxEvent
 from haat.inventory.holds import (
     HoldRequest,
@@ -193,3 +193,63 @@ def test_place_holds_costs_the_same_queries_for_1_and_10_lines(warehouse, shop):
     assert StockHold.objects.filter(owner_id="2").count() == 20  # split lines
     assert len(one) == len(ten)
     assert len(one) <= 6, [q["sql"] for q in one.captured_queries]
+
+
+def test_convert_given_holds_sells_them_with_a_sale_movement_each(warehouse, shop):
+    v = make_variant()
+    receive(v, warehouse, 1)
+    receive(v, shop, 5)
+    holds = place_holds(requests=[HoldRequest(v.pk, 3)], owner_type="checkout", owner_id="c1")
+    with transaction.atomic():
+        convert_holds(owner_type="checkout", owner_id="c1", reference="HT-10001", holds=holds)
+    assert (level(v, shop).on_hand, level(v, shop).reserved) == (2, 0)
+    sales = StockMovement.objects.filter(reason="sale", reference="HT-10001")
+    assert [(m.location_id, m.quantity) for m in sales] == [(shop.pk, -3)]
+    assert set(StockHold.objects.values_list("status", flat=True)) == {"converted"}
+    assert ledger_differences() == []
+
+
+def test_convert_given_holds_refuses_when_one_lapsed_and_changes_nothing(warehouse):
+    v, w = make_variant(), make_variant()
+    receive(v, warehouse, 5)
+    receive(w, warehouse, 5)
+    holds = place_holds(
+        requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 2)], owner_type="checkout", owner_id="c2"
+    )
+    # The expiry sweep got to one of them first.
+    StockHold.objects.filter(pk=holds[1].pk).update(expires_at=timezone.now())
+    assert release_expired_holds() == 1
+    with pytest.raises(Conflict) as err, transaction.atomic():
+        convert_holds(owner_type="checkout", owner_id="c2", reference="HT-10002", holds=holds)
+    assert err.value.code == "hold_expired"
+    assert StockHold.objects.get(pk=holds[0].pk).status == "active"
+    assert not StockMovement.objects.filter(reason="sale").exists()
+    assert available_by_variant([v.pk, w.pk]) == {v.pk: 4, w.pk: 5}
+
+
+def _statements(ctx) -> list[str]:
+    """SQL sent, without the test's own savepoints; FOR UPDATE only where supported."""
+    return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def _locks(sql: str) -> bool:
+    selects_levels = sql.startswith("SELECT") and 'FROM "inventory_stocklevel"' in sql
+    return selects_levels and ("FOR UPDATE" in sql or not connection.features.has_select_for_update)
+
+
+def test_hold_and_conversion_lock_stock_rows_late_and_briefly(warehouse):
+    """Place: the stock lock is the first statement, then UPDATE and INSERT (the variants'
+    sku/active flag come with the lock). Convert: the lock comes after the hold and ledger
+    writes, followed only by the UPDATE of the stock rows; no savepoint."""
+    v = make_variant()
+    receive(v, warehouse, 5)
+    with CaptureQueriesContext(connection) as placed:
+        holds = place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="c", owner_id="3")
+    sql = _statements(placed)
+    assert _locks(sql[0]) and len(sql) == 3, sql
+    with transaction.atomic(), CaptureQueriesContext(connection) as converted:
+        convert_holds(owner_type="c", owner_id="3", reference="HT-10003", holds=holds)
+    assert not any("SAVEPOINT" in q["sql"] for q in converted.captured_queries)
+    sql = _statements(converted)
+    assert len(sql) == 4 and _locks(sql[-2]), sql
+    assert sql[-1].startswith('UPDATE "inventory_stocklevel"'), sql

@@ -20,7 +20,7 @@ from haat.payments.types import GatewayUpdate, UpdateKind
 from tests.checkout.helpers import available, make_variant, on_hand
 from tests.payments.helpers import make_order
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.payments.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

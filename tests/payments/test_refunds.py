@@ -15,7 +15,7 @@ from haat.payments.types import GatewayUpdate, UpdateKind
 from tests.checkout.helpers import make_variant
 from tests.payments.helpers import make_order
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.payments.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,12 @@ PUBLISHABLE_PREFIX = "pk_"
 # last_used_at is written at most this often per key, so busy integrations don't turn
 # every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Publishable keys authenticate every storefront request (three per checkout flow), so a
+# found key is kept in the cache this long. Revoking deletes the entry at once in the
+# shared cache (Redis); a per-process cache (local memory) may still accept a revoked
+# publishable key for at most this long. Secret keys are never cached.
+PUBLISHABLE_CACHE_SECONDS = 30
+_CACHE_PREFIX = "haat:api_key:"
 
 
 @dataclass(frozen=True)
@@ -65,20 +72,30 @@ def create_api_key(
 
 
 def authenticate_key(plaintext: str, *, kind: str) -> ApiKey | None:
-    """The active key of this kind for `plaintext`, or None. Touches last_used_at."""
+    """The active key of this kind for `plaintext`, or None. Touches last_used_at (at most
+    once per LAST_USED_RESOLUTION). Publishable keys are served from the cache for up to
+    PUBLISHABLE_CACHE_SECONDS; see there for what that means for revocation."""
     if not plaintext or len(plaintext) > 200:
         return None
-    key = (
-        ApiKey.objects.filter(key_hash=hash_key(plaintext), kind=kind, revoked_at__isnull=True)
-        .only("id", "name", "kind", "role", "prefix", "last_used_at", "revoked_at")
-        .first()
-    )
-    if key is None:
-        return None
+    digest = hash_key(plaintext)
+    cacheable = kind == ApiKey.Kind.PUBLISHABLE
+    key = cache.get(_CACHE_PREFIX + digest) if cacheable else None
+    if key is None or key.kind != kind:
+        key = (
+            ApiKey.objects.filter(key_hash=digest, kind=kind, revoked_at__isnull=True)
+            .only("id", "name", "kind", "role", "prefix", "last_used_at", "revoked_at")
+            .first()
+        )
+        if key is None:
+            return None
+        if cacheable:
+            cache.set(_CACHE_PREFIX + digest, key, PUBLISHABLE_CACHE_SECONDS)
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
+        if cacheable:
+            cache.set(_CACHE_PREFIX + digest, key, PUBLISHABLE_CACHE_SECONDS)
     return key
 
 
@@ -91,4 +108,6 @@ def revoke_api_key(*, key_id: int) -> ApiKey:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
             record_audit(action="api_key.revoke", obj=key)
+            digest = key.key_hash
+            transaction.on_commit(lambda: cache.delete(_CACHE_PREFIX + digest))
     return key

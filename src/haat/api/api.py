@@ -32,6 +32,7 @@ def _mount() -> None:
     from haat.catalog.api import store_router as catalog_store
     from haat.checkout.api import store_router as checkout_store
     from haat.core.api import admin_router as core_admin
+    from haat.gateways.api import admin_router as gateways_admin
     from haat.inventory.api import admin_router as inventory_admin
     from haat.inventory.api import store_router as inventory_store
     from haat.orders.api import admin_router as orders_admin
@@ -47,6 +48,7 @@ def _mount() -> None:
     api.add_router("/admin/", inventory_admin)
     api.add_router("/admin/", orders_admin)
     api.add_router("/admin/", payments_admin)
+    api.add_router("/admin/", gateways_admin)
     api.add_router("/admin/", catalog_admin)
     api.add_router("/admin/", core_admin)
     api.add_router("/admin/", accounts_admin)

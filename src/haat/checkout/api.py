@@ -23,7 +23,7 @@ store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
 def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> Any:
     """A new empty cart in the given enabled currency (default: the store's)."""
     cart = carts.create_cart(currency=payload.currency if payload else None)
-    return Status(201, cart_payload(cart))
+    return Status(201, cart_payload(cart, lines=[]))
 
 
 @store_router.get("carts/{token}", response=dict)
@@ -41,8 +41,8 @@ def update_cart(request: HttpRequest, token: str, payload: CartPatchIn) -> Any:
 @store_router.post("carts/{token}/lines", response={201: dict})
 def add_line(request: HttpRequest, token: str, payload: LineIn) -> Any:
     """Add a variant (adding one already in the cart increases its quantity)."""
-    carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
-    return Status(201, cart_view(token=token))
+    cart, _ = carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
+    return Status(201, cart_payload(cart))
 
 
 @store_router.patch("carts/{token}/lines/{line_id}", response=dict)

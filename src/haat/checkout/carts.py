@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from haat.catalog.models import Product, Variant, VariantPrice
@@ -65,10 +66,18 @@ def check_token_age(cart: Cart, now: Any = None) -> None:
         raise NotFound("This cart has expired.", code="cart_expired")
 
 
-def get_cart(token: str, *, for_update: bool = False, open_only: bool = False) -> Cart:
+def get_cart(
+    token: str,
+    *,
+    for_update: bool = False,
+    open_only: bool = False,
+    annotate: dict[str, Any] | None = None,
+) -> Cart:
     """The cart behind `token` (404 when unknown or expired; 409 when completed and
-    `open_only`)."""
-    qs = Cart.objects.select_for_update() if for_update else Cart.objects.all()
+    `open_only`). `annotate` adds computed columns to the same query."""
+    qs = Cart.objects.select_for_update(of=("self",)) if for_update else Cart.objects.all()
+    if annotate:
+        qs = qs.annotate(**annotate)
     cart = qs.filter(token=str(token)[:64]).first()
     if cart is None:
         raise NotFound("No cart with this token.", code="cart_not_found")
@@ -101,35 +110,39 @@ def _sellable_variant(variant_id: Any) -> Variant:
     return variant
 
 
-def _price(variant: Variant, currency: str) -> int:
-    amount = (
-        VariantPrice.objects.filter(variant=variant, currency_id=currency)
-        .values_list("amount", flat=True)
-        .first()
-    )
-    if amount is None:
-        raise ValidationError(
-            f"{variant.sku} has no price in {currency}.",
-            code="no_price_in_currency",
-            details={"field": "variant_id", "sku": variant.sku, "currency": currency},
-        )
-    return amount
+def add_line(*, token: str, variant_id: int, quantity: int) -> tuple[Cart, CartLine]:
+    """Add a variant; adding one already in the cart increases its quantity. Returns the
+    (locked, then committed) cart too, so the reply needs no second look-up.
 
-
-def add_line(*, token: str, variant_id: int, quantity: int) -> CartLine:
-    """Add a variant; adding one already in the cart increases its quantity."""
+    Hot path of a flash sale: the cart row is locked together with the variant's price in
+    its currency (one query), and one read of the cart's lines gives both the line to
+    increase and the line count."""
     quantity = clean_quantity(quantity)
     variant = _sellable_variant(variant_id)
+    price = VariantPrice.objects.filter(variant=variant, currency_id=OuterRef("currency_id"))
     with transaction.atomic():
-        cart = get_cart(token, for_update=True, open_only=True)
-        amount = _price(variant, cart.currency_id)
-        line = CartLine.objects.filter(cart=cart, variant=variant).first()
+        cart = get_cart(
+            token,
+            for_update=True,
+            open_only=True,
+            annotate={"live_amount": Subquery(price.values("amount")[:1])},
+        )
+        if cart.live_amount is None:
+            raise ValidationError(
+                f"{variant.sku} has no price in {cart.currency_id}.",
+                code="no_price_in_currency",
+                details={"field": "variant_id", "sku": variant.sku, "currency": cart.currency_id},
+            )
+        amount = cart.live_amount
+        existing = {line.variant_id: line for line in CartLine.objects.filter(cart=cart)}
+        now = timezone.now()
+        line = existing.get(variant.pk)
         if line is not None:
             total = clean_quantity(line.quantity + quantity)
             line.quantity, line.unit_amount = total, amount
             line.save(update_fields=["quantity", "unit_amount", "updated_at"])
         else:
-            if CartLine.objects.filter(cart=cart).count() >= MAX_CART_LINES:
+            if len(existing) >= MAX_CART_LINES:
                 raise ValidationError(
                     f"A cart holds at most {MAX_CART_LINES} lines.",
                     code="too_many_lines",
@@ -138,8 +151,9 @@ def add_line(*, token: str, variant_id: int, quantity: int) -> CartLine:
             line = CartLine.objects.create(
                 cart=cart, variant=variant, quantity=quantity, unit_amount=amount
             )
-        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
-    return line
+        Cart.objects.filter(pk=cart.pk).update(updated_at=now)
+        cart.updated_at = now
+    return cart, line
 
 
 def _line(cart: Cart, line_id: Any) -> CartLine:

@@ -12,6 +12,8 @@
 5. In a second transaction: customer, addresses, order and lines; COD converts the holds
    into sales at once. The cart is marked completed with a conditional UPDATE, so of two
    concurrent submits of one cart exactly one commits; the other's holds are released.
+   Converting is the last step before COMMIT: it locks the stock rows (the hottest rows
+   of a flash sale), so they stay locked for two statements and the commit only.
 
 A crash between 4 and 5 leaves only holds, which expire on their own.
 """
@@ -41,7 +43,7 @@ from haat.customers.validation import (
 from haat.inventory.holds import HoldRequest, place_holds, release_holds
 from haat.orders.models import Order
 from haat.orders.selectors import order_payload
-from haat.orders.services import LineInput, create_order
+from haat.orders.services import LineInput, create_order, take_over_holds
 
 HOLD_OWNER = "checkout"
 IDEMPOTENCY_SCOPE = "checkout"
@@ -215,6 +217,7 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
                 payment_type=contact.payment_type,
                 status=Order.Status.CONFIRMED,  # COD: confirmed at once
                 holds=holds,
+                take_over=False,  # last, below
             )
             now = timezone.now()
             completed = Cart.objects.filter(pk=cart.pk, completed_at__isnull=True).update(
@@ -231,6 +234,8 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
                     status=201,
                     body=body,
                 )
+            # Last before COMMIT: selling the holds locks the stock rows until then.
+            take_over_holds(order=order, holds=holds)
     except BaseException:
         release_holds(owner_type=HOLD_OWNER, owner_id=owner_id, reason="checkout failed")
         raise

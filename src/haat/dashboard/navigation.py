@@ -30,6 +30,7 @@ NAV: list[NavItem] = [
     NavItem("Collections", "dashboard:collection_list", Perm.CATALOG_VIEW, "Catalog", "◈"),
     NavItem("Import / export", "dashboard:catalog_import", Perm.CATALOG_IMPORT, "Catalog", "⇅"),
     NavItem("Payments", "dashboard:payment_settings", Perm.PAYMENTS_MANAGE, "Settings", "¤"),
+    NavItem("Gateways", "dashboard:gateway_settings", Perm.PAYMENTS_MANAGE, "Settings", "⇄"),
     NavItem("Payment rules", "dashboard:payment_rules", Perm.PAYMENTS_MANAGE, "Settings", "⚖"),
     NavItem("Currencies", "dashboard:currency_list", Perm.CURRENCIES_MANAGE, "Settings", "¤"),
     NavItem("Staff", "dashboard:staff_list", Perm.STAFF_MANAGE, "Settings", "☺"),

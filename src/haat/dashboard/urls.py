@@ -14,4 +14,5 @@ urlpatterns = [
     path("inventory/", include("haat.inventory.dashboard_urls")),
     path("orders/", include("haat.orders.dashboard_urls")),
     path("payments/", include("haat.payments.dashboard_urls")),
+    path("", include("haat.gateways.dashboard_urls")),
 ]

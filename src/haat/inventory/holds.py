@@ -11,14 +11,17 @@ any point leaves stock recoverable.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from haat.catalog.models import Variant
+from haat.core.context import current_actor
 from haat.core.errors import Conflict, ValidationError
 from haat.core.events import record_event
 from haat.inventory import alerts
@@ -77,7 +80,9 @@ def place_holds(
 ) -> list[StockHold]:
     """Hold every line or none: each line from the highest-priority active location that
     can take it whole, else split across locations in priority order. Raises OutOfStock
-    naming every line that cannot be held. Six queries whatever the number of lines."""
+    naming every line that cannot be held. Four statements whatever the number of lines
+    (lock with the variants' sku/active/threshold joined in, UPDATE, INSERT, COMMIT): the
+    hottest row of a flash sale stays locked for two round trips and the commit."""
     _clean(requests, owner_type, str(owner_id))
     now = timezone.now()
     expires_at = expires_at or now + timedelta(minutes=hold_minutes())
@@ -85,10 +90,19 @@ def place_holds(
         raise ValidationError("A hold must expire in the future.", details={"field": "expires_at"})
     ids = sorted({r.variant_id for r in requests})
     with transaction.atomic():
-        rows = Variant.objects.filter(id__in=ids).values_list(
-            "id", "sku", "is_active", "low_stock_threshold__threshold"
-        )
-        variants = {row[0]: row for row in rows}
+        levels = _lock_levels_with_variants(ids)
+        variants = {
+            lvl.variant_id: (lvl.variant_id, lvl.v_sku, lvl.v_active, lvl.v_threshold)
+            for lvl in levels.values()
+        }
+        if len(variants) < len(ids):  # no stock record anywhere: unknown or never stocked
+            rows = Variant.objects.filter(id__in=[v for v in ids if v not in variants])
+            variants |= {
+                row[0]: row
+                for row in rows.values_list(
+                    "id", "sku", "is_active", "low_stock_threshold__threshold"
+                )
+            }
         unknown = [v for v in ids if v not in variants]
         if unknown:
             raise ValidationError(
@@ -103,7 +117,6 @@ def place_holds(
                 code="inactive_variant",
                 details={"field": "variant_id", "variant_ids": inactive},
             )
-        levels = lock_levels(ids)
         before = available_totals(levels, ids)
         allocations, shortages = _allocate(requests, levels, {v: r[1] for v, r in variants.items()})
         if shortages:
@@ -129,6 +142,23 @@ def place_holds(
             skus={v: r[1] for v, r in variants.items()},
         )
     return holds
+
+
+def _lock_levels_with_variants(variant_ids: list[int]) -> dict[tuple[int, int], StockLevel]:
+    """`ledger.lock_levels` (same rows, same global lock order) with each variant's sku,
+    active flag and low-stock threshold joined in, saving a query on the hot path."""
+    rows = (
+        StockLevel.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .annotate(
+            v_sku=F("variant__sku"),
+            v_active=F("variant__is_active"),
+            v_threshold=F("variant__low_stock_threshold__threshold"),
+        )
+        .filter(variant_id__in=variant_ids)
+        .order_by("variant_id", "location_id")
+    )
+    return {(row.variant_id, row.location_id): row for row in rows}
 
 
 def _allocate(
@@ -206,12 +236,61 @@ def _end_holds(
     return movements
 
 
-def convert_holds(*, owner_type: str, owner_id: str, reference: str) -> None:
-    """Paid: each active hold becomes a sale (on_hand and reserved both fall). Idempotent."""
-    with transaction.atomic():
-        holds = _active_holds(owner_type=owner_type, owner_id=str(owner_id))
-        if holds:
-            _end_holds(holds, status=StockHold.Status.CONVERTED, reference=reference)
+def convert_holds(
+    *,
+    owner_type: str,
+    owner_id: str,
+    reference: str,
+    holds: Sequence[StockHold] | None = None,
+) -> None:
+    """Paid: each active hold becomes a sale (on_hand and reserved both fall). Idempotent.
+
+    `holds`: the holds the caller placed for this owner (checkout). They are claimed with
+    one conditional UPDATE instead of being read again, and the stock rows are locked
+    last, so the caller's transaction holds them only until its COMMIT; raises Conflict
+    `hold_expired` (changing nothing) when any of them is no longer active. Runs without
+    a savepoint: a failure here fails the caller's whole transaction, as it should."""
+    with transaction.atomic(savepoint=False):
+        if holds is None:
+            active = _active_holds(owner_type=owner_type, owner_id=str(owner_id))
+            if active:
+                _end_holds(active, status=StockHold.Status.CONVERTED, reference=reference)
+            return
+        claimed = StockHold.objects.filter(
+            id__in=[h.pk for h in holds],
+            owner_type=owner_type,
+            owner_id=str(owner_id),
+            status=StockHold.Status.ACTIVE,
+        ).update(status=StockHold.Status.CONVERTED, released_at=timezone.now(), release_reason="")
+        if claimed != len(holds):
+            raise Conflict("The stock held for this checkout has expired.", code="hold_expired")
+        _record_sales(holds, reference)
+        # Last, and without ledger rows (written just above): from here to the caller's
+        # COMMIT the stock rows are locked.
+        levels = lock_levels({h.variant_id for h in holds})
+        apply_changes(
+            levels,
+            [Change(h.variant_id, h.location_id, -h.quantity, -h.quantity) for h in holds],
+        )
+
+
+def _record_sales(holds: Sequence[StockHold], reference: str) -> None:
+    """The `sale` ledger rows of converted holds (the same rows `ledger.apply_changes`
+    writes), inserted before the stock rows are locked to keep that lock short."""
+    actor = current_actor()
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            variant_id=h.variant_id,
+            location_id=h.location_id,
+            quantity=-h.quantity,
+            reason=StockMovement.Reason.SALE,
+            reference=reference[:100],
+            actor=user,
+            actor_label=actor.label[:255],
+        )
+        for h in holds
+    )
 
 
 def release_holds(*, owner_type: str, owner_id: str, reason: str) -> int:

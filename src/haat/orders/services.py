@@ -56,11 +56,15 @@ def create_order(
     status: str,
     holds: list[StockHold],
     shipping_amount: int = 0,
+    take_over: bool = True,
 ) -> Order:
     """Write the order and its lines and take over `holds` (placed by checkout).
 
     `status` confirmed (COD) turns the holds into sales now; pending_payment moves them to
     the order (owner `order`, id = order pk) until payment converts or releases them.
+    `take_over=False` leaves that to the caller, who must call `take_over_holds` last in
+    the same transaction (converting locks the stock rows until COMMIT, so the later it
+    happens the shorter a flash sale's hottest row is locked).
     """
     if status not in state.INITIAL_STATUSES:
         raise ValidationError(f"An order cannot start as {status}.", details={"field": "status"})
@@ -99,19 +103,29 @@ def create_order(
             )
             for line in lines
         )
-        _take_over_holds(order, holds)
         payload = event_payload(order, lines)
         record_event("order.created", aggregate=order, payload=payload)
         if status == Order.Status.CONFIRMED:
             record_event("order.confirmed", aggregate=order, payload=payload)
+        if take_over:
+            take_over_holds(order=order, holds=holds)
     return order
 
 
-def _take_over_holds(order: Order, holds: list[StockHold]) -> None:
+def take_over_holds(*, order: Order, holds: list[StockHold]) -> None:
+    """The order takes the checkout's holds: sold now (confirmed) or kept for the order
+    (pending payment). Raises Conflict `hold_expired` when any of them lapsed meanwhile."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("take_over_holds() must run in the order's transaction")
     owners = {(h.owner_type, h.owner_id) for h in holds}
     for owner_type, owner_id in owners:
         if order.status == Order.Status.CONFIRMED:
-            convert_holds(owner_type=owner_type, owner_id=owner_id, reference=order.number)
+            convert_holds(
+                owner_type=owner_type,
+                owner_id=owner_id,
+                reference=order.number,
+                holds=[h for h in holds if (h.owner_type, h.owner_id) == (owner_type, owner_id)],
+            )
             continue
         moved = reassign_holds(
             from_owner_type=owner_type,

@@ -15,8 +15,13 @@ from haat.core.errors import Conflict
 from haat.orders.models import Order, OrderTransition
 
 S = Order.Status
+# Reserve & pay waits in pending_confirmation until staff confirm availability, then asks
+# for payment. A failed payment is not final: the customer may retry (back to
+# pending_payment with the stock held again) or the order is cancelled.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING_PAYMENT: frozenset({S.CONFIRMED, S.CANCELLED}),
+    S.PENDING_CONFIRMATION: frozenset({S.PENDING_PAYMENT, S.CANCELLED}),
+    S.PENDING_PAYMENT: frozenset({S.CONFIRMED, S.PAYMENT_FAILED, S.CANCELLED}),
+    S.PAYMENT_FAILED: frozenset({S.PENDING_PAYMENT, S.CANCELLED}),
     S.CONFIRMED: frozenset({S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }

@@ -1,0 +1,71 @@
+"""Encryption of stored gateway secrets and the test gateway's signing key.
+
+Both keys are derived from `SECRET_KEY` with HKDF under distinct labels, so a leaked
+database dump alone reveals no gateway secret, and the test gateway's signing key is
+useless for decrypting credentials (and vice versa). Rotating `SECRET_KEY` makes stored
+secrets unreadable: staff re-enter them on the gateway settings page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+from haat.core.errors import DomainError
+
+_SALT = b"haat.gateways.v1"
+
+
+class SecretUnreadable(DomainError):
+    code = "secret_unreadable"
+    http_status = 500
+
+
+def derive_key(label: str, *, length: int = 32) -> bytes:
+    """A key for one purpose (`label`) derived from SECRET_KEY with HKDF-SHA256."""
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=_SALT, info=label.encode()).derive(
+        settings.SECRET_KEY.encode()
+    )
+
+
+def _fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(derive_key("gateway-credentials")))
+
+
+def encrypt(plaintext: str) -> str:
+    """Fernet token for `plaintext`; "" stays "" (an unset secret)."""
+    if not plaintext:
+        return ""
+    return _fernet().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise SecretUnreadable(
+            "A stored gateway secret cannot be decrypted (was SECRET_KEY changed?). "
+            "Enter the gateway credentials again on the gateway settings page."
+        ) from None
+
+
+def sign_test_event(body: bytes) -> str:
+    """HMAC-SHA256 (hex) of a test gateway event body, keyed off SECRET_KEY."""
+    return hmac.new(derive_key("test-gateway-webhooks"), body, hashlib.sha256).hexdigest()
+
+
+def hmac_sha256_hex(secret: str, message: bytes) -> str:
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    """Constant-time comparison of two signatures."""
+    return hmac.compare_digest(a.encode(), b.encode())

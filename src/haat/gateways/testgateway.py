@@ -1,0 +1,187 @@
+"""The built-in test gateway: a hosted page with "Pay successfully" / "Fail payment".
+
+Nothing here marks an order paid directly. A click (or a refund) becomes a signed
+`WebhookEvent(gateway="test")` processed by the same task as Razorpay's and Stripe's
+webhooks, so the test gateway exercises the real path end to end. It is refused where
+`HAAT_TEST_GATEWAY_ENABLED` is off (production by default).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from haat.gateways import crypto
+from haat.gateways.common import currency_of, dig, from_unix, header, load_json
+from haat.gateways.errors import InvalidSignature
+from haat.payments.types import (
+    GatewayCheckout,
+    GatewayLink,
+    GatewayRefundResult,
+    GatewayUpdate,
+    UpdateKind,
+)
+
+if TYPE_CHECKING:
+    from haat.gateways.models import WebhookEvent
+    from haat.orders.models import Order
+    from haat.payments.models import Payment, Refund
+
+SIGNATURE_HEADER = "X-Haat-Test-Signature"
+_EVENT_KINDS = {
+    "payment.captured": UpdateKind.CAPTURED,
+    "payment.failed": UpdateKind.FAILED,
+    "refund.processed": UpdateKind.REFUND_PROCESSED,
+}
+
+
+class TestGateway:
+    __test__ = False  # not a pytest test class
+    code = "test"
+    test_mode = True
+    supports_links = True
+
+    def create_checkout(
+        self, *, payment: Payment, order: Order, return_url: str
+    ) -> GatewayCheckout:
+        return GatewayCheckout(
+            gateway=self.code,
+            gateway_order_id=f"test_{secrets.token_urlsafe(16)}",
+            redirect_url=pay_page_url(payment, return_url),
+        )
+
+    def create_link(
+        self, *, payment: Payment, order: Order, expire_by: datetime, callback_url: str
+    ) -> GatewayLink:
+        return GatewayLink(
+            gateway=self.code,
+            link_id=f"testlink_{secrets.token_urlsafe(16)}",
+            url=pay_page_url(payment, callback_url),
+            expires_at=expire_by,
+        )
+
+    def refund(self, *, refund: Refund, payment: Payment) -> GatewayRefundResult:
+        """Processed at once; the `refund_processed` update also goes through the webhook
+        path (enqueued on commit of the caller's transaction, deduplicated per refund)."""
+        from haat.gateways.inbox import store_event
+
+        refund_id = f"testrfnd_{refund.pk}"
+        body = event_body(
+            event_id=f"testevt_refund_{refund.pk}",
+            event_type="refund.processed",
+            session_id=payment.gateway_order_id,
+            payment_id=payment.gateway_payment_id,
+            amount=refund.amount,
+            currency=currency_of(refund),
+            refund_id=refund_id,
+        )
+        store_event_signed(body, store=store_event)
+        return GatewayRefundResult(
+            gateway_refund_id=refund_id, status="processed", raw=json.loads(body)
+        )
+
+    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> None:
+        verify_webhook(body, header(headers, SIGNATURE_HEADER))
+
+
+def pay_page_url(payment: Any, return_url: str = "") -> str:
+    url = reverse("gateways:test_pay", args=[payment.token])
+    return f"{url}?{urlencode({'return_url': return_url})}" if return_url else url
+
+
+def event_body(
+    *,
+    event_id: str,
+    event_type: str,
+    session_id: str,
+    payment_id: str,
+    amount: int,
+    currency: str,
+    refund_id: str = "",
+    reason: str = "",
+) -> bytes:
+    data = {
+        "id": event_id,
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {
+            "session_id": session_id,
+            "payment_id": payment_id,
+            "amount": amount,
+            "currency": currency,
+            "refund_id": refund_id,
+            "reason": reason,
+        },
+    }
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def payment_event(*, payment: Any, succeed: bool) -> WebhookEvent:
+    """Store the signed event a click on the hosted page produces (and enqueue it).
+
+    The event id is fixed per session, so the first click decides and a second click
+    (double submit, another tab) is a duplicate that changes nothing."""
+    from haat.gateways.inbox import store_event
+
+    session = payment.gateway_order_id
+    body = event_body(
+        event_id=f"testevt_{session}",
+        event_type="payment.captured" if succeed else "payment.failed",
+        session_id=session,
+        payment_id=f"testpay_{session.removeprefix('test_')}",
+        amount=payment.amount,
+        currency=currency_of(payment),
+        reason="" if succeed else "The payment was declined on the test gateway page.",
+    )
+    return store_event_signed(body, store=store_event)
+
+
+def store_event_signed(body: bytes, *, store: Any) -> WebhookEvent:
+    data = json.loads(body)
+    event, _created = store(
+        gateway="test",
+        event_id=data["id"],
+        event_type=data["type"],
+        headers={SIGNATURE_HEADER: crypto.sign_test_event(body)},
+        body=body,
+    )
+    return event
+
+
+def verify_webhook(body: bytes, signature: str) -> None:
+    if not signature:
+        raise InvalidSignature(f"Missing {SIGNATURE_HEADER} header.")
+    if not crypto.same(crypto.sign_test_event(body), signature):
+        raise InvalidSignature("The test gateway signature does not match.")
+
+
+def event_id(body: bytes) -> str:
+    return str(load_json(body).get("id") or "")
+
+
+def parse_webhook(body: bytes, event_id: str) -> list[GatewayUpdate]:
+    data = load_json(body)
+    kind = _EVENT_KINDS.get(str(data.get("type", "")))
+    if kind is None:
+        return []
+    return [
+        GatewayUpdate(
+            gateway="test",
+            kind=kind,
+            gateway_order_id=str(dig(data, "data", "session_id") or ""),
+            gateway_payment_id=str(dig(data, "data", "payment_id") or ""),
+            amount=int(dig(data, "data", "amount") or 0),
+            currency=str(dig(data, "data", "currency") or "").upper(),
+            event_id=event_id,
+            raw=data,
+            occurred_at=from_unix(data.get("created")),
+            gateway_refund_id=str(dig(data, "data", "refund_id") or ""),
+            failure_reason=str(dig(data, "data", "reason") or ""),
+        )
+    ]
