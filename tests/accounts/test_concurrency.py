@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 
 
 @pytest.mark.concurrency
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_demotions_keep_one_owner():
     first = User.objects.create_user("a@shop.in", PASSWORD, role="owner")
     second = User.objects.create_user("b@shop.in", PASSWORD, role="owner")

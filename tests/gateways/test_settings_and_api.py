@@ -3,6 +3,10 @@ write-only)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from haat.core.errors import ValidationError
@@ -40,9 +44,22 @@ def test_disabled_account_is_not_used():
         registry.get_gateway("stripe")
 
 
-def test_test_gateway_is_off_in_production_unless_enabled(settings):
-    settings.PRODUCTION = True
-    del settings.HAAT_TEST_GATEWAY_ENABLED
+def test_test_gateway_is_off_in_production_unless_enabled(settings, tmp_path):
+    # The default comes from settings.py: off when HAAT_ENV=production.
+    env = {
+        **os.environ,
+        "HAAT_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "shop.example.in",
+        "HAAT_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "haat.settings",
+    }
+    env.pop("HAAT_TEST_GATEWAY_ENABLED", None)
+    probe = "from django.conf import settings; print(settings.HAAT_TEST_GATEWAY_ENABLED)"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+    settings.HAAT_TEST_GATEWAY_ENABLED = False
     with pytest.raises(GatewayNotConfigured):
         registry.get_gateway("test")
     settings.HAAT_TEST_GATEWAY_ENABLED = True

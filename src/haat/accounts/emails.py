@@ -26,7 +26,7 @@ DEFAULT_BASE_URL = "http://localhost:8000"
 
 def base_url(explicit: str | None = None) -> str:
     """Where links in e-mails point: the request's origin, else HAAT_BASE_URL."""
-    url = explicit or getattr(settings, "HAAT_BASE_URL", "") or DEFAULT_BASE_URL
+    url = explicit or settings.HAAT_BASE_URL or DEFAULT_BASE_URL
     return url.rstrip("/")
 
 

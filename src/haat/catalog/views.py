@@ -161,7 +161,7 @@ def editor_context(request: HttpRequest, product: Product, **overrides: Any) -> 
         "images": [(img, rendition_url(img, 160)) for img in product.images.all()],
         "image_form": ImageUploadForm(),
         "history": history_rows(product),
-        "storefront_url": getattr(settings, "HAAT_STOREFRONT_URL", "")
+        "storefront_url": settings.HAAT_STOREFRONT_URL
         or f"{request.scheme}://{request.get_host()}",
         "can_edit": request.user.can(Perm.CATALOG_EDIT),
         "can_price": request.user.can(Perm.PRICES_EDIT),
@@ -202,7 +202,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "product": None,
         "can_edit": True,
-        "storefront_url": getattr(settings, "HAAT_STOREFRONT_URL", "")
+        "storefront_url": settings.HAAT_STOREFRONT_URL
         or f"{request.scheme}://{request.get_host()}",
     }
     return render(request, "catalog/products/editor.html", context, status=status)

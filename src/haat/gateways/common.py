@@ -18,7 +18,7 @@ def currency_of(obj: Any) -> str:
 
 
 def store_name() -> str:
-    return str(getattr(settings, "HAAT_STORE_NAME", "Haat Store"))
+    return settings.HAAT_STORE_NAME
 
 
 def from_unix(value: Any) -> datetime | None:

@@ -20,12 +20,11 @@ from haat.gateways.errors import GatewayError, GatewayUnavailable
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 10
 
 
 def timeout() -> float:
     """Seconds to wait for a gateway (setting `HAAT_GATEWAY_TIMEOUT_SECONDS`, default 10)."""
-    return float(getattr(settings, "HAAT_GATEWAY_TIMEOUT_SECONDS", TIMEOUT_SECONDS))
+    return float(settings.HAAT_GATEWAY_TIMEOUT_SECONDS)
 
 
 @dataclass(frozen=True)

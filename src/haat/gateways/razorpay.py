@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from haat.orders.models import Order
     from haat.payments.models import Payment, Refund
 
-DEFAULT_API_BASE = "https://api.razorpay.com/v1"
 MIN_INR_AMOUNT = 100
 SIGNATURE_HEADER = "X-Razorpay-Signature"
 EVENT_ID_HEADER = "X-Razorpay-Event-Id"
@@ -53,7 +52,7 @@ class RazorpayGateway:
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
         self.test_mode = credentials.test_mode
-        self.base = str(getattr(settings, "HAAT_RAZORPAY_API_BASE", DEFAULT_API_BASE)).rstrip("/")
+        self.base = settings.HAAT_RAZORPAY_API_BASE.rstrip("/")
 
     # --- transport ------------------------------------------------------------------
     def _call(

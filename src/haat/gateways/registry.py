@@ -62,9 +62,7 @@ def mode_for(gateway: str, *, key_id: str = "", secret: str = "") -> str:
 
 
 def test_gateway_enabled() -> bool:
-    return bool(
-        getattr(settings, "HAAT_TEST_GATEWAY_ENABLED", not getattr(settings, "PRODUCTION", False))
-    )
+    return settings.HAAT_TEST_GATEWAY_ENABLED
 
 
 def _setting(name: str) -> str:

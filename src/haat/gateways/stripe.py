@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from haat.orders.models import Order
     from haat.payments.models import Payment, Refund
 
-DEFAULT_API_BASE = "https://api.stripe.com/v1"
 SIGNATURE_HEADER = "Stripe-Signature"
 TOLERANCE_SECONDS = 300
 _REFUND_STATUS = {
@@ -56,7 +55,7 @@ class StripeGateway:
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
         self.test_mode = credentials.test_mode
-        self.base = str(getattr(settings, "HAAT_STRIPE_API_BASE", DEFAULT_API_BASE)).rstrip("/")
+        self.base = settings.HAAT_STRIPE_API_BASE.rstrip("/")
 
     def _post(self, path: str, form: dict[str, Any], *, idempotency_key: str) -> dict[str, Any]:
         """POST with one retry after a timeout (same key, so Stripe replays, never

@@ -19,7 +19,7 @@ from haat.inventory.models import BackInStockSubscription, LowStockThreshold
 
 
 def default_threshold() -> int:
-    return int(getattr(settings, "HAAT_LOW_STOCK_DEFAULT", 5))
+    return settings.HAAT_LOW_STOCK_DEFAULT
 
 
 def thresholds_for(variant_ids: Iterable[int]) -> dict[int, int]:

@@ -45,7 +45,7 @@ class OutOfStock(Conflict):
 
 
 def hold_minutes() -> int:
-    return int(getattr(settings, "HAAT_HOLD_MINUTES", 15))
+    return settings.HAAT_HOLD_MINUTES
 
 
 def _clean(requests: list[HoldRequest], owner_type: str, owner_id: str) -> None:

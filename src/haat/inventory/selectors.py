@@ -28,7 +28,7 @@ ACTIVE_LEVELS = Q(location__is_active=True)
 
 
 def only_n_left() -> int:
-    return int(getattr(settings, "HAAT_ONLY_N_LEFT", 5))
+    return settings.HAAT_ONLY_N_LEFT
 
 
 def available_by_variant(variant_ids: list[int]) -> dict[int, int]:
