@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from haat.accounts.api_keys import create_api_key
@@ -54,6 +55,13 @@ class JsonClient:
 
     def delete(self, path: str, **extra: Any):
         return self._send("delete", path, None, **extra)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached badges, keys and rate-limit counters
+    from an earlier test must not leak into this one's query counts or results."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from haat.catalog import services as catalog
 from haat.inventory import locations, services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def _nav_labels(response) -> list[str]:
