@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from haat.catalog import validators as v
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
-from haat.catalog.recording import audit_many, events_many
+from haat.core.audit import record_audits
+from haat.core.events import record_events
 
 CategoryLink = Product.categories.through
 
@@ -37,8 +38,8 @@ def bulk_set_status(*, product_ids: list[int], status: str) -> int:
         Product.objects.filter(pk__in=[p.pk for p in products]).update(
             status=status, updated_at=timezone.now()
         )
-        audit_many("product.update", [(p, {"status": [p.status, status]}) for p in products])
-        events_many(
+        record_audits("product.update", [(p, {"status": [p.status, status]}) for p in products])
+        record_events(
             "product.updated",
             [(p, {"id": p.pk, "slug": p.slug, "fields": ["status"]}) for p in products],
         )
@@ -114,8 +115,8 @@ def bulk_assign(
             ).delete()
         changed = [p for p in products if p.pk in touched]
         Product.objects.filter(pk__in=list(touched)).update(updated_at=timezone.now())
-        audit_many("product.update", [(p, touched[p.pk]) for p in changed])
-        events_many(
+        record_audits("product.update", [(p, touched[p.pk]) for p in changed])
+        record_events(
             "product.updated",
             [(p, {"id": p.pk, "slug": p.slug, "fields": sorted(touched[p.pk])}) for p in changed],
         )

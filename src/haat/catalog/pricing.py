@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from haat.catalog.models import PriceHistory, ProductPriceRange, Variant, VariantPrice
-from haat.catalog.recording import audit_many, events_many
-from haat.core.audit import record_audit
+from haat.core.audit import record_audit, record_audits
 from haat.core.context import current_actor
 from haat.core.errors import NotFound, ValidationError
+from haat.core.events import record_events
 from haat.core.models import Currency
 from haat.core.money import Money, decimal_places
 
@@ -165,7 +165,7 @@ def write_prices(
     PriceHistory.objects.bulk_create(history)
     refresh_price_ranges(product_ids=[variant.product_id])
     changes = [_change_payload(h, variant.product_id) for h in history]
-    events_many(
+    record_events(
         "price.changed",
         [(variant.product, {"source": source, "sku": variant.sku, "changes": changes})],
     )
@@ -200,7 +200,7 @@ def remove_variant_price(*, variant: Variant, currency: str, source: str = "edit
         refresh_price_ranges(product_ids=[variant.product_id])
         change = _change_payload(h, variant.product_id)
         record_audit(action="variant.prices", obj=variant, changes={"prices": [change]})
-        events_many(
+        record_events(
             "price.changed",
             [(variant.product, {"source": source, "sku": variant.sku, "changes": [change]})],
         )
@@ -370,11 +370,11 @@ def bulk_change_prices(
         PriceHistory.objects.bulk_create(history, batch_size=500)
         refresh_price_ranges(product_ids=list(by_product))
         summary = {"currency": currency, "mode": mode, "value": str(value), "rounding": rounding}
-        audit_many(
+        record_audits(
             "product.prices_bulk",
             [(p, {**summary, "prices": ch}) for p, ch in by_product.values()],
         )
-        events_many(
+        record_events(
             "price.changed",
             [(p, {"source": "bulk", "changes": ch}) for p, ch in by_product.values()],
         )

@@ -10,7 +10,7 @@ each event once (see `OutboxDelivery`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,18 @@ def unregister(name: str) -> None:
     _consumers.pop(name, None)
 
 
+def _require_transaction(caller: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{caller}() must run inside the transaction of the change")
+
+
+def _wake_dispatcher_on_commit() -> None:
+    # Wake the dispatcher once the change commits; the periodic sweep covers a crash here.
+    from haat.core.outbox import schedule_dispatch
+
+    transaction.on_commit(schedule_dispatch)
+
+
 def record_event(
     event_type: str,
     *,
@@ -58,8 +70,7 @@ def record_event(
     aggregate_id: str | int = "",
     payload: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_event() must run inside the transaction of the change")
+    _require_transaction("record_event")
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
@@ -69,8 +80,24 @@ def record_event(
         aggregate_id=str(aggregate_id),
         payload=payload or {},
     )
-    # Wake the dispatcher once the change commits; the periodic sweep covers a crash here.
-    from haat.core.outbox import schedule_dispatch
-
-    transaction.on_commit(schedule_dispatch)
+    _wake_dispatcher_on_commit()
     return event
+
+
+def record_events(event_type: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]) -> int:
+    """One event per (aggregate, payload) in a single INSERT, inside the caller's
+    transaction; for bulk changes that must stay a constant number of queries."""
+    _require_transaction("record_events")
+    rows = [
+        OutboxEvent(
+            event_type=event_type,
+            aggregate_type=obj._meta.label_lower,
+            aggregate_id=str(obj.pk),
+            payload=payload,
+        )
+        for obj, payload in entries
+    ]
+    if rows:
+        OutboxEvent.objects.bulk_create(rows, batch_size=500)
+        _wake_dispatcher_on_commit()
+    return len(rows)
