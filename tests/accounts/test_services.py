@@ -140,3 +140,14 @@ def test_change_own_password(make_staff):
     )
     assert User.objects.get(pk=user.pk).check_password("brand-New-secret-42")
     assert AuditLogEntry.objects.filter(action="staff.password_change").count() == 1
+
+
+def test_staff_added_without_invitation_gets_no_email(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from haat.accounts.services import create_staff
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user = create_staff(email="quiet@example.test", role="support", send_invitation=False)
+    assert not user.has_usable_password()
+    assert mailoutbox == []

@@ -59,3 +59,25 @@ def test_low_stock_badge_counts_variants_to_restock(staff_client):
     items = staff_client("fulfilment").get("/dashboard/").context["nav_items"]
     badge = next(i for i in items if i["url_name"] == "dashboard:low_stock")
     assert badge["badge"] == 1
+
+
+def test_home_shows_todays_orders_and_stock_to_restock(staff_client, store_api):
+    from tests.checkout.helpers import checkout_body, fill_cart, make_variant
+
+    variant = make_variant(price="1299.00", stock=3)
+    token = fill_cart(store_api, variant, quantity=1)
+    response = store_api.post(f"/api/v1/store/carts/{token}/checkout", checkout_body())
+    assert response.status_code == 201, response.content
+
+    owner_home = staff_client("owner").get("/dashboard/")
+    figures = owner_home.context["figures"]
+    assert figures["orders"]["today"] == 1
+    assert [str(m) for m in figures["orders"]["sales_today"]] == ["1299.00 INR"]
+    assert figures["stock"] == {"low": 1, "out": 0}  # 2 left, at or below the default of 5
+    assert "₹1,299.00" in owner_home.content.decode()
+
+
+def test_home_shows_only_what_the_role_may_see(staff_client):
+    figures = staff_client("marketing").get("/dashboard/").context["figures"]
+    assert "orders" not in figures and "recent_activity" not in figures
+    assert "products" in figures and "stock" in figures

@@ -1,10 +1,8 @@
-"""The demo store, loaded once for this module inside a transaction rolled back at the end
-(it takes a few seconds: 44 products with pictures and renditions)."""
+"""The demo catalog, staff and storefront key (the `demo` fixture is in conftest.py)."""
 
 import io
 
 import pytest
-from django.db import transaction
 from django.db.models import Count
 
 from haat.accounts.api_keys import authenticate_key
@@ -23,19 +21,6 @@ from haat.core.models import Currency
 from haat.demo import catalog_is_empty, load_demo
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        yield load_demo(stdout=out), out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded, db):
-    return loaded
 
 
 def test_demo_store_has_products_variants_and_images(demo):
@@ -99,3 +84,20 @@ def test_second_load_is_refused_and_changes_nothing(demo):
     assert "already has products" in excinfo.value.message
     assert (Product.objects.count(), Variant.objects.count(), ApiKey.objects.count()) == before
     assert not catalog_is_empty()
+
+
+def test_the_team_has_every_role_and_only_the_owner_has_a_password(demo):
+    result, printed = demo
+    team = {u.email: u for u in User.objects.all()}
+    assert result.staff == len(team) == 5
+    assert {u.role for u in team.values()} == {
+        "owner",
+        "manager",
+        "fulfilment",
+        "marketing",
+        "support",
+    }
+    others = [u for u in team.values() if u.role != "owner"]
+    assert all(u.is_active and not u.has_usable_password() for u in others)
+    assert all(u.email not in printed for u in others)
+    assert team[result.owner_email].has_usable_password()

@@ -85,8 +85,10 @@ def create_staff(
     invited_by: User | None = None,
     actor_role: str | None = None,
     origin: str | None = None,
+    send_invitation: bool = True,
 ) -> User:
-    """Add a staff member. Without a password they get an e-mail to choose one.
+    """Add a staff member. Without a password they get an e-mail to choose one (unless
+    `send_invitation` is False: they can still use "Forgot password?").
 
     `actor_role` is the role of whoever asks (defaults to `invited_by.role`; None for the
     command line, which is trusted). `origin` is the site address for links in the e-mail.
@@ -120,7 +122,7 @@ def create_staff(
                 obj=user,
                 changes={"email": email, "role": role, "full_name": full_name},
             )
-            if not password:
+            if not password and send_invitation:
                 transaction.on_commit(
                     lambda: send_set_password_email(user, invited_by=invited_by, origin=origin)
                 )

@@ -24,7 +24,7 @@ NAV: list[NavItem] = [
     NavItem("COD remittance", "dashboard:cod_remittance", Perm.PAYMENTS_MANAGE, "Sales", "₹"),
     NavItem("Stock", "dashboard:stock_list", Perm.INVENTORY_VIEW, "Inventory", "▤"),
     NavItem("Low stock", "dashboard:low_stock", Perm.INVENTORY_VIEW, "Inventory", "⚠"),
-    NavItem("Locations", "dashboard:location_list", Perm.INVENTORY_VIEW, "Inventory", "⌖"),
+    NavItem("Locations", "dashboard:location_list", Perm.INVENTORY_VIEW, "Inventory", "◎"),
     NavItem("Products", "dashboard:product_list", Perm.CATALOG_VIEW, "Catalog", "▦"),
     NavItem("Categories", "dashboard:category_list", Perm.CATALOG_VIEW, "Catalog", "☰"),
     NavItem("Collections", "dashboard:collection_list", Perm.CATALOG_VIEW, "Catalog", "◈"),

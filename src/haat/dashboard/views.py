@@ -7,4 +7,4 @@ from haat.dashboard.selectors import home_figures
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/home.html", {"figures": home_figures()})
+    return render(request, "dashboard/home.html", {"figures": home_figures(request.user)})

@@ -1,7 +1,8 @@
 """Loading the demo store through Haat's own services, so it obeys every rule real data does.
 
 Everything is written in one transaction: a failure halfway leaves the store empty, and a
-second load is refused while the catalog has products.
+second load is refused while the catalog has products. The catalog comes first, then the
+store's operations (`store_setup`): stock, payment settings, the team and a few orders.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from haat.accounts.api_keys import create_api_key
+from haat.accounts.api_keys import IssuedKey, create_api_key
 from haat.accounts.models import ApiKey, User
 from haat.accounts.services import create_staff
 from haat.catalog.images import add_product_image
-from haat.catalog.models import Product
+from haat.catalog.models import Product, Variant
 from haat.catalog.pricing import PriceInput
 from haat.catalog.services import create_product, create_variant, set_product_options
 from haat.catalog.taxonomy import create_category, create_collection, set_collection_products
@@ -27,6 +28,7 @@ from haat.core.currencies import enable_currency
 from haat.core.errors import Conflict
 from haat.core.money import Money
 from haat.demo import catalog_data as data
+from haat.demo import store_setup
 from haat.demo.artwork import render_product_image
 
 
@@ -38,6 +40,11 @@ class DemoResult:
     products: int
     variants: int
     images: int
+    stocked_variants: int = 0
+    units: int = 0
+    staff: int = 0
+    orders: int = 0
+    skipped_orders: tuple[str, ...] = ()
 
 
 def catalog_is_empty() -> bool:
@@ -60,40 +67,60 @@ def load_demo(*, stdout: TextIO) -> DemoResult:
     stdout.write(f"Loading the {data.BRAND} demo store…\n")
     stdout.flush()
     password = secrets.token_urlsafe(12)
-    with acting_as(Actor(label="demo loader")), transaction.atomic():
-        for code in data.EXTRA_CURRENCIES:
-            enable_currency(code=code)
-        owner = create_staff(
-            email=data.OWNER_EMAIL, full_name=data.OWNER_NAME, role="owner", password=password
-        )
-        categories = _create_categories()
-        collections = {
-            slug: create_collection(name=name, slug=slug, description=description)
-            for name, slug, description in data.COLLECTIONS
-        }
-        members: dict[str, list[int]] = {slug: [] for slug in collections}
-        variants = images = 0
-        for number, item in enumerate(data.ITEMS, start=1):
-            product, made = _create_product(
-                number, item, categories[data.KINDS[item.kind].category]
-            )
-            variants += made
-            images += 1
-            for slug in item.collections:
-                members[slug].append(product.pk)
-        for slug, collection in collections.items():
-            set_collection_products(collection=collection, product_ids=members[slug])
-        key = create_api_key(name="Demo storefront", kind=ApiKey.Kind.PUBLISHABLE, created_by=owner)
+    with (
+        acting_as(Actor(label="demo loader")),
+        transaction.atomic(),
+    ):
+        owner, key, counts = _load_catalog(password)
+        warehouse, partner = store_setup.create_locations()
+        stock = store_setup.stock_variants(warehouse, partner)
+        store_setup.configure_payments()
+        staff = store_setup.add_staff()
+        skus = store_setup.order_skus()
+        ids = dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
+        orders, skipped = store_setup.place_demo_orders(ids)
     result = DemoResult(
         owner_email=owner.email,
         owner_password=password,
         publishable_key=key.plaintext,
         products=len(data.ITEMS),
-        variants=variants,
-        images=images,
+        variants=counts[0],
+        images=counts[1],
+        stocked_variants=stock.stocked_variants,
+        units=stock.units,
+        staff=staff + 1,
+        orders=orders,
+        skipped_orders=tuple(skipped),
     )
     _report(result, stdout)
     return result
+
+
+def _load_catalog(password: str) -> tuple[User, IssuedKey, tuple[int, int]]:
+    """Currencies, the owner, categories, collections, products with pictures and the
+    storefront key. Returns (owner, issued key, (variants, images))."""
+    for code in data.EXTRA_CURRENCIES:
+        enable_currency(code=code)
+    owner = create_staff(
+        email=data.OWNER_EMAIL, full_name=data.OWNER_NAME, role="owner", password=password
+    )
+    categories = _create_categories()
+    collections = {
+        slug: create_collection(name=name, slug=slug, description=description)
+        for name, slug, description in data.COLLECTIONS
+    }
+    members: dict[str, list[int]] = {slug: [] for slug in collections}
+    variants = images = 0
+    for number, item in enumerate(data.ITEMS, start=1):
+        product, made = _create_product(number, item, categories[data.KINDS[item.kind].category])
+        variants += made
+        images += 1
+        for slug in item.collections:
+            members[slug].append(product.pk)
+    for slug, collection in collections.items():
+        set_collection_products(collection=collection, product_ids=members[slug])
+    key = create_api_key(name="Demo storefront", kind=ApiKey.Kind.PUBLISHABLE, created_by=owner)
+    return owner, key, (variants, images)
 
 
 def _create_categories() -> dict[str, int]:
@@ -172,7 +199,13 @@ def _report(result: DemoResult, stdout: TextIO) -> None:
     stdout.write(
         f"Demo store ready: {result.products} products, {result.variants} variants, "
         f"{result.images} images, prices in INR, USD and EUR.\n"
-        "\n"
+        f"Stock: {result.units} units received at a warehouse and a partner shop, "
+        f"{result.stocked_variants} of {result.variants} variants in stock; "
+        f"{result.orders} cash-on-delivery orders; {result.staff} staff members.\n"
+        "Payments: prepaid, COD, partial COD and reserve & pay, through the built-in "
+        "test gateway until Razorpay or Stripe is configured.\n"
+        + "".join(f"  (demo order skipped: {reason})\n" for reason in result.skipped_orders)
+        + "\n"
         "Sign in to the dashboard as the owner (this password is shown only now):\n"
         f"  e-mail    {result.owner_email}\n"
         f"  password  {result.owner_password}\n"

@@ -1,0 +1,128 @@
+"""The demo store's operations data: where stock sits, how much, payment settings, the
+team and a few customers' orders.
+
+Quantities are chosen so every stock screen has something to show: most variants have
+plenty, a few are low (the low-stock alert and nav badge), two are out of stock, prints
+and Bagru stoles come only from the partner shop, and one kurta is split across both
+locations so an order can be allocated across them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WAREHOUSE = ("Jaipur warehouse", "jaipur-warehouse", "warehouse", 10)
+PARTNER_SHOP = ("Johari Bazaar partner shop", "johari-bazaar", "partner_shop", 20)
+
+# Most variants: a seeded draw in this range at the warehouse.
+STOCK_RANGE = (10, 60)
+STOCK_SEED = 2024
+# Low on purpose (at or below the store default of 5): shows the low-stock alert.
+LOW_STOCK: dict[str, int] = {
+    "KL-KUR-003-S": 3,
+    "KL-TEE-011-XL": 2,
+    "KL-STO-026-FREE-SIZE": 4,
+    "KL-MUG-031-FREE-SIZE": 3,
+}
+# Never received: out of stock (and "temporarily unavailable" in the catalog).
+NEVER_STOCKED_PREFIXES = ("KL-TEE-020-",)
+# Received, then written off as damaged: out of stock with a history in the ledger.
+WRITTEN_OFF: dict[str, int] = {"KL-TEE-013-XL": 6}
+# Only at the partner shop (prefix → range drawn from the same seed).
+PARTNER_ONLY_PREFIXES = ("KL-PRT-", "KL-STO-024-")
+# At both locations: (warehouse units, partner units). The demo's 4-unit order of the
+# M size fits in neither location alone, so it is split across both.
+SPLIT: dict[str, tuple[int, int]] = {
+    "KL-KUR-002-S": (8, 6),
+    "KL-KUR-002-M": (3, 3),
+    "KL-KUR-002-L": (10, 8),
+    "KL-KUR-002-XL": (3, 9),
+}
+# Per-variant thresholds above the store default: bestsellers are reordered earlier.
+THRESHOLDS: dict[str, int] = {
+    "KL-MUG-027-FREE-SIZE": 15,
+    "KL-MAG-033-FREE-SIZE": 12,
+    "KL-KUR-002-L": 20,
+    "KL-STO-021-FREE-SIZE": 3,
+}
+
+# Amounts in minor units. Partial COD: 20 % upfront, at least ₹99 / $3 / €3.
+PAYMENT_SETTINGS: dict[str, object] = {
+    "prepaid_enabled": True,
+    "cod_enabled": True,
+    "partial_cod_enabled": True,
+    "reserve_and_pay_enabled": True,
+    "partial_cod_percent": "20",
+    "partial_cod_minimum": {"INR": 9900, "USD": 300, "EUR": 300},
+    "cod_fee": {"INR": 4900},
+    "cod_max_order_value": {"INR": 1_000_000},
+    "express_fee": {"INR": 14900, "USD": 500, "EUR": 500},
+    "reserve_window_hours": 48,
+    "test_gateway_enabled": True,
+}
+
+# The rest of the team. They get no password: "Forgot password?" sets one.
+STAFF: tuple[tuple[str, str, str], ...] = (
+    ("arjun.mehta@kesarilane.example", "Arjun Mehta", "manager"),
+    ("lakshmi.iyer@kesarilane.example", "Lakshmi Iyer", "fulfilment"),
+    ("zoya.khan@kesarilane.example", "Zoya Khan", "marketing"),
+    ("rahul.verma@kesarilane.example", "Rahul Verma", "support"),
+)
+
+
+@dataclass(frozen=True)
+class DemoOrder:
+    """A customer's cash-on-delivery order, placed through cart and checkout."""
+
+    name: str
+    email: str
+    phone: str
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    lines: tuple[tuple[str, int], ...]  # (SKU, quantity)
+
+
+ORDERS: tuple[DemoOrder, ...] = (
+    DemoOrder(
+        "Priya Sharma",
+        "priya.sharma@example.com",
+        "+919820012345",
+        "14 Carter Road, Bandra West",
+        "Mumbai",
+        "Maharashtra",
+        "400050",
+        (("KL-KUR-002-M", 4), ("KL-MUG-027-FREE-SIZE", 2)),
+    ),
+    DemoOrder(
+        "Karthik Raghavan",
+        "karthik.r@example.com",
+        "+919845098765",
+        "22 4th Cross, Indiranagar",
+        "Bengaluru",
+        "Karnataka",
+        "560038",
+        (("KL-TEE-012-L", 1), ("KL-TEE-015-L", 1), ("KL-MAG-033-FREE-SIZE", 3)),
+    ),
+    DemoOrder(
+        "Ananya Bose",
+        "ananya.bose@example.com",
+        "+919830011122",
+        "7 Lake Place, Ballygunge",
+        "Kolkata",
+        "West Bengal",
+        "700029",
+        (("KL-STO-024-FREE-SIZE", 1), ("KL-PRT-043-A3", 1)),
+    ),
+    DemoOrder(
+        "Rohan Gupta",
+        "rohan.gupta@example.com",
+        "+919811022233",
+        "B-41 Defence Colony",
+        "New Delhi",
+        "Delhi",
+        "110024",
+        (("KL-KUR-004-L", 1), ("KL-TEE-011-XL", 1)),
+    ),
+)

@@ -1,0 +1,146 @@
+"""The demo store's operations, set up through the same services staff and shoppers use:
+locations and stock (every unit has a ledger row), payment settings, the team, and a few
+cash-on-delivery orders placed through cart and checkout.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from haat.accounts.services import create_staff
+from haat.catalog.models import Variant
+from haat.checkout import carts
+from haat.checkout.services import checkout
+from haat.core.errors import DomainError
+from haat.demo import store_data as data
+from haat.inventory.locations import create_location
+from haat.inventory.models import Location, StockMovement
+from haat.inventory.services import adjust_stock, receive_stock, set_low_stock_threshold
+from haat.payments.config import update_settings
+
+
+@dataclass(frozen=True)
+class StockSummary:
+    locations: int
+    stocked_variants: int
+    units: int
+
+
+def create_locations() -> tuple[Location, Location]:
+    """The brand's own warehouse (allocated first) and a partner shop (second)."""
+    made = []
+    for name, code, kind, priority in (data.WAREHOUSE, data.PARTNER_SHOP):
+        made.append(create_location(name=name, code=code, kind=kind, priority=priority))
+    return made[0], made[1]
+
+
+def _plan(sku: str, draw: int) -> tuple[int, int]:
+    """(warehouse units, partner-shop units) for one variant."""
+    if sku.startswith(data.NEVER_STOCKED_PREFIXES):
+        return 0, 0
+    if sku in data.SPLIT:
+        return data.SPLIT[sku]
+    if sku in data.LOW_STOCK:
+        return data.LOW_STOCK[sku], 0
+    if sku in data.WRITTEN_OFF:
+        return data.WRITTEN_OFF[sku], 0
+    if sku.startswith(data.PARTNER_ONLY_PREFIXES):
+        return 0, draw
+    return draw, 0
+
+
+def stock_variants(warehouse: Location, partner: Location) -> StockSummary:
+    """Receive stock for every active variant (see `store_data` for the shape of it)."""
+    rng = random.Random(data.STOCK_SEED)  # noqa: S311 - repeatable demo quantities, not secrets
+    variants = list(Variant.objects.filter(is_active=True).order_by("sku").values_list("pk", "sku"))
+    stocked = units = 0
+    for pk, sku in variants:
+        draw = rng.randint(*data.STOCK_RANGE)
+        own, shop = _plan(sku, draw)
+        for location, quantity in ((warehouse, own), (partner, shop)):
+            if quantity:
+                receive_stock(
+                    variant_id=pk,
+                    location_id=location.pk,
+                    quantity=quantity,
+                    note="Opening stock",
+                    reference="demo-opening",
+                )
+        units += own + shop
+        if sku in data.WRITTEN_OFF:
+            adjust_stock(
+                variant_id=pk,
+                location_id=warehouse.pk,
+                quantity=-data.WRITTEN_OFF[sku],
+                reason=StockMovement.Reason.WRITE_OFF,
+                note="Damaged in the monsoon leak",
+            )
+            own = 0
+        stocked += bool(own or shop)
+    ids = dict(Variant.objects.filter(sku__in=list(data.THRESHOLDS)).values_list("sku", "pk"))
+    for sku, threshold in data.THRESHOLDS.items():
+        set_low_stock_threshold(variant_id=ids[sku], threshold=threshold)
+    return StockSummary(locations=2, stocked_variants=stocked, units=units)
+
+
+def configure_payments() -> None:
+    """Prepaid, COD, partial COD and reserve & pay on, with fees and limits per currency."""
+    update_settings(data=dict(data.PAYMENT_SETTINGS))
+
+
+def add_staff() -> int:
+    """The rest of the team, with unusable passwords and no invitation e-mail (their
+    `.example` addresses cannot receive mail); they can choose a password via reset."""
+    for email, full_name, role in data.STAFF:
+        create_staff(email=email, full_name=full_name, role=role, send_invitation=False)
+    return len(data.STAFF)
+
+
+def place_demo_orders(variant_ids: dict[str, int]) -> tuple[int, list[str]]:
+    """Cash-on-delivery orders through the storefront's cart and checkout services.
+
+    Each order runs in a savepoint: one that checkout refuses (a rule added later, a
+    payment type switched off) is skipped and reported, and the rest of the demo stays.
+    Returns (orders placed, messages for the skipped ones).
+    """
+    placed, skipped = 0, []
+    for order in data.ORDERS:
+        try:
+            with transaction.atomic():
+                cart = carts.create_cart(currency="INR")
+                for sku, quantity in order.lines:
+                    carts.add_line(token=cart.token, variant_id=variant_ids[sku], quantity=quantity)
+                checkout(token=cart.token, data=_checkout_body(order))
+            placed += 1
+        except DomainError as exc:
+            skipped.append(f"{order.name}: {exc.message}")
+    return placed, skipped
+
+
+def _checkout_body(order: data.DemoOrder) -> dict[str, object]:
+    return {
+        "email": order.email,
+        "phone": order.phone,
+        "name": order.name,
+        "shipping_address": {
+            "name": order.name,
+            "phone": order.phone,
+            "line1": order.line1,
+            "line2": "",
+            "city": order.city,
+            "state": order.state,
+            "postal_code": order.postal_code,
+            "country": "IN",
+        },
+        "billing_address": None,
+        "payment_type": "cod",
+        "express_sourcing": False,
+    }
+
+
+def order_skus() -> Iterable[str]:
+    return {sku for order in data.ORDERS for sku, _ in order.lines}
