@@ -19,6 +19,8 @@ urlpatterns = [
     path("dashboard/", include("haat.dashboard.urls")),
     # Payment gateway webhooks and the built-in test gateway's hosted page.
     path("", include("haat.gateways.urls")),
+    # Haat's own pay page for payment links (/pay/<order token>).
+    path("", include("haat.payments.paypage")),
     # Uploaded media. Behind a CDN or object storage in production (docs/deploy.md).
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

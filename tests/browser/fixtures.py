@@ -25,7 +25,7 @@ Fixtures
 
 Data: tests using these fixtures run with a transactional database that the live server
 shares; create rows in the test before loading pages. Seed rows from migrations (INR and the
-other currencies) are restored for each test (serialized rollback).
+other currencies) are put back for each test by `_reference_data` in tests/conftest.py.
 
 Chromium missing: the tests skip locally, but fail when `CI` or `HAAT_REQUIRE_BROWSER=1` is
 set (`.ci/run` sets both), so CI cannot pass without running them.
@@ -75,19 +75,10 @@ def browser(django_db_setup) -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright is not installed (pip install -e '.[dev]')")
-    serialized = {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
-        # Connection objects the test thread sees from now on are new: hand them the
-        # serialized test data that serialized rollback restores before each test.
-        for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
@@ -105,7 +96,9 @@ def browser(django_db_setup) -> Iterator[Any]:
 
 
 @pytest.fixture
-def live_url(live_server, django_db_serialized_rollback) -> str:
+def live_url(live_server, transactional_db) -> str:
+    # Rows seeded by migrations (the ISO currencies) are put back after each flush by
+    # `_reference_data` in tests/conftest.py, so no serialized rollback is needed.
     return live_server.url
 
 

@@ -87,3 +87,32 @@ def test_storefront_key_is_looked_up_once_then_cached(store_api, warehouse):
     # variant; BEGIN, cart locked with its price, lines, INSERT, cart touched, COMMIT;
     # the reply: lines with live prices and availability (2).
     assert len(added.captured_queries) <= 10, [q["sql"] for q in added.captured_queries]
+
+
+PREPAID_BUDGET = 32
+
+
+def test_prepaid_checkout_stays_within_its_budget(store_api, settings):
+    """Prepaid adds payment_options (5 reads) and opening the test gateway payment (the
+    Payment row, its order lock and the stored reply) after COMMIT; still constant."""
+    settings.HAAT_TEST_GATEWAY_ENABLED = True
+    location = make_location()
+    variants = [make_variant(stock=100, location=location) for _ in range(10)]
+
+    def run(lines, key):
+        token = cart_with(store_api, lines)
+        cache.set(outbox._SCHEDULE_KEY, 1, timeout=60)
+        with CaptureQueriesContext(connection) as ctx:
+            r = store_api.post(
+                f"/api/v1/store/carts/{token}/checkout",
+                checkout_body(payment_type="prepaid"),
+                headers={"Idempotency-Key": key},
+            )
+        assert r.status_code == 201, r.content
+        assert r.json()["payment"]["redirect_url"]
+        return len(ctx.captured_queries)
+
+    run(variants[:1], "warm-up")
+    one, ten = run(variants[:1], "p-one"), run(variants, "p-ten")
+    print(f"prepaid checkout statements: 1 line {one}, 10 lines {ten}")
+    assert one == ten <= PREPAID_BUDGET, (one, ten)

@@ -61,3 +61,10 @@ def store(*, scope: str, key: str, fingerprint: str, status: int, body: dict[str
         response_status=status,
         response_body=json.loads(json.dumps(body, default=str)),
     )
+
+
+def update(*, scope: str, key: str, body: dict[str, Any]) -> None:
+    """Replace a stored response (checkout adds the payment it opened after COMMIT)."""
+    IdempotencyKey.objects.filter(scope=scope, key=key).update(
+        response_body=json.loads(json.dumps(body, default=str))
+    )

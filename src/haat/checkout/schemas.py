@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ninja import Schema
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 
 class CartCreateIn(Schema):
@@ -41,4 +41,6 @@ class CheckoutIn(Schema):
     name: str = ""
     shipping_address: AddressIn
     billing_address: AddressIn | None = None
-    payment_type: str
+    payment_type: str  # prepaid | cod | partial_cod | reserve_and_pay
+    express_sourcing: StrictBool = False
+    return_url: str = ""  # where the gateway sends the customer back (default: pay page)

@@ -15,7 +15,14 @@
    Converting is the last step before COMMIT: it locks the stock rows (the hottest rows
    of a flash sale), so they stay locked for two statements and the commit only.
 
-A crash between 4 and 5 leaves only holds, which expire on their own.
+6. Prepaid and partial COD: after COMMIT (never inside a transaction) the gateway payment
+   for the online part is opened (`payments.flows.start_checkout_payment`) and added to
+   the reply (and to the stored idempotent reply). The payment type is checked against
+   `payment_options` first (`checkout.payment`); an unavailable type is a 422
+   `payment_type_unavailable` naming the reason, recorded in the audit log.
+
+A crash between 4 and 5 leaves only holds, which expire on their own; a crash after 5
+leaves an order waiting for payment, which the expiry sweep cancels.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ from haat.catalog.models import Product
 from haat.checkout import idempotency
 from haat.checkout.carts import check_token_age, get_cart
 from haat.checkout.models import Cart, CartLine
+from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
 from haat.checkout.selectors import money, priced_lines
-from haat.core.errors import Conflict, ValidationError
+from haat.core.audit import record_audit
+from haat.core.errors import Conflict, DomainError, ValidationError
 from haat.customers.services import match_or_create_customer, save_addresses
 from haat.customers.validation import (
     AddressData,
@@ -47,8 +56,7 @@ from haat.orders.services import LineInput, create_order, take_over_holds
 
 HOLD_OWNER = "checkout"
 IDEMPOTENCY_SCOPE = "checkout"
-# Payment types come with the payments issue; until then only cash on delivery.
-PAYMENT_TYPES = frozenset({Order.PaymentType.COD})
+PAYMENT_TYPES = frozenset(Order.PaymentType.values)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class Contact:
     shipping: AddressData
     billing: AddressData
     payment_type: str
+    express_sourcing: bool = False
+    return_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,20 @@ def validate_contact(data: dict[str, Any]) -> Contact:
     name = " ".join(str(data.get("name") or "").split()) or shipping.name
     if len(name) > 200:
         raise ValidationError("name is longer than 200 characters.", details={"field": "name"})
-    return Contact(email, phone, name, shipping, billing, payment_type)
+    express = data.get("express_sourcing", False)
+    if not isinstance(express, bool):
+        raise ValidationError(
+            "express_sourcing must be true or false.", details={"field": "express_sourcing"}
+        )
+    return_url = str(data.get("return_url") or "").strip()
+    if return_url and (
+        len(return_url) > 500 or not return_url.startswith(("https://", "http://", "/"))
+    ):
+        raise ValidationError(
+            "return_url must be an http(s) URL or a path of at most 500 characters.",
+            details={"field": "return_url"},
+        )
+    return Contact(email, phone, name, shipping, billing, payment_type, express, return_url)
 
 
 @dataclass(frozen=True)
@@ -112,6 +135,9 @@ def checkout(
     idem = Idempotency(key, idempotency.fingerprint({"cart": token, "body": data})) if key else None
     try:
         return CheckoutResult(201, _complete(token, contact, idem))
+    except PaymentTypeUnavailable as exc:
+        _record_refusal(token, contact, exc)
+        raise
     except (Conflict, IntegrityError):
         # A cart already checked out, or a concurrent duplicate that won the race: with
         # the same key and body, answer with its response (a 422 for another body).
@@ -123,6 +149,35 @@ def checkout(
         if stored is None:
             raise
         return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
+
+
+def _record_refusal(token: str, contact: Contact, exc: DomainError) -> None:
+    """Nothing was written for a refused checkout; keep a trace of the attempt."""
+    with transaction.atomic():
+        record_audit(
+            action="checkout.refused",
+            object_type="checkout.cart",
+            object_id=str(token)[:64],
+            object_repr=f"cart {str(token)[:6]}…",
+            changes={
+                "code": exc.code,
+                "payment_type": contact.payment_type,
+                "reason": exc.message,
+                "state": contact.shipping.state,
+                "country": contact.shipping.country,
+            },
+        )
+
+
+def _plan(cart: Cart, lines: list[CartLine], contact: Contact) -> CheckoutPlan:
+    return plan_checkout(
+        payment_type=contact.payment_type,
+        express_sourcing=contact.express_sourcing,
+        currency=cart.currency_id,
+        lines=[(line.variant, line.quantity) for line in lines],
+        subtotal=sum(line.unit_amount * line.quantity for line in lines),
+        address=contact.shipping.as_dict(),
+    )
 
 
 def _open_lines(token: str) -> tuple[Cart, list[CartLine]]:
@@ -182,11 +237,13 @@ def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
 def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[str, Any]:
     cart, lines = _open_lines(token)
     _check_lines(cart, lines)
+    plan = _plan(cart, lines, contact)
     owner_id = f"{cart.token[:40]}.{secrets.token_hex(4)}"
     holds = place_holds(
         requests=[HoldRequest(line.variant_id, line.quantity) for line in lines],
         owner_type=HOLD_OWNER,
         owner_id=owner_id,
+        expires_at=plan.hold_expires_at,
     )
     inputs = [
         LineInput(
@@ -215,9 +272,10 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
                 billing_address=contact.billing.as_dict(),
                 lines=inputs,
                 payment_type=contact.payment_type,
-                status=Order.Status.CONFIRMED,  # COD: confirmed at once
+                status=plan.status,  # COD: confirmed at once
                 holds=holds,
                 take_over=False,  # last, below
+                terms=plan.terms,
             )
             now = timezone.now()
             completed = Cart.objects.filter(pk=cart.pk, completed_at__isnull=True).update(
@@ -226,6 +284,8 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
             if not completed:
                 raise Conflict("This cart has been checked out already.", code="cart_completed")
             body = order_payload(order, inputs)
+            if plan.online:
+                body["payment"] = None  # filled in below, once the order is committed
             if idem is not None:
                 idempotency.store(
                     scope=IDEMPOTENCY_SCOPE,
@@ -239,4 +299,26 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
     except BaseException:
         release_holds(owner_type=HOLD_OWNER, owner_id=owner_id, reason="checkout failed")
         raise
+    if plan.online:
+        _open_payment(order, contact, body, idem)
     return body
+
+
+def _open_payment(
+    order: Order, contact: Contact, body: dict[str, Any], idem: Idempotency | None
+) -> None:
+    """Open the gateway payment for the online part (outside any transaction). A gateway
+    that cannot be reached leaves the order waiting: the reply says so, and the customer
+    can start the payment again from the order's pay page until it expires."""
+    from haat.payments.flows import payment_payload, start_checkout_payment
+
+    try:
+        payment, gateway_checkout = start_checkout_payment(
+            order=order, return_url=contact.return_url
+        )
+    except DomainError as exc:
+        body["payment_error"] = exc.as_body()["error"]
+    else:
+        body["payment"] = payment_payload(payment, gateway_checkout)
+    if idem is not None:
+        idempotency.update(scope=IDEMPOTENCY_SCOPE, key=idem.key, body=body)

@@ -21,7 +21,6 @@ from haat.gateways.errors import GatewayError, GatewayUnavailable
 logger = logging.getLogger(__name__)
 
 
-
 def timeout() -> float:
     """Seconds to wait for a gateway (setting `HAAT_GATEWAY_TIMEOUT_SECONDS`, default 10)."""
     return float(settings.HAAT_GATEWAY_TIMEOUT_SECONDS)

@@ -2,25 +2,30 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, JsonResponse
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
+from haat.checkout import idempotency
 from haat.core.errors import ValidationError
-from haat.orders import services
+from haat.orders import money, services
 from haat.orders.models import Order
-from haat.orders.schemas import CancelIn, OrderListOut, OrderQuery
+from haat.orders.schemas import AvailabilityIn, CancelIn, OrderListOut, OrderQuery, PayIn
 from haat.orders.selectors import (
     OrderFilters,
+    money_payload,
     order_by_number,
     order_by_token,
+    order_money,
     order_payload,
     order_queryset,
     order_stock,
 )
+from haat.payments import flows
 
 store_router = Router(auth=StorefrontAuth, tags=["store: orders"])
 admin_router = Router(auth=StaffAuth, tags=["admin: orders"])
@@ -30,7 +35,31 @@ admin_router = Router(auth=StaffAuth, tags=["admin: orders"])
 def store_order(request: HttpRequest, token: str) -> Any:
     """The order behind a customer's link token."""
     order = order_by_token(token=token)
-    return order_payload(order, order.lines.all())
+    body = order_payload(order, order.lines.all())
+    body["pay_url"] = flows.pay_page_url(order)
+    return body
+
+
+@store_router.post("orders/{token}/payments", response={201: dict, 200: dict})
+def start_payment(request: HttpRequest, token: str, payload: PayIn | None = None) -> Any:
+    """Open a payment for what the order owes online: after a failed payment (the stock
+    is held again) or when the first one could not be opened. 409 `not_payable` /
+    `payment_expired` otherwise. An `Idempotency-Key` returns the first reply again."""
+    order = order_by_token(token=token)
+    key = idempotency.clean_key(request.headers.get("Idempotency-Key"))
+    return_url = payload.return_url if payload else ""
+    fingerprint = idempotency.fingerprint({"order": order.token, "return_url": return_url})
+    if key:
+        stored = idempotency.stored_response(scope="payment", key=key, fingerprint=fingerprint)
+        if stored is not None:
+            response = JsonResponse(stored.response_body, status=200, encoder=DjangoJSONEncoder)
+            response["Idempotent-Replayed"] = "true"
+            return response
+    payment, checkout = flows.retry_payment(order=order, return_url=return_url)
+    body = flows.payment_payload(payment, checkout)
+    if key:
+        idempotency.store(scope="payment", key=key, fingerprint=fingerprint, status=201, body=body)
+    return Status(201, body)
 
 
 @admin_router.get("orders", response=list[OrderListOut])
@@ -46,7 +75,11 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
 
 def admin_detail(order: Order) -> dict[str, Any]:
     stock = order_stock(order)
-    body = order_payload(order, order.lines.all())
+    lines = list(order.lines.all())
+    body = order_payload(order, lines)
+    for out, line in zip(body["lines"], lines, strict=True):
+        out.update(id=line.pk, availability=line.availability)
+    body.update(money_payload(order, order_money(order)))
     body.update(
         customer={
             "id": order.customer_id,
@@ -101,3 +134,20 @@ def cancel_order(request: HttpRequest, number: str, payload: CancelIn) -> Any:
     order = order_by_number(number)
     services.cancel_order(order=order, note=payload.note)
     return admin_detail(order_by_number(number))
+
+
+@admin_router.post("orders/{number}/lines/{line_id}/availability", response=dict)
+def line_availability(
+    request: HttpRequest, number: str, line_id: int, payload: AvailabilityIn
+) -> Any:
+    """Reserve & pay: can this line be sourced? The last answer cancels the order (nothing
+    available) or removes the unavailable lines and sends the customer a payment link."""
+    require(request, Perm.ORDERS_MANAGE)
+    result = money.confirm_line(
+        order=order_by_number(number), line_id=line_id, available=payload.available
+    )
+    return {
+        "outcome": result.outcome,
+        "payment_link": result.link_url,
+        "order": admin_detail(order_by_number(number)),
+    }

@@ -71,7 +71,10 @@ class Order(models.Model):
     express_sourcing = models.BooleanField(default=False)
     sourcing_due_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)  # shown to the customer
-    confirm_by = models.DateTimeField(null=True, blank=True)  # reserve & pay deadline
+    confirm_by = models.DateTimeField(null=True, blank=True)  # reserve & pay: staff deadline
+    # Deadline of an order waiting for payment (checkout hold expiry, or the reserve & pay
+    # link's expiry): past it the periodic sweep cancels the order and frees its stock.
+    pay_by = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +169,10 @@ def pk_from_number(number: str) -> int | None:
 
 
 class OrderLine(models.Model):
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        UNAVAILABLE = "unavailable", "Unavailable"
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey(
         "catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -176,6 +183,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_amount = models.BigIntegerField()
     line_amount = models.BigIntegerField()
+    # Reserve & pay: staff's answer to "can we source this line?" ("" = not answered yet).
+    availability = models.CharField(max_length=12, choices=Availability.choices, blank=True)
+    availability_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

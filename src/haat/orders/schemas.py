@@ -4,13 +4,18 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from haat.orders.models import Order
 from haat.orders.selectors import money
 
 
 class OrderQuery(Schema):
-    status: str = Field("", description="pending_payment | confirmed | cancelled")
+    status: str = Field(
+        "",
+        description="pending_confirmation | pending_payment | payment_failed | confirmed | "
+        "cancelled",
+    )
     q: str = Field("", max_length=100, description="order number, e-mail, phone or name")
     date_from: date | None = None
     date_to: date | None = None
@@ -20,10 +25,21 @@ class CancelIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class AvailabilityIn(Schema):
+    available: StrictBool
+
+
+class PayIn(Schema):
+    return_url: str = Field("", max_length=500)
+
+
 class OrderListOut(Schema):
     number: str
     status: str
     payment_type: str
+    payment_status: str
+    express_sourcing: bool
+    sourcing_due_at: datetime | None
     name: str
     email: str
     phone: str

@@ -64,7 +64,34 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
         "subtotal": money(order.subtotal_amount, cur),
         "shipping": money(order.shipping_amount, cur),
         "total": money(order.total_amount, cur),
+        "amounts": amounts_payload(order),
+        "payment_status": order.payment_status,
+        "express_sourcing": order.express_sourcing,
+        "sourcing_due_at": _iso(order.sourcing_due_at),
+        "confirm_by": _iso(order.confirm_by),
+        "pay_by": _iso(order.pay_by),
+        "cancel_reason": order.cancel_reason,
         "created_at": order.created_at.isoformat(),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def amounts_payload(order: Order) -> dict[str, Any]:
+    """What the order costs and how it is paid: pay_now (online) + pay_on_delivery =
+    total; balance = what is still owed (total - paid, refunds aside)."""
+    cur = order.currency_id
+    return {
+        "total": money(order.total_amount, cur),
+        "cod_fee": money(order.cod_fee_amount, cur),
+        "express": money(order.express_amount, cur),
+        "pay_now": money(order.amount_due_online, cur),
+        "pay_on_delivery": money(order.amount_due_on_delivery, cur),
+        "paid": money(order.amount_paid, cur),
+        "refunded": money(order.amount_refunded, cur),
+        "balance": money(max(order.total_amount - order.amount_paid, 0), cur),
     }
 
 
@@ -154,3 +181,73 @@ def order_stock(order: Order) -> OrderStock:
     )
     sales = [m for m in movements if m.reason == StockMovement.Reason.SALE]
     return OrderStock(holds, sales, [m for m in movements if m not in sales])
+
+
+@dataclass(frozen=True)
+class OrderMoney:
+    payments: list[Any]
+    transactions: list[Any]
+    refunds: list[Any]
+    refundable: int  # minor units that can still be refunded
+
+
+def order_money(order: Order) -> OrderMoney:
+    """The order's payments, ledger rows and refunds (four queries)."""
+    from haat.payments.models import Payment
+    from haat.payments.selectors import refunds, transactions
+    from haat.payments.services import refundable_amount
+
+    return OrderMoney(
+        payments=list(Payment.objects.filter(order_id=order.pk).order_by("-id")),
+        transactions=list(transactions(order_id=order.pk).order_by("id")),
+        refunds=list(refunds(order_id=order.pk)),
+        refundable=refundable_amount(order),
+    )
+
+
+def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
+    cur = order.currency_id
+    return {
+        "refundable": money(data.refundable, cur),
+        "payments": [
+            {
+                "id": p.pk,
+                "gateway": p.gateway,
+                "purpose": p.purpose,
+                "status": p.status,
+                "amount": money(p.amount, p.currency),
+                "gateway_order_id": p.gateway_order_id,
+                "gateway_payment_id": p.gateway_payment_id,
+                "failure_reason": p.failure_reason,
+                "expires_at": _iso(p.expires_at),
+                "created_at": p.created_at.isoformat(),
+            }
+            for p in data.payments
+        ],
+        "transactions": [
+            {
+                "id": t.pk,
+                "kind": t.kind,
+                "amount": t.amount,
+                "currency": t.currency,
+                "gateway": t.gateway,
+                "gateway_reference": t.gateway_reference,
+                "actor": t.actor_label,
+                "created_at": t.created_at.isoformat(),
+            }
+            for t in data.transactions
+        ],
+        "refunds": [
+            {
+                "id": r.pk,
+                "amount": money(r.amount, r.currency),
+                "status": r.status,
+                "method": r.method,
+                "reference": r.reference,
+                "reason": r.reason,
+                "lines": r.lines,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in data.refunds
+        ],
+    }

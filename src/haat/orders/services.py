@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +30,23 @@ HOLD_OWNER = "order"
 # commits; refuse rather than confirm an order whose stock went back on sale.
 EXPIRY_MARGIN = timedelta(seconds=60)
 NOTE_MAX = 500
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """How the order's total is paid, from `payments.options.payment_options` (checkout).
+
+    `amount_due_online` / `amount_due_on_delivery` None: the natural split (everything
+    on delivery for COD, online otherwise), for callers that predate payment types."""
+
+    cod_fee_amount: int = 0
+    express_amount: int = 0
+    amount_due_online: int | None = None
+    amount_due_on_delivery: int | None = None
+    express_sourcing: bool = False
+    sourcing_due_at: datetime | None = None
+    confirm_by: datetime | None = None  # reserve & pay: staff answer by then
+    pay_by: datetime | None = None  # waiting for payment: paid by then or cancelled
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,7 @@ def create_order(
     holds: list[StockHold],
     shipping_amount: int = 0,
     take_over: bool = True,
+    terms: PaymentTerms | None = None,
 ) -> Order:
     """Write the order and its lines and take over `holds` (placed by checkout).
 
@@ -74,6 +92,9 @@ def create_order(
     if holds and min(h.expires_at for h in holds) - EXPIRY_MARGIN <= now:
         raise Conflict("The stock held for this checkout has expired.", code="hold_expired")
     subtotal = sum(line.unit_amount * line.quantity for line in lines)
+    terms = terms or PaymentTerms()
+    total = subtotal + shipping_amount + terms.cod_fee_amount + terms.express_amount
+    split = _split(total, payment_type, terms)
     with transaction.atomic(savepoint=False):
         order = Order.objects.create(
             token=secrets.token_urlsafe(16),
@@ -88,7 +109,15 @@ def create_order(
             billing_address=billing_address,
             subtotal_amount=subtotal,
             shipping_amount=shipping_amount,
-            total_amount=subtotal + shipping_amount,
+            cod_fee_amount=terms.cod_fee_amount,
+            express_amount=terms.express_amount,
+            total_amount=total,
+            amount_due_online=split[0],
+            amount_due_on_delivery=split[1],
+            express_sourcing=terms.express_sourcing,
+            sourcing_due_at=terms.sourcing_due_at,
+            confirm_by=terms.confirm_by,
+            pay_by=terms.pay_by,
         )
         OrderLine.objects.bulk_create(
             OrderLine(
@@ -110,6 +139,20 @@ def create_order(
         if take_over:
             take_over_holds(order=order, holds=holds)
     return order
+
+
+def _split(total: int, payment_type: str, terms: PaymentTerms) -> tuple[int, int]:
+    online, later = terms.amount_due_online, terms.amount_due_on_delivery
+    if online is None and later is None:
+        return (0, total) if payment_type == Order.PaymentType.COD else (total, 0)
+    online, later = online or 0, later or 0
+    if online < 0 or later < 0 or online + later != total:
+        raise ValidationError(
+            f"The amounts due online ({online}) and on delivery ({later}) must add up to "
+            f"the total ({total}).",
+            details={"field": "amount_due_online"},
+        )
+    return online, later
 
 
 def take_over_holds(*, order: Order, holds: list[StockHold]) -> None:
@@ -151,25 +194,35 @@ def event_payload(order: Order, lines: list[LineInput]) -> dict[str, Any]:
     }
 
 
-def cancel_order(*, order: Order, note: str = "") -> Order:
+def cancel_order(*, order: Order, note: str = "", reason: str = "") -> Order:
     """Cancel an order: held stock goes back at once; units already sold to a confirmed
-    (not yet shipped) order are put back with an `adjustment` movement per location."""
+    (not yet shipped) order are put back with an `adjustment` movement per location.
+    `reason` is what the customer reads (stored as `cancel_reason`); `note` is for staff."""
     note = (note or "").strip()
+    reason = " ".join((reason or "").split())[:300]
     if len(note) > NOTE_MAX:
         raise ValidationError(
             f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
         )
     with transaction.atomic():
         before = Order.objects.select_for_update().only("status").get(pk=order.pk).status
-        state.transition(order, Order.Status.CANCELLED, note=note)
-        if before == Order.Status.PENDING_PAYMENT:
+        state.transition(order, Order.Status.CANCELLED, note=note or reason)
+        if reason:
+            Order.objects.filter(pk=order.pk).update(cancel_reason=reason)
+            order.cancel_reason = reason
+        if before in (Order.Status.PENDING_PAYMENT, Order.Status.PENDING_CONFIRMATION):
             release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
         elif before == Order.Status.CONFIRMED:
             _restock_sold_units(order, note)
         record_event(
             "order.cancelled",
             aggregate=order,
-            payload={"number": order.number, "from": before, "note": note},
+            payload={
+                "number": order.number,
+                "from": before,
+                "note": note,
+                "reason": order.cancel_reason,
+            },
         )
         record_audit(
             action="order.cancel",
@@ -194,3 +247,13 @@ def _restock_sold_units(order: Order, note: str) -> None:
             reason=StockMovement.Reason.ADJUSTMENT,
             note=text[:500],
         )
+
+
+def set_payment_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) -> None:
+    """The order's payment deadline and customer-readable reason (payments flows, in
+    their transaction: a failure says why, a retry clears it)."""
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(
+        pay_by=pay_by, cancel_reason=cancel_reason[:300], updated_at=now
+    )
+    order.pay_by, order.cancel_reason, order.updated_at = pay_by, cancel_reason[:300], now

@@ -25,8 +25,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CONFIRMED: frozenset({S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }
-# How an order may begin life: COD orders start confirmed, prepaid ones wait for payment.
-INITIAL_STATUSES = frozenset({S.PENDING_PAYMENT, S.CONFIRMED})
+# How an order may begin life: COD orders start confirmed, prepaid and partial-COD ones
+# wait for payment, reserve & pay ones wait for staff to confirm availability.
+INITIAL_STATUSES = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PENDING_CONFIRMATION})
 
 
 def can_transition(from_status: str, to_status: str) -> bool:

@@ -9,7 +9,21 @@ from haat.core.money import Money
 
 register = template.Library()
 
-BADGES = {"pending_payment": "warning", "confirmed": "success", "cancelled": "muted"}
+BADGES = {
+    "pending_confirmation": "warning",
+    "pending_payment": "warning",
+    "payment_failed": "danger",
+    "confirmed": "success",
+    "cancelled": "muted",
+}
+PAYMENT_BADGES = {
+    "pending": "warning",
+    "partially_paid": "warning",
+    "paid": "success",
+    "partially_refunded": "draft",
+    "refunded": "muted",
+    "failed": "danger",
+}
 
 
 @register.simple_tag
@@ -21,3 +35,14 @@ def money(amount: int, currency: str) -> str:
 @register.filter
 def status_badge(status: str) -> str:
     return BADGES.get(status, "muted")
+
+
+@register.filter
+def payment_badge(status: str) -> str:
+    return PAYMENT_BADGES.get(status, "muted")
+
+
+@register.simple_tag
+def major(amount: int, currency: str) -> str:
+    """Minor units as a plain decimal for form inputs ("149.00")."""
+    return f"{Money(int(amount), currency).to_decimal():f}"
