@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API docs page with the Swagger UI bundled in django-ninja, not a CDN.
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",

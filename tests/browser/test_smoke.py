@@ -49,3 +49,10 @@ def test_owner_signs_in_and_sees_figures(signed_in_page, tmp_path):
     shot = tmp_path / "dashboard-home.png"
     page.screenshot(path=shot, full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_api_docs_page_lists_the_endpoints(page, browser_artifacts):
+    page.goto("/api/v1/docs")
+    page.get_by_text("store: catalog").first.wait_for()
+    page.get_by_text("/api/v1/store/carts/{token}/checkout").first.wait_for()
+    page.screenshot(path=str(browser_artifacts / "api-docs.png"))
