@@ -36,6 +36,8 @@ class ApiKeyFilters(Schema):
 
 @admin_router.get("me", response=MeOut, summary="Who am I: role and permissions")
 def me(request: HttpRequest) -> dict:
+    """The caller: a signed-in staff member or an API key, with its role and the
+    permissions that role grants."""
     who = principal(request)
     return {
         "kind": "api_key" if who.api_key is not None else "user",
@@ -73,6 +75,7 @@ def create_staff(request: HttpRequest, payload: StaffCreateIn):
 
 @admin_router.get("staff/{int:user_id}", response=StaffOut, summary="Get a staff member")
 def get_staff(request: HttpRequest, user_id: int) -> User:
+    """One staff member: e-mail, name, role, active flag, last sign-in."""
     require(request, Perm.STAFF_MANAGE)
     return selectors.get_staff(user_id)
 

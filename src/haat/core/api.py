@@ -43,12 +43,16 @@ class CurrencyPatch(Schema):
 @admin_router.get("currencies", response=list[CurrencyOut], summary="List currencies")
 @paginate(Paginated)
 def list_currencies(request: HttpRequest, filters: Query[CurrencyFilter], **kwargs: Any):
+    """ISO 4217 currencies with their decimal places; filter `enabled=true` for the ones the store
+    prices in, `q` to search by code or name."""
     require(request, Perm.CATALOG_VIEW)
     return currencies.list_currencies(enabled=filters.enabled, q=filters.q)
 
 
 @admin_router.patch("currencies/{code}", response=CurrencyOut, summary="Change a currency")
 def update_currency(request: HttpRequest, code: str, payload: CurrencyPatch):
+    """Enable or disable a currency, make it the default, or change its display order. The default
+    currency cannot be disabled (409 `currency_is_default`)."""
     require(request, Perm.CURRENCIES_MANAGE)
     return currencies.update_currency(code=code, **payload.model_dump(exclude_unset=True))
 
@@ -79,5 +83,7 @@ class AuditFilter(Schema):
 @admin_router.get("audit-log", response=list[AuditEntryOut], summary="Read the audit log")
 @paginate(Paginated)
 def list_audit_log(request: HttpRequest, filters: Query[AuditFilter], **kwargs: Any):
+    """Staff writes, newest first: who, what, which object, which fields changed (old → new), from
+    which IP. Filter by actor, action, object and date range."""
     require(request, Perm.AUDIT_VIEW)
     return audit_entries(**filters.model_dump())

@@ -96,12 +96,15 @@ def _variant_or_404(variant_id: int) -> Variant:
 @admin_router.get("locations", response={200: list[LocationOut], **READ})
 @paginate(Paginated)
 def location_list(request: HttpRequest) -> Any:
+    """Stock locations (own warehouses and partner shops) in allocation order: lower priority
+    numbers are allocated first."""
     require(request, Perm.INVENTORY_VIEW)
     return Location.objects.all()
 
 
 @admin_router.post("locations", response={201: LocationOut, **WRITE})
 def location_create(request: HttpRequest, payload: LocationIn) -> Any:
+    """Add a stock location. `code` is unique; `priority` decides allocation order (lower first)."""
     require(request, Perm.INVENTORY_ADJUST)
     return Status(201, locations.create_location(**payload.model_dump()))
 
@@ -115,18 +118,22 @@ def _location(pk: int) -> Location:
 
 @admin_router.get("locations/{location_id}", response={200: LocationOut, **READ})
 def location_detail(request: HttpRequest, location_id: int) -> Any:
+    """One stock location."""
     require(request, Perm.INVENTORY_VIEW)
     return _location(location_id)
 
 
 @admin_router.patch("locations/{location_id}", response={200: LocationOut, **WRITE})
 def location_update(request: HttpRequest, location_id: int, payload: LocationPatch) -> Any:
+    """Change a location's name, kind, priority or active flag. Inactive locations are skipped by
+    allocation and availability."""
     require(request, Perm.INVENTORY_ADJUST)
     return locations.update_location(location=_location(location_id), **payload.changes())
 
 
 @admin_router.delete("locations/{location_id}", response={204: None, **WRITE})
 def location_delete(request: HttpRequest, location_id: int) -> Any:
+    """Delete a location that has never held stock (409 otherwise; deactivate it instead)."""
     require(request, Perm.INVENTORY_ADJUST)
     locations.delete_location(location=_location(location_id))
     return Status(204, None)
@@ -162,6 +169,7 @@ class _Shaped:
 
 @admin_router.get("variants/{variant_id}/stock", response={200: StockItemOut, **READ})
 def variant_stock(request: HttpRequest, variant_id: int) -> Any:
+    """On hand, reserved and available for one variant, per location and in total."""
     require(request, Perm.INVENTORY_VIEW)
     return stock_item(_variant_or_404(variant_id))
 
@@ -179,6 +187,7 @@ def variant_movements(request: HttpRequest, variant_id: int) -> Any:
 @admin_router.get("holds", response={200: list[HoldOut], **READ})
 @paginate(Paginated)
 def hold_list(request: HttpRequest, variant_id: int | None = None) -> Any:
+    """Active checkout holds (reserved stock), soonest expiry first; optionally for one variant."""
     require(request, Perm.INVENTORY_VIEW)
     return selectors.active_holds_queryset(variant_id=variant_id)
 
@@ -196,6 +205,7 @@ def set_threshold(request: HttpRequest, variant_id: int, payload: ThresholdIn) -
 # --- stock writes -----------------------------------------------------------------------
 @admin_router.post("stock/receive", response={200: StockItemOut, **WRITE})
 def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
+    """Receive units at a location (a `receipt` ledger row). Quantity is a whole number from 1."""
     require(request, Perm.INVENTORY_ADJUST)
     services.receive_stock(**payload.model_dump())
     return stock_item(_variant_or_404(payload.variant_id))
@@ -211,6 +221,8 @@ def stock_adjust(request: HttpRequest, payload: AdjustIn) -> Any:
 
 @admin_router.post("stock/transfer", response={200: StockItemOut, **WRITE})
 def stock_transfer(request: HttpRequest, payload: TransferIn) -> Any:
+    """Move units between two locations: both ledger legs are written in one transaction; more than
+    is available at the source is refused with 409."""
     require(request, Perm.INVENTORY_ADJUST)
     services.transfer_stock(**payload.model_dump())
     return stock_item(_variant_or_404(payload.variant_id))

@@ -65,6 +65,8 @@ def start_payment(request: HttpRequest, token: str, payload: PayIn | None = None
 @admin_router.get("orders", response=list[OrderListOut])
 @paginate(Paginated)
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
+    """Orders, newest first. Filter by status, free text (number, e-mail, phone, name) and date
+    range in the store's time zone."""
     require(request, Perm.ORDERS_VIEW)
     if filters.status and filters.status not in Order.Status.values:
         raise ValidationError(f"Unknown status '{filters.status}'.", details={"field": "status"})
@@ -123,6 +125,7 @@ def admin_detail(order: Order) -> dict[str, Any]:
 
 @admin_router.get("orders/{number}", response=dict)
 def get_order(request: HttpRequest, number: str) -> Any:
+    """One order by its number (`HT-10042`): lines, amounts, payment status, status history."""
     require(request, Perm.ORDERS_VIEW)
     return admin_detail(order_by_number(number))
 

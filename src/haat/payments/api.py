@@ -80,12 +80,16 @@ def settings_payload() -> dict[str, Any]:
 
 @admin_router.get("payments/settings", response=dict)
 def get_settings(request: HttpRequest) -> Any:
+    """The store's payment settings: which payment types are on, partial-COD share and minimums,
+    COD fee and maximum, express fee, reserve window, gateway per currency."""
     require(request, Perm.PAYMENTS_MANAGE)
     return settings_payload()
 
 
 @admin_router.patch("payments/settings", response=dict)
 def update_settings(request: HttpRequest, payload: SettingsIn) -> Any:
+    """Change payment settings. Only the fields sent change; per-currency amounts are integers in
+    minor units of enabled currencies."""
     require(request, Perm.PAYMENTS_MANAGE)
     config.update_settings(data=payload.dict(exclude_none=True))
     return settings_payload()
@@ -94,18 +98,23 @@ def update_settings(request: HttpRequest, payload: SettingsIn) -> Any:
 @admin_router.get("payments/method-rules", response=list[MethodRuleOut])
 @paginate(Paginated)
 def list_method_rules(request: HttpRequest) -> Any:
+    """Rules that allow or forbid a payment type for a destination state or country, a category or
+    a product."""
     require(request, Perm.PAYMENTS_MANAGE)
     return selectors.method_rules()
 
 
 @admin_router.post("payments/method-rules", response={201: MethodRuleOut})
 def create_method_rule(request: HttpRequest, payload: MethodRuleIn) -> Any:
+    """Add a payment-type rule. The most specific matching rule wins (product, then category, then
+    destination)."""
     require(request, Perm.PAYMENTS_MANAGE)
     return Status(201, rules.create_method_rule(data=payload.dict()))
 
 
 @admin_router.delete("payments/method-rules/{rule_id}", response={204: None})
 def delete_method_rule(request: HttpRequest, rule_id: int) -> Any:
+    """Remove a payment-type rule."""
     require(request, Perm.PAYMENTS_MANAGE)
     rules.delete_method_rule(rule_id=rule_id)
     return Status(204, None)
@@ -114,18 +123,22 @@ def delete_method_rule(request: HttpRequest, rule_id: int) -> Any:
 @admin_router.get("payments/partial-cod-rules", response=list[PartialCodRuleOut])
 @paginate(Paginated)
 def list_partial_cod_rules(request: HttpRequest) -> Any:
+    """Partial-COD advance rules (percent and minimum) by scope and optional order-value slab."""
     require(request, Perm.PAYMENTS_MANAGE)
     return selectors.partial_cod_rules()
 
 
 @admin_router.post("payments/partial-cod-rules", response={201: PartialCodRuleOut})
 def create_partial_cod_rule(request: HttpRequest, payload: PartialCodRuleIn) -> Any:
+    """Add a partial-COD advance rule for the store, a category or a product, optionally for an
+    order-value slab."""
     require(request, Perm.PAYMENTS_MANAGE)
     return Status(201, rules.create_partial_cod_rule(data=payload.dict()))
 
 
 @admin_router.delete("payments/partial-cod-rules/{rule_id}", response={204: None})
 def delete_partial_cod_rule(request: HttpRequest, rule_id: int) -> Any:
+    """Remove a partial-COD advance rule."""
     require(request, Perm.PAYMENTS_MANAGE)
     rules.delete_partial_cod_rule(rule_id=rule_id)
     return Status(204, None)
@@ -150,6 +163,7 @@ def list_transactions(request: HttpRequest, order: str = "") -> Any:
 @admin_router.get("payments/refunds", response=list[RefundOut])
 @paginate(Paginated)
 def list_refunds(request: HttpRequest, order: str = "") -> Any:
+    """Refunds, newest first; optionally for one order number."""
     require(request, Perm.ORDERS_VIEW)
     return selectors.refunds(order_id=_order(order).pk if order else None)
 
