@@ -2,55 +2,28 @@
 
 Every thread has its own database connection (closed when it ends) and waits on a
 barrier, so the checkouts really overlap. Each job goes through the HTTP API with
-Django's test Client: create a cart, add one unit, check out with COD. PostgreSQL's
-connection limit (100, shared with other test runs) caps the threads at 45, each running
-its share of the 200 checkouts back to back; SQLite serialises writers (IMMEDIATE
-transactions) and runs the same 200 checkouts on 10 threads. The assertions are the same.
+Django's test Client: create a cart, add one unit, check out with COD. On PostgreSQL
+there is one thread per checkout when the server allows 200 connections (CI raises the
+limit), otherwise as many as it can spare, each running its share back to back; SQLite
+serialises writers (IMMEDIATE transactions) and runs the same 200 checkouts on 10
+threads. The assertions are the same.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from haat.inventory.models import StockHold, StockLevel, StockMovement
 from haat.orders.models import Order, OrderLine
 from tests.checkout.helpers import checkout_body, make_location, make_variant
+from tests.concurrency import run_concurrently, thread_budget
 from tests.conftest import JsonClient
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 CHECKOUTS, UNITS = 200, 50
-
-
-def threads() -> int:
-    return 45 if connection.vendor == "postgresql" else 10
-
-
-def run_concurrently(jobs: list, n_threads: int) -> list:
-    results: list = [None] * len(jobs)
-    barrier = threading.Barrier(n_threads)
-
-    def worker(slot: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            for i in range(slot, len(jobs), n_threads):
-                try:
-                    results[i] = jobs[i]()
-                except Exception as exc:  # reported by the assertions below
-                    results[i] = exc
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker, args=(s,)) for s in range(n_threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=600)
-    assert not any(t.is_alive() for t in pool), "a thread hung"
-    return results
 
 
 def buy_one(headers: dict, variant_id: int, n: int):
@@ -71,7 +44,8 @@ def buy_one(headers: dict, variant_id: int, n: int):
 def test_200_concurrent_checkouts_against_50_units(store_api):
     variant = make_variant(stock=UNITS, location=make_location())
     results = run_concurrently(
-        [buy_one(store_api.headers, variant.pk, n) for n in range(CHECKOUTS)], threads()
+        [buy_one(store_api.headers, variant.pk, n) for n in range(CHECKOUTS)],
+        thread_budget(CHECKOUTS),
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors[:3]

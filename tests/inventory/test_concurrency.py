@@ -1,10 +1,9 @@
 """Proof that holds never oversell or deadlock, with real concurrent connections.
 
 Each thread has its own database connection and all wait on a barrier, so their
-transactions really overlap. PostgreSQL's connection limit (100, shared with other test
-runs) caps the number of threads; each thread then places several carts back to back.
-SQLite serialises writers (IMMEDIATE transactions, 20 s busy timeout); the assertions
-are the same.
+transactions really overlap: one thread per cart on PostgreSQL when the server allows it
+(see tests/concurrency.py). SQLite serialises writers (IMMEDIATE transactions, 20 s busy
+timeout) and runs the same carts on fewer threads; the assertions are the same.
 """
 
 from __future__ import annotations
@@ -14,50 +13,21 @@ import random
 import subprocess
 import sys
 import textwrap
-import threading
 from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from haat.inventory.holds import HoldRequest, OutOfStock, place_holds, release_expired_holds
 from haat.inventory.models import StockHold, StockLevel
 from haat.inventory.selectors import available_by_variant
+from tests.concurrency import run_concurrently, thread_budget
 from tests.inventory.conftest import make_location, make_variant, receive
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def thread_count() -> int:
-    return 40 if connection.vendor == "postgresql" else 10
-
-
-def run_concurrently(jobs: list, threads: int) -> list:
-    """Run `jobs` (callables) on `threads` threads released together; results by index."""
-    results: list = [None] * len(jobs)
-    barrier = threading.Barrier(threads)
-
-    def worker(slot: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            for i in range(slot, len(jobs), threads):
-                try:
-                    results[i] = jobs[i]()
-                except Exception as exc:
-                    results[i] = exc
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker, args=(s,)) for s in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in pool), "a thread hung"
-    return results
 
 
 def assert_books_balance() -> None:
@@ -88,7 +58,7 @@ def test_100_carts_of_3_variants_never_deadlock_or_oversell():
     def job(n: int):
         return lambda: place_holds(requests=carts[n], owner_type="cart", owner_id=f"c{n}")
 
-    results = run_concurrently([job(n) for n in range(100)], thread_count())
+    results = run_concurrently([job(n) for n in range(100)], thread_budget(100))
     unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, OutOfStock)]
     assert unexpected == []
     ok = [n for n, r in enumerate(results) if not isinstance(r, Exception)]
@@ -118,7 +88,7 @@ def test_200_single_unit_holds_against_50_units_exactly_50_win():
             requests=[HoldRequest(v.pk, 1)], owner_type="cart", owner_id=f"s{n}"
         )
 
-    results = run_concurrently([job(n) for n in range(200)], thread_count())
+    results = run_concurrently([job(n) for n in range(200)], thread_budget(200))
     wins = [r for r in results if isinstance(r, list)]
     losses = [r for r in results if isinstance(r, OutOfStock)]
     assert (len(wins), len(losses)) == (50, 150)
