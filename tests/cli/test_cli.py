@@ -207,3 +207,25 @@ def test_serve_closes_postgres_pools_before_forking(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "pools left: 0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [({}, "SECRET_KEY"), ({"SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS")],
+)
+def test_production_mode_refuses_to_start_without_its_secrets(tmp_path, env, missing):
+    inherited = haat_env(tmp_path).items()
+    child_env = {k: v for k, v in inherited if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    child_env.update(HAAT_ENV="production", **env)
+    result = subprocess.run(
+        [sys.executable, "-m", "haat.cli", "manage", "check"],
+        env=child_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"Haat configuration error: {missing} must be set" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "secret_key").exists()  # no key generated behind the operator's back
