@@ -5,7 +5,8 @@
 Recreates the database (its name must contain "bench"), seeds one active product with one
 variant and `--units` units in stock, starts `haat serve --no-worker` on a free port and
 runs `--clients` concurrent HTTP clients (threads with keep-alive connections). Each one
-loops: create cart -> add 1 unit -> check out with COD, until it gets a 409 out_of_stock.
+loops, until it gets a 409 out_of_stock: "buy now" (create the cart with 1 unit in it) ->
+check out with COD; or, with `--flow 3step`, create cart -> add 1 unit -> check out.
 Prints completed checkouts per second, p50/p95 of the checkout request, the 409 count,
 other errors, and the oversold count (units sold - initial stock; must be <= 0), then
 checks on_hand, reserved and the ledger in the database.
@@ -17,6 +18,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,6 +44,10 @@ ADDRESS = {
 }
 
 
+FLOW_STEPS = {"buynow": "buy now -> checkout", "3step": "cart -> add line -> checkout"}
+FLOWS = tuple(FLOW_STEPS)
+
+
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--database-url", required=True, help="PostgreSQL URL; database recreated")
@@ -49,6 +55,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=48, help="concurrent HTTP clients")
     p.add_argument("--workers", type=int, default=None, help="web processes (haat serve)")
     p.add_argument("--threads", type=int, default=None, help="threads per web process")
+    p.add_argument(
+        "--flow",
+        choices=FLOWS,
+        default="buynow",
+        help="buynow: cart created with its line, then checkout (2 requests);\n"
+        "3step: create cart, add line, checkout (3 requests)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temp data dir")
     return p.parse_args()
 
@@ -93,7 +106,9 @@ def prepare(units: int) -> tuple[str, int]:
     return key, variant.pk
 
 
-def shopper(port: int, key: str, variant_id: int, n: int, tally: Tally, start: threading.Event):
+def shopper(
+    port: int, key: str, variant_id: int, n: int, tally: Tally, start: threading.Event, flow: str
+):
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     headers = {"X-Publishable-Key": key, "Content-Type": "application/json"}
 
@@ -106,17 +121,20 @@ def shopper(port: int, key: str, variant_id: int, n: int, tally: Tally, start: t
     i = 0
     while True:
         i += 1
-        status, cart = call("POST", "/api/v1/store/carts")
+        line = {"variant_id": variant_id, "quantity": 1}
+        # Buy now: the cart is created with its line; 3step adds the line separately.
+        status, cart = call(
+            "POST", "/api/v1/store/carts", {} if flow == "3step" else {"lines": [line]}
+        )
         if status != 201:
             _error(tally, f"cart {status}")
             continue
         token = cart["token"]
-        status, _ = call(
-            "POST", f"/api/v1/store/carts/{token}/lines", {"variant_id": variant_id, "quantity": 1}
-        )
-        if status != 201:
-            _error(tally, f"add line {status}")
-            continue
+        if flow == "3step":
+            status, _ = call("POST", f"/api/v1/store/carts/{token}/lines", line)
+            if status != 201:
+                _error(tally, f"add line {status}")
+                continue
         body = {
             "email": f"shopper{n}.{i}@example.in",
             "phone": f"+9198{n:03d}{i:05d}"[:13],
@@ -146,6 +164,12 @@ def shopper(port: int, key: str, variant_id: int, n: int, tally: Tally, start: t
 def _error(tally: Tally, what: str) -> None:
     with tally.lock:
         tally.other_errors[what] = tally.other_errors.get(what, 0) + 1
+
+
+def _cpu_seconds() -> float:
+    """CPU used by this process (the load-generating clients) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -213,23 +237,34 @@ def main() -> int:
         server = start_server(port, args.workers, args.threads, env, data_dir)
         tally, start = Tally(), threading.Event()
         pool = [
-            threading.Thread(target=shopper, args=(port, key, variant_id, n, tally, start))
+            threading.Thread(
+                target=shopper, args=(port, key, variant_id, n, tally, start, args.flow)
+            )
             for n in range(args.clients)
         ]
         for t in pool:
             t.start()
-        began = time.perf_counter()
+        load_at_start = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        began, client_cpu = time.perf_counter(), _cpu_seconds()
         start.set()
         for t in pool:
             t.join()
         ended = time.perf_counter()
+        client_cpu = _cpu_seconds() - client_cpu
+        load_at_end = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         books = check_books(variant_id, args.units)
         ok = len(tally.ok_latencies)
         selling = (tally.last_success or ended) - began
         print(
             f"\nHaat flash-sale benchmark — PostgreSQL, {os.cpu_count()} CPUs, "
             f"{args.clients} clients, {args.units:,} units, server workers: "
-            f"{args.workers or 'default'}, threads: {args.threads or 'default'}"
+            f"{args.workers or 'default'}, threads: {args.threads or 'default'}, "
+            f"flow: {args.flow} ({FLOW_STEPS[args.flow]})"
+        )
+        print(f"  load average            {load_at_start} (start), {load_at_end} (end)")
+        print(
+            f"  load generator CPU      {client_cpu:.1f}s "
+            f"({client_cpu / ((ended - began) * (os.cpu_count() or 1)) * 100:.0f} % of the machine)"
         )
         print(f"  completed checkouts     {ok:,} in {selling:.2f}s")
         print(f"  checkouts/s             {ok / selling if selling else 0:,.1f}")

@@ -21,9 +21,14 @@ store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
 
 @store_router.post("carts", response={201: dict})
 def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> Any:
-    """A new empty cart in the given enabled currency (default: the store's)."""
-    cart = carts.create_cart(currency=payload.currency if payload else None)
-    return Status(201, cart_payload(cart, lines=[]))
+    """A new cart in the given enabled currency (default: the store's). Optional `lines`
+    (`[{variant_id, quantity}]`, validated like adding a line; all or nothing) make it a
+    one-request "buy now" ready for checkout."""
+    cart, lines = carts.create_cart_with_lines(
+        currency=payload.currency if payload else None,
+        lines=[(line.variant_id, line.quantity) for line in payload.lines] if payload else (),
+    )
+    return Status(201, cart_payload(cart, lines=lines))
 
 
 @store_router.get("carts/{token}", response=dict)

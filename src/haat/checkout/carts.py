@@ -7,6 +7,7 @@ it with the live price. Every write validates first and changes nothing on bad i
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -88,7 +89,90 @@ def get_cart(
 
 
 def create_cart(*, currency: str | None = None) -> Cart:
-    return Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=cart_currency(currency))
+    """A new empty cart in an enabled currency (default: the store's)."""
+    return create_cart_with_lines(currency=currency)[0]
+
+
+def create_cart_with_lines(
+    *, currency: str | None = None, lines: Sequence[tuple[Any, Any]] = ()
+) -> tuple[Cart, list[CartLine]]:
+    """A new cart, optionally with `lines` of (variant_id, quantity) already in it ("buy
+    now": one request instead of create + add line). The lines are validated exactly as
+    `add_line` does (a variant given twice adds up) and the cart is created with all of
+    them or not at all. Returns the lines with `variant` and `live_amount` set, ready for
+    `cart_payload`."""
+    code = cart_currency(currency)
+    wanted = _clean_lines(lines)
+    if not wanted:  # one INSERT: no transaction needed
+        return Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=code), []
+    priced = _priced_variants(wanted, code)
+    with transaction.atomic():
+        cart = Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=code)
+        rows = [
+            CartLine(
+                cart=cart,
+                variant=priced[variant_id],
+                quantity=quantity,
+                unit_amount=priced[variant_id].live_amount,
+            )
+            for variant_id, quantity in wanted.items()
+        ]
+        CartLine.objects.bulk_create(rows)
+    for row in rows:
+        row.live_amount = row.unit_amount
+    return cart, rows
+
+
+def _clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
+    """{variant_id: quantity} in the given order; errors name `lines[i].field`."""
+    if len(lines) > MAX_CART_LINES:
+        raise ValidationError(
+            f"A cart holds at most {MAX_CART_LINES} lines.",
+            code="too_many_lines",
+            details={"field": "lines"},
+        )
+    wanted: dict[int, int] = {}
+    for i, (variant_id, quantity) in enumerate(lines):
+        if isinstance(variant_id, bool) or not isinstance(variant_id, int):
+            raise ValidationError(
+                "variant_id must be a whole number.", details={"field": f"lines[{i}].variant_id"}
+            )
+        field = f"lines[{i}].quantity"
+        total = clean_quantity(quantity, field=field) + wanted.get(variant_id, 0)
+        wanted[variant_id] = clean_quantity(total, field=field)
+    return wanted
+
+
+def _priced_variants(wanted: dict[int, int], currency: str) -> dict[int, Variant]:
+    """The wanted variants with product and `live_amount` in `currency` (one query);
+    unknown, unsellable or unpriced ones are refused naming the first such line."""
+    price = VariantPrice.objects.filter(variant_id=OuterRef("pk"), currency_id=currency)
+    found = {
+        v.pk: v
+        for v in Variant.objects.filter(pk__in=list(wanted))
+        .select_related("product")
+        .annotate(live_amount=Subquery(price.values("amount")[:1]))
+    }
+    for i, variant_id in enumerate(wanted):
+        field = f"lines[{i}].variant_id"
+        variant = found.get(variant_id)
+        if variant is None:
+            raise ValidationError(
+                f"Unknown variant {variant_id}.", code="unknown_variant", details={"field": field}
+            )
+        if not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+            raise ValidationError(
+                f"{variant.sku} is not for sale.",
+                code="inactive_variant",
+                details={"field": field, "sku": variant.sku},
+            )
+        if variant.live_amount is None:
+            raise ValidationError(
+                f"{variant.sku} has no price in {currency}.",
+                code="no_price_in_currency",
+                details={"field": field, "sku": variant.sku, "currency": currency},
+            )
+    return found
 
 
 def _sellable_variant(variant_id: Any) -> Variant:

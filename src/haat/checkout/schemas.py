@@ -7,17 +7,19 @@ from ninja import Schema
 from pydantic import StrictBool, StrictInt
 
 
+class LineIn(Schema):
+    variant_id: StrictInt
+    quantity: StrictInt
+
+
 class CartCreateIn(Schema):
     currency: str | None = None
+    # "Buy now": the cart is created with these lines (all of them or nothing).
+    lines: list[LineIn] = []
 
 
 class CartPatchIn(Schema):
     currency: str
-
-
-class LineIn(Schema):
-    variant_id: StrictInt
-    quantity: StrictInt
 
 
 class LinePatchIn(Schema):
