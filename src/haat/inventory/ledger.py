@@ -116,7 +116,12 @@ def apply_changes(levels: dict[Key, StockLevel], changes: list[Change]) -> list[
         if (d_on_hand, d_reserved) != (0, 0):
             level.on_hand, level.reserved, level.updated_at = on_hand, reserved, now
             touched.append(level)
-    if touched:
+    if len(touched) == 1:  # the common case (one hot row): a plain UPDATE, far cheaper to build
+        level = touched[0]
+        StockLevel.objects.filter(pk=level.pk).update(
+            on_hand=level.on_hand, reserved=level.reserved, updated_at=level.updated_at
+        )
+    elif touched:
         StockLevel.objects.bulk_update(touched, ["on_hand", "reserved", "updated_at"])
     actor = current_actor()
     user = actor.user if getattr(actor.user, "pk", None) else None
