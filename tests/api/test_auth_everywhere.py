@@ -55,3 +55,14 @@ def test_store_operations_need_a_publishable_key(admin_api):
         for headers in ({}, {"X-Publishable-Key": secret}, {"X-Publishable-Key": "pk_forged"}):
             response = getattr(client, method)(path, headers=headers)
             assert response.status_code == 401, f"{method.upper()} {path} {headers}"
+
+
+def test_every_operation_is_described_in_the_schema():
+    schema = Client().get("/api/v1/openapi.json").json()
+    undescribed = [
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS and not operation.get("description", "").strip()
+    ]
+    assert undescribed == []

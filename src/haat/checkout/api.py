@@ -52,12 +52,15 @@ def add_line(request: HttpRequest, token: str, payload: LineIn) -> Any:
 
 @store_router.patch("carts/{token}/lines/{line_id}", response=dict)
 def update_line(request: HttpRequest, token: str, line_id: int, payload: LinePatchIn) -> Any:
+    """Set a line's quantity (a whole number from 1 to 1,000). Returns the cart with live
+    prices and each line's availability; stock is held only at checkout."""
     carts.update_line(token=token, line_id=line_id, quantity=payload.quantity)
     return cart_view(token=token)
 
 
 @store_router.delete("carts/{token}/lines/{line_id}", response=dict)
 def remove_line(request: HttpRequest, token: str, line_id: int) -> Any:
+    """Remove a line from the cart. Returns the cart."""
     carts.remove_line(token=token, line_id=line_id)
     return cart_view(token=token)
 
