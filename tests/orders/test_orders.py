@@ -13,6 +13,7 @@ from haat.inventory.holds import HoldRequest, place_holds
 from haat.inventory.models import StockHold, StockMovement
 from haat.orders import services
 from haat.orders.models import Order, OrderTransition, pk_from_number
+from haat.orders.selectors import order_stock
 from haat.orders.state import TRANSITIONS, can_transition
 from tests.checkout.helpers import (
     ADDRESS,
@@ -79,6 +80,9 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
     assert on_hand(v) == available(v) == ledger_sum(v) == 5
     restock = StockMovement.objects.get(variant=v, reason="adjustment")
     assert restock.quantity == 2 and order.number in restock.note
+    assert restock.reference == order.number
+    stock = order_stock(order)
+    assert [m.quantity for m in stock.sales] == [-2] and stock.restocks == [restock]
     t = OrderTransition.objects.get(order=order)
     assert (t.from_status, t.to_status, t.note) == (
         "confirmed",

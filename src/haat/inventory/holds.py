@@ -21,11 +21,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from haat.catalog.models import Variant
-from haat.core.context import current_actor
 from haat.core.errors import Conflict, ValidationError
 from haat.core.events import record_event
 from haat.inventory import alerts
-from haat.inventory.ledger import Change, apply_changes, available_totals, lock_levels
+from haat.inventory.ledger import (
+    Change,
+    apply_changes,
+    available_totals,
+    lock_levels,
+    write_movements,
+)
 from haat.inventory.models import StockHold, StockLevel, StockMovement
 
 MAX_LINE_QUANTITY = 1000
@@ -275,20 +280,11 @@ def convert_holds(
 
 
 def _record_sales(holds: Sequence[StockHold], reference: str) -> None:
-    """The `sale` ledger rows of converted holds (the same rows `ledger.apply_changes`
-    writes), inserted before the stock rows are locked to keep that lock short."""
-    actor = current_actor()
-    user = actor.user if getattr(actor.user, "pk", None) else None
-    StockMovement.objects.bulk_create(
-        StockMovement(
-            variant_id=h.variant_id,
-            location_id=h.location_id,
-            quantity=-h.quantity,
-            reason=StockMovement.Reason.SALE,
-            reference=reference[:100],
-            actor=user,
-            actor_label=actor.label[:255],
-        )
+    """The `sale` ledger rows of converted holds, inserted before the stock rows are
+    locked to keep that lock short."""
+    sale = StockMovement.Reason.SALE
+    write_movements(
+        Change(h.variant_id, h.location_id, -h.quantity, reason=sale, reference=reference)
         for h in holds
     )
 

@@ -123,6 +123,13 @@ def apply_changes(levels: dict[Key, StockLevel], changes: list[Change]) -> list[
         )
     elif touched:
         StockLevel.objects.bulk_update(touched, ["on_hand", "reserved", "updated_at"])
+    return write_movements(changes)
+
+
+def write_movements(changes: Iterable[Change]) -> list[StockMovement]:
+    """The ledger rows of `changes` (those with a reason and an on_hand change), with the
+    current actor, in one INSERT. `apply_changes` calls it after its UPDATE; checkout's
+    conversion calls it before locking the stock rows, to keep that lock short."""
     actor = current_actor()
     user = actor.user if getattr(actor.user, "pk", None) else None
     movements = [

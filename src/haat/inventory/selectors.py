@@ -185,3 +185,21 @@ def active_holds_queryset(*, variant_id: int | None = None) -> QuerySet[StockHol
     if variant_id:
         qs = qs.filter(variant_id=variant_id)
     return qs.order_by("expires_at", "id")
+
+
+def holds_for_owner(*, owner_type: str, owner_id: str) -> list[StockHold]:
+    """Every hold (any status) an owner placed, oldest first, location joined. One query."""
+    return list(
+        StockHold.objects.filter(owner_type=owner_type, owner_id=str(owner_id))
+        .select_related("location")
+        .order_by("id")
+    )
+
+
+def movements_for_reference(reference: str, *, reason: str = "") -> list[StockMovement]:
+    """Ledger rows written under `reference` (e.g. an order number), optionally of one
+    reason, oldest first, location and variant joined. One query."""
+    qs = StockMovement.objects.filter(reference=reference[:100])
+    if reason:
+        qs = qs.filter(reason=reason)
+    return list(qs.select_related("location", "variant").order_by("id"))

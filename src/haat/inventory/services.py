@@ -141,9 +141,16 @@ def receive_stock(
 
 
 def adjust_stock(
-    *, variant_id: int, location_id: int, quantity: int, reason: str, note: str
+    *,
+    variant_id: int,
+    location_id: int,
+    quantity: int,
+    reason: str,
+    note: str,
+    reference: str = "",
 ) -> StockLevel:
-    """A counted correction, customer return, RTO or write-off; `quantity` is signed."""
+    """A counted correction, customer return, RTO or write-off; `quantity` is signed.
+    `reference` ties the ledger row to what caused it (e.g. a cancelled order's number)."""
     if reason not in ADJUST_REASONS:
         raise ValidationError(
             f"Reason must be one of {', '.join(ADJUST_REASONS)}.", details={"field": "reason"}
@@ -167,6 +174,7 @@ def adjust_stock(
         on_hand=quantity,
         reason=reason,
         note=_clean_note(note, required=reason == R.ADJUSTMENT),
+        reference=(reference or "")[:100],
     )
     levels = write_changes([change], action="stock.adjust", audit_obj=variant)
     return levels[(variant.pk, location.pk)]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from haat.core.errors import NotFound
 from haat.core.money import Money
 from haat.inventory.models import StockHold, StockMovement
+from haat.inventory.selectors import holds_for_owner, movements_for_reference
 from haat.orders.models import Order, OrderLine, OrderTransition, pk_from_number
 
 
@@ -166,19 +167,10 @@ class OrderStock:
 
 
 def order_stock(order: Order) -> OrderStock:
-    """Holds owned by the order and the ledger rows that reference it (two queries)."""
-    holds = list(
-        StockHold.objects.filter(owner_type="order", owner_id=str(order.pk))
-        .select_related("location")
-        .order_by("id")
-    )
-    movements = list(
-        StockMovement.objects.filter(
-            Q(reference=order.number) | Q(note__startswith=f"Order {order.number} cancelled")
-        )
-        .select_related("location", "variant")
-        .order_by("id")
-    )
+    """Holds owned by the order and the ledger rows that reference it: its sales and the
+    restocks of a cancellation (two queries)."""
+    holds = holds_for_owner(owner_type="order", owner_id=str(order.pk))
+    movements = movements_for_reference(order.number)
     sales = [m for m in movements if m.reason == StockMovement.Reason.SALE]
     return OrderStock(holds, sales, [m for m in movements if m not in sales])
 

@@ -21,6 +21,7 @@ from haat.core.events import record_event
 from haat.customers.models import Customer
 from haat.inventory.holds import convert_holds, reassign_holds, release_holds
 from haat.inventory.models import StockHold, StockMovement
+from haat.inventory.selectors import movements_for_reference
 from haat.inventory.services import adjust_stock
 from haat.orders import state
 from haat.orders.models import Order, OrderLine
@@ -233,19 +234,18 @@ def cancel_order(*, order: Order, note: str = "", reason: str = "") -> Order:
 
 
 def _restock_sold_units(order: Order, note: str) -> None:
-    sold = (
-        StockMovement.objects.filter(reference=order.number, reason=StockMovement.Reason.SALE)
-        .values_list("variant_id", "location_id", "quantity")
-        .order_by("variant_id", "location_id")
-    )
+    """Put back what the order sold: one `adjustment` per sale row, referencing the order
+    (so `selectors.order_stock` finds it), in (variant, location) lock order."""
+    sold = movements_for_reference(order.number, reason=StockMovement.Reason.SALE)
     text = f"Order {order.number} cancelled" + (f": {note}" if note else "")
-    for variant_id, location_id, quantity in sold:
+    for sale in sorted(sold, key=lambda m: (m.variant_id, m.location_id)):
         adjust_stock(
-            variant_id=variant_id,
-            location_id=location_id,
-            quantity=-quantity,
+            variant_id=sale.variant_id,
+            location_id=sale.location_id,
+            quantity=-sale.quantity,
             reason=StockMovement.Reason.ADJUSTMENT,
             note=text[:500],
+            reference=order.number,
         )
 
 
