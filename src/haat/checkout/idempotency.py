@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from django.db import IntegrityError, transaction
 
 from haat.checkout.models import IdempotencyKey
 from haat.core.errors import ValidationError
@@ -68,3 +72,37 @@ def update(*, scope: str, key: str, body: dict[str, Any]) -> None:
     IdempotencyKey.objects.filter(scope=scope, key=key).update(
         response_body=json.loads(json.dumps(body, default=str))
     )
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+def run_once(
+    *,
+    scope: str,
+    key: str | None,
+    request: Any,
+    run: Callable[[], dict[str, Any]],
+    status: int = 201,
+) -> Reply:
+    """For POSTs whose effect is not one database transaction (opening a gateway payment):
+    with a key seen before, the stored reply (200, replayed); otherwise `run()` and store
+    its reply. When a concurrent duplicate stored first, its reply is returned instead."""
+    if key is None:
+        return Reply(status, run(), replayed=False)
+    print_ = fingerprint(request)
+    stored = stored_response(scope=scope, key=key, fingerprint=print_)
+    if stored is not None:
+        return Reply(200, stored.response_body, replayed=True)
+    body = run()
+    try:
+        with transaction.atomic():
+            store(scope=scope, key=key, fingerprint=print_, status=status, body=body)
+    except IntegrityError:
+        winner = stored_response(scope=scope, key=key, fingerprint=print_)
+        return Reply(200, winner.response_body, replayed=True)
+    return Reply(status, body, replayed=False)

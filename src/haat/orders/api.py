@@ -17,13 +17,11 @@ from haat.orders.models import Order
 from haat.orders.schemas import AvailabilityIn, CancelIn, OrderListOut, OrderQuery, PayIn
 from haat.orders.selectors import (
     OrderFilters,
-    money_payload,
+    order_admin_payload,
     order_by_number,
     order_by_token,
-    order_money,
     order_payload,
     order_queryset,
-    order_stock,
 )
 from haat.payments import flows
 
@@ -46,20 +44,23 @@ def start_payment(request: HttpRequest, token: str, payload: PayIn | None = None
     is held again) or when the first one could not be opened. 409 `not_payable` /
     `payment_expired` otherwise. An `Idempotency-Key` returns the first reply again."""
     order = order_by_token(token=token)
-    key = idempotency.clean_key(request.headers.get("Idempotency-Key"))
     return_url = payload.return_url if payload else ""
-    fingerprint = idempotency.fingerprint({"order": order.token, "return_url": return_url})
-    if key:
-        stored = idempotency.stored_response(scope="payment", key=key, fingerprint=fingerprint)
-        if stored is not None:
-            response = JsonResponse(stored.response_body, status=200, encoder=DjangoJSONEncoder)
-            response["Idempotent-Replayed"] = "true"
-            return response
-    payment, checkout = flows.retry_payment(order=order, return_url=return_url)
-    body = flows.payment_payload(payment, checkout)
-    if key:
-        idempotency.store(scope="payment", key=key, fingerprint=fingerprint, status=201, body=body)
-    return Status(201, body)
+
+    def open_payment() -> dict[str, Any]:
+        payment, checkout = flows.retry_payment(order=order, return_url=return_url)
+        return flows.payment_payload(payment, checkout)
+
+    reply = idempotency.run_once(
+        scope="payment",
+        key=idempotency.clean_key(request.headers.get("Idempotency-Key")),
+        request={"order": order.token, "return_url": return_url},
+        run=open_payment,
+    )
+    if reply.replayed:
+        response = JsonResponse(reply.body, status=reply.status, encoder=DjangoJSONEncoder)
+        response["Idempotent-Replayed"] = "true"
+        return response
+    return Status(reply.status, reply.body)
 
 
 @admin_router.get("orders", response=list[OrderListOut])
@@ -75,59 +76,11 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
     )
 
 
-def admin_detail(order: Order) -> dict[str, Any]:
-    stock = order_stock(order)
-    lines = list(order.lines.all())
-    body = order_payload(order, lines)
-    for out, line in zip(body["lines"], lines, strict=True):
-        out.update(id=line.pk, availability=line.availability)
-    body.update(money_payload(order, order_money(order)))
-    body.update(
-        customer={
-            "id": order.customer_id,
-            "name": order.customer.name,
-            "email": order.customer.email,
-            "phone": order.customer.phone,
-        },
-        history=[
-            {
-                "from": t.from_status,
-                "to": t.to_status,
-                "actor": t.actor_label,
-                "note": t.note,
-                "at": t.created_at.isoformat(),
-            }
-            for t in order.transitions.all()
-        ],
-        holds=[
-            {
-                "variant_id": h.variant_id,
-                "location": h.location.code,
-                "quantity": h.quantity,
-                "status": h.status,
-                "expires_at": h.expires_at.isoformat(),
-            }
-            for h in stock.holds
-        ],
-        movements=[
-            {
-                "sku": m.variant.sku,
-                "location": m.location.code,
-                "quantity": m.quantity,
-                "reason": m.reason,
-                "at": m.created_at.isoformat(),
-            }
-            for m in stock.sales + stock.restocks
-        ],
-    )
-    return body
-
-
 @admin_router.get("orders/{number}", response=dict)
 def get_order(request: HttpRequest, number: str) -> Any:
     """One order by its number (`HT-10042`): lines, amounts, payment status, status history."""
     require(request, Perm.ORDERS_VIEW)
-    return admin_detail(order_by_number(number))
+    return order_admin_payload(order_by_number(number))
 
 
 @admin_router.post("orders/{number}/cancel", response=dict)
@@ -136,7 +89,7 @@ def cancel_order(request: HttpRequest, number: str, payload: CancelIn) -> Any:
     require(request, Perm.ORDERS_MANAGE)
     order = order_by_number(number)
     services.cancel_order(order=order, note=payload.note)
-    return admin_detail(order_by_number(number))
+    return order_admin_payload(order_by_number(number))
 
 
 @admin_router.post("orders/{number}/lines/{line_id}/availability", response=dict)
@@ -152,5 +105,5 @@ def line_availability(
     return {
         "outcome": result.outcome,
         "payment_link": result.link_url,
-        "order": admin_detail(order_by_number(number)),
+        "order": order_admin_payload(order_by_number(number)),
     }

@@ -243,3 +243,53 @@ def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
             for r in data.refunds
         ],
     }
+
+
+def order_admin_payload(order: Order) -> dict[str, Any]:
+    """Everything staff see of an order through the admin API: lines with availability,
+    money, customer, status history, holds and stock movements."""
+    stock = order_stock(order)
+    lines = list(order.lines.all())
+    body = order_payload(order, lines)
+    for out, line in zip(body["lines"], lines, strict=True):
+        out.update(id=line.pk, availability=line.availability)
+    body.update(money_payload(order, order_money(order)))
+    body.update(
+        customer={
+            "id": order.customer_id,
+            "name": order.customer.name,
+            "email": order.customer.email,
+            "phone": order.customer.phone,
+        },
+        history=[
+            {
+                "from": t.from_status,
+                "to": t.to_status,
+                "actor": t.actor_label,
+                "note": t.note,
+                "at": t.created_at.isoformat(),
+            }
+            for t in order.transitions.all()
+        ],
+        holds=[
+            {
+                "variant_id": h.variant_id,
+                "location": h.location.code,
+                "quantity": h.quantity,
+                "status": h.status,
+                "expires_at": h.expires_at.isoformat(),
+            }
+            for h in stock.holds
+        ],
+        movements=[
+            {
+                "sku": m.variant.sku,
+                "location": m.location.code,
+                "quantity": m.quantity,
+                "reason": m.reason,
+                "at": m.created_at.isoformat(),
+            }
+            for m in stock.sales + stock.restocks
+        ],
+    )
+    return body
