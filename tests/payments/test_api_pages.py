@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from haat.core.models import AuditLogEntry
 from haat.payments import config
 from haat.payments.models import PaymentMethodRule, Refund
 from haat.payments.services import apply_gateway_update, start_online_payment
@@ -84,6 +85,10 @@ def test_refund_api_needs_key_and_permission(admin_api, variant):
         == 409
     )
     assert Refund.objects.count() == 1
+    # Refused refunds through the API leave the same audit trace as the dashboard's.
+    refused = AuditLogEntry.objects.filter(action="payments.refund_refused").order_by("id")
+    assert [e.changes["amount"] for e in refused] == [1000, 10**8]
+    assert refused.last().changes["code"] == "refund_exceeds_paid"
     txns = api.get("/api/v1/admin/payments/transactions", {"order": order.number}).json()
     assert {t["kind"] for t in txns["items"]} == {"capture", "refund"}
 
@@ -95,6 +100,10 @@ def test_cod_collected_api(admin_api, variant):
     r = api.post(url, {"amount": order.total_amount, "reference": "AWB-1"})
     assert r.status_code == 201 and r.json()["payment_status"] == "paid"
     assert api.post(url, {"amount": order.total_amount, "reference": "AWB-1"}).status_code == 200
+    too_much = api.post(url, {"amount": 1, "reference": "AWB-2"})
+    assert too_much.status_code == 409, too_much.content
+    refused = AuditLogEntry.objects.get(action="payments.cod_refused")
+    assert (refused.changes["amount"], refused.changes["reference"]) == (1, "AWB-2")
 
 
 def test_settings_page_saves_per_currency_amounts(staff_client, currencies):

@@ -12,13 +12,11 @@ from ninja.pagination import paginate
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
-from haat.checkout.carts import get_cart
-from haat.checkout.selectors import priced_lines
-from haat.core.errors import NotFound, ValidationError
+from haat.core.errors import NotFound
 from haat.core.money import Money
+from haat.orders import money as order_money
 from haat.orders.models import Order, pk_from_number
-from haat.payments import cod, config, refunds, rules, selectors
-from haat.payments.options import express_fee, payment_options
+from haat.payments import cod, config, rules, selectors
 from haat.payments.schemas import (
     CodCollectedIn,
     MethodRuleIn,
@@ -41,29 +39,11 @@ admin_router = Router(auth=StaffAuth, tags=["admin: payments"])
 def cart_payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]) -> Any:
     """Each payment type for this cart and address: available or why not, and what is
     paid now and on delivery (always summing to the total)."""
-    cart = get_cart(token, open_only=True)
-    currency = cart.currency_id
-    lines = list(priced_lines({"cart": cart}, currency))
-    if not lines:
-        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
-    subtotal = sum(
-        (line.live_amount if line.live_amount is not None else line.unit_amount) * line.quantity
-        for line in lines
-    )
-    fee = express_fee(currency)
-    options = payment_options(
-        currency=currency,
-        lines=[(line.variant, line.quantity) for line in lines],
-        subtotal=Money(subtotal, currency),
+    return selectors.cart_payment_options(
+        token=token,
         address={"state": query.state, "country": query.country, "postal_code": query.postal_code},
-        extras=fee if query.express_sourcing else None,
+        express_sourcing=query.express_sourcing,
     )
-    return {
-        "currency": currency,
-        "subtotal": selectors.money(subtotal, currency),
-        "express_fee": selectors.money(fee.amount, currency),
-        "options": [option.as_dict() for option in options],
-    }
 
 
 def settings_payload() -> dict[str, Any]:
@@ -171,13 +151,14 @@ def list_refunds(request: HttpRequest, order: str = "") -> Any:
 @admin_router.post("orders/{number}/refunds", response={201: dict})
 def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
     """Refund an amount, some lines, or everything refundable. `Idempotency-Key` header
-    required: the same key returns the same refund."""
+    required: the same key returns the same refund. A refused refund changes nothing and is
+    recorded in the audit log (`payments.refund_refused`)."""
     require(request, Perm.REFUNDS_CREATE)
     order = _order(number)
     lines = None
     if payload.lines is not None:
         lines = [(row.get("line_id"), row.get("quantity")) for row in payload.lines]
-    refund = refunds.refund_order(
+    refund = order_money.refund(
         order=order,
         amount=Money(payload.amount, order.currency_id) if payload.amount is not None else None,
         lines=lines,
@@ -191,10 +172,11 @@ def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
 
 @admin_router.post("orders/{number}/cod-collected", response={201: dict, 200: dict})
 def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) -> Any:
-    """Cash the courier collected; the same reference again changes nothing (200)."""
+    """Cash the courier collected; the same reference again changes nothing (200). A refused
+    amount changes nothing and is recorded in the audit log (`payments.cod_refused`)."""
     require(request, Perm.PAYMENTS_MANAGE)
     order = _order(number)
-    _, created = cod.record_cod_collected(
+    _, created = order_money.collect_cod(
         order=order, amount=Money(payload.amount, order.currency_id), reference=payload.reference
     )
     order.refresh_from_db()
