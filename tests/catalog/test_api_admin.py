@@ -213,7 +213,14 @@ def test_set_prices_and_history(owner_api, kurta):
     history = owner_api.get(URL + f"variants/{variant.id}/price-history").json()
     rows = [(h["currency"], h["old_amount"], h["new_amount"]) for h in history["items"]]
     assert ("INR", 129900, 99900) in rows and ("USD", 1500, None) in rows
+    assert rows[0] == ("USD", 1500, None)  # newest first: the removal
     assert history["count"] == len(rows)
+
+
+def test_price_history_of_unknown_variant_is_404(owner_api):
+    response = owner_api.get(URL + "variants/999999/price-history")
+    assert response.status_code == 404
+    assert response.json()["error"]["details"] == {"id": 999999}
 
 
 @pytest.mark.parametrize(

@@ -105,3 +105,15 @@ def test_babel_formatting_per_locale():
     assert Money(129900, "USD").format("en_US") == "$1,299.00"
     assert Money(1300, "JPY").format("en_US") == "¥1,300"
     assert str(Money(1234, "KWD")) == "1.234 KWD"
+
+
+def test_money_json_is_the_one_api_shape_and_keeps_none():
+    from haat.core.money import money_json
+
+    assert money_json(12999900, "inr") == {
+        "amount": 12999900,
+        "currency": "INR",
+        "formatted": "₹1,29,999.00",
+    }
+    assert money_json(1500, "JPY")["formatted"] == "JP¥1,500"
+    assert money_json(None, "INR") is None

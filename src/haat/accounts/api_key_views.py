@@ -3,11 +3,8 @@ the POST that created it, and is never stored or shown again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
@@ -15,15 +12,8 @@ from haat.accounts import selectors
 from haat.accounts.api_keys import create_api_key, revoke_api_key
 from haat.accounts.forms import ApiKeyCreateForm
 from haat.accounts.roles import Perm
-from haat.core.errors import DomainError, NotFound
-from haat.dashboard.access import require_perm
-
-
-def _get_or_404(getter: Callable[[int], Any], pk: int) -> Any:
-    try:
-        return getter(pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+from haat.core.errors import DomainError
+from haat.dashboard.access import get_or_404, require_perm
 
 
 @require_perm(Perm.API_KEYS_MANAGE)
@@ -54,7 +44,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.API_KEYS_MANAGE)
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     """GET asks for confirmation; POST revokes (at once, for every caller using it)."""
-    key = _get_or_404(selectors.get_api_key, key_id)
+    key = get_or_404(selectors.get_api_key, key_id)
     if request.method == "POST":
         revoke_api_key(key_id=key.pk)
         messages.success(request, f"Revoked {key.name} ({key.prefix}…). It stops working now.")

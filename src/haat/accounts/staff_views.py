@@ -3,20 +3,17 @@ reactivate, resend the invitation, and the read-only roles & permissions matrix.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from haat.accounts import selectors, services
 from haat.accounts.forms import StaffCreateForm, StaffEditForm
 from haat.accounts.roles import PERMISSIONS, ROLE_SUMMARIES, Perm, Role
-from haat.core.errors import DomainError, NotFound
-from haat.dashboard.access import require_perm
+from haat.core.errors import DomainError
+from haat.dashboard.access import get_or_404, require_perm
 
 PAGE_SIZE = 50
 
@@ -28,13 +25,6 @@ def _origin(request: HttpRequest) -> str:
 def _form_error(form, exc: DomainError) -> None:
     field = exc.details.get("field")
     form.add_error(field if field in form.fields else None, exc.message)
-
-
-def _get_or_404(getter: Callable[[int], Any], pk: int) -> Any:
-    try:
-        return getter(pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
 
 
 @require_perm(Perm.STAFF_MANAGE)
@@ -72,7 +62,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.STAFF_MANAGE)
 def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    member = _get_or_404(selectors.get_staff, user_id)
+    member = get_or_404(selectors.get_staff, user_id)
     initial = {"full_name": member.full_name, "role": member.role}
     form = StaffEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +79,7 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_perm(Perm.STAFF_MANAGE)
 def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     """GET asks for confirmation; POST deactivates."""
-    member = _get_or_404(selectors.get_staff, user_id)
+    member = get_or_404(selectors.get_staff, user_id)
     if request.method == "POST":
         try:
             services.deactivate_staff(user=member, actor_role=request.user.role)

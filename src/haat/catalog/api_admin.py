@@ -37,11 +37,10 @@ from haat.catalog.schemas import (
     ProductUpdateIn,
     VariantCreateIn,
     VariantUpdateIn,
-    money_out,
 )
 from haat.core.currencies import default_currency
 from haat.core.errors import NotFound
-from haat.core.money import Money
+from haat.core.money import Money, money_json
 
 admin_router = Router(auth=StaffAuth, tags=["admin: catalog"])
 
@@ -59,7 +58,7 @@ def get_or_404(model: type, pk: int) -> Any:
 
 # --- shaping ------------------------------------------------------------------------
 def price_out(price: Any) -> dict[str, Any]:
-    money = money_out(price.amount, price.currency_id)
+    money = money_json(price.amount, price.currency_id)
     return {
         "currency": price.currency_id,
         "amount": price.amount,
@@ -331,9 +330,8 @@ def remove_price(request: HttpRequest, variant_id: int, currency: str) -> Any:
 @paginate(Paginated)
 def price_history(request: HttpRequest, variant_id: int) -> Any:
     require(request, Perm.CATALOG_VIEW)
-    variant = get_or_404(Variant, variant_id)
-    rows = PriceHistory.objects.filter(variant=variant).order_by("-changed_at", "-id")
-    return _Mapped(rows, _history_row)
+    get_or_404(Variant, variant_id)
+    return _Mapped(selectors.price_history(variant_id=variant_id), _history_row)
 
 
 def _history_row(h: PriceHistory) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from haat.catalog.schemas import (
     ErrorOut,
     StoreProductDetail,
     StoreProductItem,
-    money_out,
 )
+from haat.core.money import money_json
 
 store_router = Router(auth=StorefrontAuth, tags=["store: catalog"])
 
@@ -75,9 +75,9 @@ def _item(product: Product, currency: str) -> dict[str, Any]:
         "availability": product.availability,
         "availability_label": AVAILABILITY_LABELS.get(product.availability, ""),
         "expected_days": product.expected_days,
-        "price_min": money_out(product.price_min, currency),
-        "price_max": money_out(product.price_max, currency),
-        "compare_at": money_out(sel.compare_at_of(product), currency),
+        "price_min": money_json(product.price_min, currency),
+        "price_max": money_json(product.price_max, currency),
+        "compare_at": money_json(sel.compare_at_of(product), currency),
         "image": image_out(images[0]) if images else None,
         "categories": [
             {"id": c.id, "slug": c.slug, "name": c.name} for c in product.store_categories
@@ -145,7 +145,7 @@ def get_product(request: HttpRequest, slug: str, params: Query[CurrencyQuery]) -
     cheapest = [v.p_compare for v in variants if v.p_amount == product.price_min and v.p_compare]
     return {
         **_item(product, code),
-        "compare_at": money_out(max(cheapest) if cheapest else None, code),
+        "compare_at": money_json(max(cheapest) if cheapest else None, code),
         "image": image_out(product.store_images[0]) if product.store_images else None,
         "description": product.description,
         "seo_title": product.seo_title or product.title,
@@ -157,8 +157,8 @@ def get_product(request: HttpRequest, slug: str, params: Query[CurrencyQuery]) -
                 "sku": v.sku,
                 "title": v.title,
                 "option_values": v.option_values,
-                "price": money_out(v.p_amount, code),
-                "compare_at": money_out(v.p_compare, code),
+                "price": money_json(v.p_amount, code),
+                "compare_at": money_json(v.p_compare, code),
                 "weight_grams": v.weight_grams,
             }
             for v in variants

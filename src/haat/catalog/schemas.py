@@ -7,16 +7,13 @@ Amounts are integers in minor units; responses add a `formatted` string for disp
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from babel import Locale
-from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from haat.catalog.models import Product
-from haat.core.money import MAX_MINOR_UNITS, Money
+from haat.core.money import MAX_MINOR_UNITS
 
 ProductStatus = Literal["draft", "active", "archived"]
 Availability = Literal["in_stock", "ships_2_3_days", "ships_4_7_days", "pre_order", "unavailable"]
@@ -25,25 +22,6 @@ CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
 MinorUnits = Annotated[int, Field(ge=0, le=MAX_MINOR_UNITS)]
 Id = Annotated[int, Field(ge=1)]
 IdList = Annotated[list[Id], Field(max_length=1000)]
-
-
-@functools.cache
-def _locale() -> Locale:
-    return Locale.parse(settings.HAAT_LOCALE)
-
-
-@functools.lru_cache(maxsize=16_384)
-def _formatted(amount: int, currency: str) -> str:
-    """Babel formatting costs ~0.1 ms a call; a list page formats up to 300 prices, and
-    shops reuse the same price points, so the result is cached (and the locale parsed once)."""
-    return Money(amount, currency).format(_locale())  # type: ignore[arg-type]
-
-
-def money_out(amount: int | None, currency: str) -> dict[str, Any] | None:
-    if amount is None:
-        return None
-    amount = int(amount)
-    return {"amount": amount, "currency": currency, "formatted": _formatted(amount, currency)}
 
 
 class Out(BaseModel):

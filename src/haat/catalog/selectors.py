@@ -20,9 +20,12 @@ from django.db.models.functions import Coalesce
 
 from haat.catalog.models import (
     Category,
+    Collection,
     CollectionProduct,
+    PriceHistory,
     Product,
     ProductImage,
+    ProductPriceRange,
     Variant,
     VariantPrice,
 )
@@ -100,6 +103,15 @@ def admin_product_queryset(
             )
         )
     return _with_related(qs.order_by("-created_at", "-id"))
+
+
+def with_price_range(qs: QuerySet[Product], *, currency: str) -> QuerySet[Product]:
+    """Annotate `price_min`/`price_max` from the stored range in `currency` (None if unpriced)."""
+    ranges = ProductPriceRange.objects.filter(product=OuterRef("pk"), currency_id=currency)
+    return qs.annotate(
+        price_min=Subquery(ranges.values("min_amount")[:1]),
+        price_max=Subquery(ranges.values("max_amount")[:1]),
+    )
 
 
 def product_detail(*, product_id: int) -> Product:
@@ -181,3 +193,29 @@ def category_tree() -> list[dict[str, Any]]:
     for pk, parent in order:
         (nodes[parent]["children"] if parent in nodes else roots).append(nodes[pk])
     return roots
+
+
+def price_history(
+    *, variant_id: int | None = None, product_id: int | None = None
+) -> QuerySet[PriceHistory]:
+    """Price changes of one variant or of all a product's variants, newest first."""
+    qs = PriceHistory.objects.select_related("variant").order_by("-changed_at", "-id")
+    if variant_id is not None:
+        qs = qs.filter(variant_id=variant_id)
+    if product_id is not None:
+        qs = qs.filter(variant__product_id=product_id)
+    return qs
+
+
+def collections_with_counts() -> QuerySet[Collection]:
+    """Collections by name, each with `product_count` annotated."""
+    return Collection.objects.annotate(product_count=Count("products")).order_by("name")
+
+
+def collection_members(*, collection_id: int) -> list[CollectionProduct]:
+    """A collection's product links in display order, products loaded."""
+    return list(
+        CollectionProduct.objects.filter(collection_id=collection_id)
+        .select_related("product")
+        .order_by("position", "id")
+    )

@@ -29,11 +29,11 @@ from haat.catalog.forms import (
     parse_money,
 )
 from haat.catalog.images import rendition_url
-from haat.catalog.models import PriceHistory, Product
+from haat.catalog.models import Product
+from haat.core import currencies as core_currencies
 from haat.core.errors import DomainError, NotFound
-from haat.core.models import Currency
 from haat.core.money import Money
-from haat.dashboard.access import require_perm
+from haat.dashboard.access import forbidden, require_perm
 
 HISTORY_LIMIT = 20
 
@@ -41,15 +41,8 @@ HISTORY_LIMIT = 20
 # --- shared helpers -------------------------------------------------------------------
 def enabled_currencies() -> list[str]:
     """Enabled currency codes, the store default first (it is the list page's column)."""
-    return list(
-        Currency.objects.filter(enabled=True)
-        .order_by("-is_default", "display_order", "code")
-        .values_list("code", flat=True)
-    )
-
-
-def forbidden(request: HttpRequest, perm: str) -> HttpResponse:
-    return render(request, "dashboard/forbidden.html", {"perm": perm}, status=403)
+    ordered = sorted(core_currencies.enabled_currencies(), key=lambda c: not c.is_default)
+    return [c.code for c in ordered]
 
 
 def fmt_money(amount: int | None, currency: str) -> str:
@@ -112,9 +105,7 @@ def price_rows(
 
 def history_rows(product: Product) -> list[dict[str, str]]:
     """The last price changes of the product's variants, formatted for reading."""
-    entries = PriceHistory.objects.filter(variant__product_id=product.pk).select_related("variant")[
-        :HISTORY_LIMIT
-    ]
+    entries = selectors.price_history(product_id=product.pk)[:HISTORY_LIMIT]
     return [
         {
             "when": e.changed_at,

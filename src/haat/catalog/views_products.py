@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,17 +23,16 @@ from haat.catalog.forms import (
     category_choices,
 )
 from haat.catalog.images import rendition_url
-from haat.catalog.models import Collection, Product, ProductImage, ProductPriceRange, Variant
+from haat.catalog.models import Collection, Product, ProductImage, Variant
 from haat.catalog.views import (
     editor_url,
     enabled_currencies,
     fmt_money,
-    forbidden,
     load_product,
     render_editor,
 )
 from haat.core.errors import DomainError
-from haat.dashboard.access import require_perm
+from haat.dashboard.access import forbidden, require_perm
 
 PAGE_SIZE = 50
 SORTS = {
@@ -60,11 +59,7 @@ def filtered_products(params: QueryDict, currency: str) -> tuple[QuerySet[Produc
         if params.get("availability") in Product.Availability
         else "",
     }
-    ranges = ProductPriceRange.objects.filter(product=OuterRef("pk"), currency_id=currency)
-    qs = selectors.admin_product_queryset(**filters).annotate(
-        price_min=Subquery(ranges.values("min_amount")[:1]),
-        price_max=Subquery(ranges.values("max_amount")[:1]),
-    )
+    qs = selectors.with_price_range(selectors.admin_product_queryset(**filters), currency=currency)
     return qs, filters
 
 

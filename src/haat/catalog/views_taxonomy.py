@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -17,9 +16,8 @@ from haat.accounts.roles import Perm
 from haat.catalog import selectors, taxonomy
 from haat.catalog.forms import CategoryForm, CollectionForm, attach_domain_error
 from haat.catalog.models import Category, Collection, CollectionProduct
-from haat.catalog.views import forbidden
 from haat.core.errors import DomainError
-from haat.dashboard.access import require_perm
+from haat.dashboard.access import forbidden, require_perm
 
 SEARCH_LIMIT = 20
 
@@ -118,7 +116,7 @@ def collection_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Created “{collection.name}”. Now add products.")
                 return redirect("dashboard:collection_edit", pk=collection.pk)
         status = 422
-    collections = Collection.objects.annotate(product_count=Count("products")).order_by("name")
+    collections = selectors.collections_with_counts()
     context = {
         "collections": collections,
         "form": form,
@@ -128,11 +126,7 @@ def collection_list(request: HttpRequest) -> HttpResponse:
 
 
 def _members(collection: Collection) -> list[CollectionProduct]:
-    return list(
-        CollectionProduct.objects.filter(collection=collection)
-        .select_related("product")
-        .order_by("position", "id")
-    )
+    return selectors.collection_members(collection_id=collection.pk)
 
 
 @require_perm(Perm.CATALOG_EDIT)

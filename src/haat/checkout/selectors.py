@@ -3,29 +3,15 @@ availability. A constant number of queries whatever the number of lines."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from haat.catalog.models import VariantPrice
 from haat.checkout.carts import CART_TTL, get_cart
 from haat.checkout.models import Cart, CartLine
-from haat.core.money import Money
+from haat.core.money import money_json
 from haat.inventory.selectors import availability_status
-
-
-def money(amount: int, currency: str) -> dict[str, Any]:
-    value, code, formatted = _money(int(amount), currency, settings.HAAT_LOCALE)
-    return {"amount": value, "currency": code, "formatted": formatted}
-
-
-@functools.lru_cache(maxsize=4096)
-def _money(amount: int, currency: str, locale: str) -> tuple[int, str, str]:
-    """Babel formatting costs ~20 µs; a cart shows the same few amounts over and over."""
-    value = Money(amount, currency)
-    return value.amount, value.currency, value.format(locale)
 
 
 def priced_lines(cart_filter: dict[str, Any], currency: str | None = None) -> QuerySet[CartLine]:
@@ -72,8 +58,8 @@ def cart_payload(cart: Cart, *, lines: list[CartLine] | None = None) -> dict[str
                 "variant_title": line.variant.title,
                 "option_values": line.variant.option_values,
                 "quantity": line.quantity,
-                "unit_price": money(unit, currency),
-                "line_total": money(unit * line.quantity, currency),
+                "unit_price": money_json(unit, currency),
+                "line_total": money_json(unit * line.quantity, currency),
                 # The shopper added it at another price: checkout will ask them to confirm.
                 "price_changed": line.live_amount != line.unit_amount,
                 "availability": {
@@ -95,6 +81,6 @@ def cart_payload(cart: Cart, *, lines: list[CartLine] | None = None) -> dict[str
         "order": {"number": order.number, "token": order.token} if order else None,
         "lines": out_lines,
         "item_count": sum(line.quantity for line in lines),
-        "subtotal": money(subtotal, currency),
-        "total": money(subtotal, currency),
+        "subtotal": money_json(subtotal, currency),
+        "total": money_json(subtotal, currency),
     }

@@ -39,9 +39,10 @@ from haat.checkout import idempotency
 from haat.checkout.carts import check_token_age, get_cart
 from haat.checkout.models import Cart, CartLine
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
-from haat.checkout.selectors import money, priced_lines
+from haat.checkout.selectors import priced_lines
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, DomainError, ValidationError
+from haat.core.money import money_json
 from haat.customers.services import match_or_create_customer, save_addresses
 from haat.customers.validation import (
     AddressData,
@@ -219,8 +220,8 @@ def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
     changes = [
         {
             "sku": line.variant.sku,
-            "old": money(line.unit_amount, currency),
-            "new": money(line.live_amount, currency),
+            "old": money_json(line.unit_amount, currency),
+            "new": money_json(line.live_amount, currency),
         }
         for line in changed
     ]

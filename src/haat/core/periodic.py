@@ -1,8 +1,8 @@
 """Periodic background work that runs under the default database task backend.
 
-    @periodic(every=timedelta(minutes=1), name="inventory.expire_reservations")
+    @periodic(every=timedelta(seconds=30), name="inventory.release_expired_holds")
     @task()
-    def expire_reservations() -> int: ...
+    def release_expired_holds() -> int: ...
 
 Every worker started with a scheduler calls `run_due()` about once a second. Workers on
 many machines may tick at the same moment; each due task is claimed with one conditional

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from haat.accounts.roles import Perm
 from haat.catalog.models import Category
 from haat.core.errors import DomainError
-from haat.dashboard.access import require_perm
+from haat.dashboard.access import forbidden, require_perm
 from haat.inventory import locations, selectors, services
 from haat.inventory.api_admin import stock_item
 from haat.inventory.forms import LocationForm, ThresholdForm, attach_error
@@ -73,9 +73,7 @@ def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
     form = ThresholdForm(initial={"threshold": getattr(variant, "threshold", None)})
     if request.method == "POST":
         if not request.user.can(Perm.INVENTORY_ADJUST):
-            return render(
-                request, "dashboard/forbidden.html", {"perm": Perm.INVENTORY_ADJUST}, status=403
-            )
+            return forbidden(request, Perm.INVENTORY_ADJUST)
         form = ThresholdForm(request.POST)
         if form.is_valid():
             try:
@@ -110,9 +108,7 @@ def location_list(request: HttpRequest) -> HttpResponse:
     form = LocationForm(initial={"is_active": True, "priority": 100})
     if request.method == "POST":
         if not can_adjust:
-            return render(
-                request, "dashboard/forbidden.html", {"perm": Perm.INVENTORY_ADJUST}, status=403
-            )
+            return forbidden(request, Perm.INVENTORY_ADJUST)
         form = LocationForm(request.POST)
         if form.is_valid():
             try:

@@ -6,8 +6,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool
 
+from haat.core.money import money_json
 from haat.orders.models import Order
-from haat.orders.selectors import money
 
 
 class OrderQuery(Schema):
@@ -54,4 +54,4 @@ class OrderListOut(Schema):
 
     @staticmethod
     def resolve_total(obj: Order) -> dict[str, Any]:
-        return money(obj.total_amount, obj.currency_id)
+        return money_json(obj.total_amount, obj.currency_id)

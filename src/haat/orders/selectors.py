@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from haat.core.errors import NotFound
-from haat.core.money import Money
+from haat.core.money import money_json
 from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.selectors import holds_for_owner, movements_for_reference
 from haat.orders.models import Order, OrderLine, OrderTransition, pk_from_number
@@ -24,15 +23,6 @@ class LineLike(Protocol):
     option_values: dict[str, Any]
     quantity: int
     unit_amount: int
-
-
-def money(amount: int, currency: str) -> dict[str, Any]:
-    value = Money(int(amount), currency)
-    return {
-        "amount": value.amount,
-        "currency": value.currency,
-        "formatted": value.format(settings.HAAT_LOCALE),
-    }
 
 
 def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
@@ -57,14 +47,14 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
                 "variant_title": " / ".join(map(str, line.option_values.values())) or "Default",
                 "option_values": line.option_values,
                 "quantity": line.quantity,
-                "unit_price": money(line.unit_amount, cur),
-                "line_total": money(line.unit_amount * line.quantity, cur),
+                "unit_price": money_json(line.unit_amount, cur),
+                "line_total": money_json(line.unit_amount * line.quantity, cur),
             }
             for line in lines
         ],
-        "subtotal": money(order.subtotal_amount, cur),
-        "shipping": money(order.shipping_amount, cur),
-        "total": money(order.total_amount, cur),
+        "subtotal": money_json(order.subtotal_amount, cur),
+        "shipping": money_json(order.shipping_amount, cur),
+        "total": money_json(order.total_amount, cur),
         "amounts": amounts_payload(order),
         "payment_status": order.payment_status,
         "express_sourcing": order.express_sourcing,
@@ -85,14 +75,14 @@ def amounts_payload(order: Order) -> dict[str, Any]:
     total; balance = what is still owed (total - paid, refunds aside)."""
     cur = order.currency_id
     return {
-        "total": money(order.total_amount, cur),
-        "cod_fee": money(order.cod_fee_amount, cur),
-        "express": money(order.express_amount, cur),
-        "pay_now": money(order.amount_due_online, cur),
-        "pay_on_delivery": money(order.amount_due_on_delivery, cur),
-        "paid": money(order.amount_paid, cur),
-        "refunded": money(order.amount_refunded, cur),
-        "balance": money(max(order.total_amount - order.amount_paid, 0), cur),
+        "total": money_json(order.total_amount, cur),
+        "cod_fee": money_json(order.cod_fee_amount, cur),
+        "express": money_json(order.express_amount, cur),
+        "pay_now": money_json(order.amount_due_online, cur),
+        "pay_on_delivery": money_json(order.amount_due_on_delivery, cur),
+        "paid": money_json(order.amount_paid, cur),
+        "refunded": money_json(order.amount_refunded, cur),
+        "balance": money_json(max(order.total_amount - order.amount_paid, 0), cur),
     }
 
 
@@ -200,14 +190,14 @@ def order_money(order: Order) -> OrderMoney:
 def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
     cur = order.currency_id
     return {
-        "refundable": money(data.refundable, cur),
+        "refundable": money_json(data.refundable, cur),
         "payments": [
             {
                 "id": p.pk,
                 "gateway": p.gateway,
                 "purpose": p.purpose,
                 "status": p.status,
-                "amount": money(p.amount, p.currency),
+                "amount": money_json(p.amount, p.currency),
                 "gateway_order_id": p.gateway_order_id,
                 "gateway_payment_id": p.gateway_payment_id,
                 "failure_reason": p.failure_reason,
@@ -232,7 +222,7 @@ def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
         "refunds": [
             {
                 "id": r.pk,
-                "amount": money(r.amount, r.currency),
+                "amount": money_json(r.amount, r.currency),
                 "status": r.status,
                 "method": r.method,
                 "reference": r.reference,

@@ -13,7 +13,7 @@ from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
 from haat.core.errors import NotFound
-from haat.core.money import Money
+from haat.core.money import Money, money_json
 from haat.orders import money as order_money
 from haat.orders.models import Order, pk_from_number
 from haat.payments import cod, config, rules, selectors
@@ -183,7 +183,7 @@ def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) ->
     body = {
         "number": order.number,
         "payment_status": order.payment_status,
-        "amount_paid": selectors.money(order.amount_paid, order.currency_id),
+        "amount_paid": money_json(order.amount_paid, order.currency_id),
         "created": created,
     }
     return Status(201 if created else 200, body)

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from haat.core.errors import Conflict
 from haat.core.events import record_event
+from haat.core.money import money_json
 from haat.inventory.holds import (
     HoldRequest,
     OutOfStock,
@@ -219,13 +220,12 @@ def retry_payment(*, order: Order, return_url: str = "") -> tuple[Payment, Any]:
 
 def payment_payload(payment: Payment, checkout: GatewayCheckout) -> dict[str, Any]:
     """What a storefront needs to send the customer to pay."""
-    from haat.payments.selectors import money
 
     return {
         "id": payment.pk,
         "gateway": checkout.gateway,
         "purpose": payment.purpose,
-        "amount": money(payment.amount, payment.currency),
+        "amount": money_json(payment.amount, payment.currency),
         "redirect_url": checkout.redirect_url,
         "client_data": checkout.client_data,
         "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,

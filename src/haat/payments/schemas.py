@@ -7,8 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from haat.core.money import money_json
 from haat.payments.models import PaymentTransaction, Refund
-from haat.payments.selectors import money
 
 
 class OptionsQuery(Schema):
@@ -143,4 +143,4 @@ class RefundOut(Schema):
 
     @staticmethod
     def resolve_amount(obj: Refund) -> dict[str, Any]:
-        return money(obj.amount, obj.currency)
+        return money_json(obj.amount, obj.currency)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from haat.checkout.carts import get_cart
 from haat.checkout.selectors import priced_lines
 from haat.core.errors import ValidationError
-from haat.core.money import Money
+from haat.core.money import Money, money_json
 from haat.payments.config import gateway_code_for_currency
 from haat.payments.models import (
     PartialCodRule,
@@ -24,22 +23,12 @@ __all__ = [
     "cart_payment_options",
     "gateway_code_for_currency",
     "method_rules",
-    "money",
     "partial_cod_rules",
     "refund_payload",
     "refunds",
     "transaction_payload",
     "transactions",
 ]
-
-
-def money(amount: int, currency: str) -> dict[str, Any]:
-    value = Money(int(amount), currency)
-    return {
-        "amount": value.amount,
-        "currency": value.currency,
-        "formatted": value.format(settings.HAAT_LOCALE),
-    }
 
 
 def method_rules() -> QuerySet[PaymentMethodRule]:
@@ -83,7 +72,7 @@ def refund_payload(refund: Refund) -> dict[str, Any]:
     return {
         "id": refund.pk,
         "order": refund.order.number,
-        "amount": money(refund.amount, refund.currency),
+        "amount": money_json(refund.amount, refund.currency),
         "status": refund.status,
         "method": refund.method,
         "reference": refund.reference,
@@ -119,7 +108,7 @@ def cart_payment_options(*, token: str, address: dict[str, str], express_sourcin
     )
     return {
         "currency": currency,
-        "subtotal": money(subtotal, currency),
-        "express_fee": money(fee.amount, currency),
+        "subtotal": money_json(subtotal, currency),
+        "express_fee": money_json(fee.amount, currency),
         "options": [option.as_dict() for option in options],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
-from haat.core.money import Money
+from haat.core.money import Money, formatted
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ PAYMENT_BADGES = {
 @register.simple_tag
 def money(amount: int, currency: str) -> str:
     """Minor units formatted for the store locale (₹1,29,999.00)."""
-    return Money(int(amount), currency).format(settings.HAAT_LOCALE)
+    return formatted(int(amount), currency, settings.HAAT_LOCALE)
 
 
 @register.filter
