@@ -83,7 +83,6 @@ def make_order(*, currency: str = "INR", unit_amount: int = 29900, quantity: int
         ],
         payment_type="prepaid",
         status=Order.Status.PENDING_PAYMENT,
-        holds=[],
     )
 
 

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from haat.core.errors import Conflict, ValidationError
+from haat.core.errors import ValidationError
 from haat.core.models import OutboxEvent
 from haat.inventory.holds import (
     HoldRequest,
@@ -19,6 +19,7 @@ from haat.inventory.holds import (
     reassign_holds,
     release_expired_holds,
     release_holds,
+    sell_stock,
 )
 from haat.inventory.ledger import ledger_differences
 from haat.inventory.models import StockHold, StockLevel, StockMovement
@@ -195,36 +196,46 @@ def test_place_holds_costs_the_same_queries_for_1_and_10_lines(warehouse, shop):
     assert len(one) <= 6, [q["sql"] for q in one.captured_queries]
 
 
-def test_convert_given_holds_sells_them_with_a_sale_movement_each(warehouse, shop):
+def test_sell_stock_sells_by_priority_with_a_sale_movement_per_location(warehouse, shop):
     v = make_variant()
     receive(v, warehouse, 1)
     receive(v, shop, 5)
-    holds = place_holds(requests=[HoldRequest(v.pk, 3)], owner_type="checkout", owner_id="c1")
-    with transaction.atomic():
-        convert_holds(owner_type="checkout", owner_id="c1", reference="HT-10001", holds=holds)
+    movements = sell_stock(requests=[HoldRequest(v.pk, 3)], reference="HT-10001")
+    # The warehouse (priority 1) cannot take the line whole: the shop can.
     assert (level(v, shop).on_hand, level(v, shop).reserved) == (2, 0)
+    assert level(v, warehouse).on_hand == 1
     sales = StockMovement.objects.filter(reason="sale", reference="HT-10001")
     assert [(m.location_id, m.quantity) for m in sales] == [(shop.pk, -3)]
-    assert set(StockHold.objects.values_list("status", flat=True)) == {"converted"}
+    assert [(m.pk, m.quantity) for m in movements] == [(sales[0].pk, -3)]
+    assert not StockHold.objects.exists()
     assert ledger_differences() == []
 
 
-def test_convert_given_holds_refuses_when_one_lapsed_and_changes_nothing(warehouse):
-    v, w = make_variant(), make_variant()
+def test_sell_stock_splits_a_line_no_single_location_can_take(warehouse, shop):
+    v = make_variant()
+    receive(v, warehouse, 2)
+    receive(v, shop, 2)
+    sell_stock(requests=[HoldRequest(v.pk, 3)], reference="HT-10004")
+    sales = StockMovement.objects.filter(reason="sale").order_by("location__priority")
+    assert [(m.location_id, m.quantity) for m in sales] == [(warehouse.pk, -2), (shop.pk, -1)]
+    assert available_by_variant([v.pk]) == {v.pk: 1}
+
+
+def test_sell_stock_is_all_or_nothing_and_leaves_the_callers_transaction_usable(warehouse):
+    v, w = make_variant("V"), make_variant("W")
     receive(v, warehouse, 5)
-    receive(w, warehouse, 5)
-    holds = place_holds(
-        requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 2)], owner_type="checkout", owner_id="c2"
-    )
-    # The expiry sweep got to one of them first.
-    StockHold.objects.filter(pk=holds[1].pk).update(expires_at=timezone.now())
-    assert release_expired_holds() == 1
-    with pytest.raises(Conflict) as err, transaction.atomic():
-        convert_holds(owner_type="checkout", owner_id="c2", reference="HT-10002", holds=holds)
-    assert err.value.code == "hold_expired"
-    assert StockHold.objects.get(pk=holds[0].pk).status == "active"
+    receive(w, warehouse, 1)
+    held = place_holds(requests=[HoldRequest(w.pk, 1)], owner_type="order", owner_id="9")
+    with transaction.atomic():
+        with pytest.raises(OutOfStock) as err:
+            sell_stock(requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 1)], reference="HT-1")
+        # Held units are not for sale; the refusal wrote nothing, the transaction goes on.
+        assert err.value.details["lines"] == [
+            {"variant_id": w.pk, "sku": "W", "requested": 1, "available": 0}
+        ]
+        assert StockHold.objects.get().pk == held[0].pk
     assert not StockMovement.objects.filter(reason="sale").exists()
-    assert available_by_variant([v.pk, w.pk]) == {v.pk: 4, w.pk: 5}
+    assert available_by_variant([v.pk, w.pk]) == {v.pk: 5, w.pk: 0}
 
 
 def _statements(ctx) -> list[str]:
@@ -233,23 +244,26 @@ def _statements(ctx) -> list[str]:
 
 
 def _locks(sql: str) -> bool:
-    selects_levels = sql.startswith("SELECT") and 'FROM "inventory_stocklevel"' in sql
+    sql = sql.lstrip()
+    selects_levels = sql.startswith("SELECT") and "inventory_stocklevel" in sql.split("JOIN")[0]
     return selects_levels and ("FOR UPDATE" in sql or not connection.features.has_select_for_update)
 
 
-def test_hold_and_conversion_lock_stock_rows_late_and_briefly(warehouse):
-    """Place: the stock lock is the first statement, then UPDATE and INSERT (the variants'
-    sku/active flag come with the lock). Convert: the lock comes after the hold and ledger
-    writes, followed only by the UPDATE of the stock rows; no savepoint."""
+def test_hold_and_sale_lock_stock_rows_first_then_write_twice(warehouse):
+    """The stock lock is the first statement (the variants' sku/active flag come with it),
+    then one UPDATE and one INSERT; inside a caller's transaction, no savepoint."""
     v = make_variant()
     receive(v, warehouse, 5)
     with CaptureQueriesContext(connection) as placed:
-        holds = place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="c", owner_id="3")
+        place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="c", owner_id="3")
     sql = _statements(placed)
     assert _locks(sql[0]) and len(sql) == 3, sql
-    with transaction.atomic(), CaptureQueriesContext(connection) as converted:
-        convert_holds(owner_type="c", owner_id="3", reference="HT-10003", holds=holds)
-    assert not any("SAVEPOINT" in q["sql"] for q in converted.captured_queries)
-    sql = _statements(converted)
-    assert len(sql) == 4 and _locks(sql[-2]), sql
-    assert sql[-1].startswith('UPDATE "inventory_stocklevel"'), sql
+    assert sql[1].startswith("UPDATE inventory_stocklevel"), sql
+    assert sql[2].startswith('INSERT INTO "inventory_stockhold"'), sql
+    with transaction.atomic(), CaptureQueriesContext(connection) as sold:
+        sell_stock(requests=[HoldRequest(v.pk, 1)], reference="HT-10003")
+    assert not any("SAVEPOINT" in q["sql"] for q in sold.captured_queries)
+    sql = _statements(sold)
+    assert len(sql) == 3 and _locks(sql[0]), sql
+    assert sql[1].startswith("UPDATE inventory_stocklevel"), sql
+    assert sql[2].startswith('INSERT INTO "inventory_stockmovement"'), sql

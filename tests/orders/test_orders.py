@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from haat.core.errors import Conflict
 from haat.core.models import AuditLogEntry
 from haat.customers.services import match_or_create_customer
-from haat.inventory.holds import HoldRequest, place_holds
 from haat.inventory.models import StockHold, StockMovement
 from haat.orders import services
 from haat.orders.models import Order, OrderTransition, pk_from_number
@@ -37,9 +36,6 @@ def place_cod(store_api, variant, quantity=1, **body) -> dict:
 
 def pending_order(variant, quantity: int) -> Order:
     """An order waiting for payment (the payments issue will create these)."""
-    holds = place_holds(
-        requests=[HoldRequest(variant.pk, quantity)], owner_type="checkout", owner_id="t-1"
-    )
     customer = match_or_create_customer(email="a@example.in", phone="9845012345")
     return services.create_order(
         customer=customer,
@@ -51,7 +47,6 @@ def pending_order(variant, quantity: int) -> Order:
         billing_address=ADDRESS,
         payment_type="cod",
         status="pending_payment",
-        holds=holds,
         lines=[services.LineInput(variant.pk, variant.sku, "Kurta", {}, quantity, 1000)],
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from haat.catalog.models import Variant
 from haat.customers.services import match_or_create_customer
-from haat.inventory.holds import HoldRequest, place_holds
 from haat.orders import services as orders
 from haat.orders.models import Order
 from tests.checkout.helpers import ADDRESS
@@ -22,11 +21,6 @@ def make_order(
 ) -> Order:
     """An order built by the orders service (stock held for it); `due_online` sets the
     partial-COD split the way checkout will."""
-    holds = place_holds(
-        requests=[HoldRequest(variant.pk, quantity)],
-        owner_type="checkout",
-        owner_id=f"t-{variant.pk}-{Order.objects.count()}",
-    )
     customer = match_or_create_customer(email="asha@example.in", phone="9845012345")
     order = orders.create_order(
         customer=customer,
@@ -38,7 +32,6 @@ def make_order(
         billing_address=ADDRESS,
         payment_type=payment_type,
         status=status,
-        holds=holds,
         lines=[orders.LineInput(variant.pk, variant.sku, "Kurta", {}, quantity, unit_amount)],
     )
     if due_online is not None:

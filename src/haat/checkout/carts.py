@@ -11,14 +11,16 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from haat.catalog.models import Product, Variant, VariantPrice
 from haat.checkout.models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine
+from haat.core import sql
 from haat.core.errors import Conflict, NotFound, ValidationError
 from haat.core.models import Currency
+from haat.inventory.selectors import describe_availability
 
 CART_TTL = timedelta(days=30)
 
@@ -88,6 +90,19 @@ def get_cart(
     return cart
 
 
+def complete_cart(cart: Cart, order: Any) -> bool:
+    """Mark the cart checked out by `order`, unless another submit did first (one
+    conditional UPDATE, in the order's transaction). False when it lost."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return bool(
+        sql.execute(
+            "UPDATE checkout_cart SET completed_at = %s, order_id = %s, updated_at = %s "
+            "WHERE id = %s AND completed_at IS NULL",
+            [now, order.pk, now, cart.pk],
+        )
+    )
+
+
 def create_cart(*, currency: str | None = None) -> Cart:
     """A new empty cart in an enabled currency (default: the store's)."""
     return create_cart_with_lines(currency=currency)[0]
@@ -99,28 +114,40 @@ def create_cart_with_lines(
     """A new cart, optionally with `lines` of (variant_id, quantity) already in it ("buy
     now": one request instead of create + add line). The lines are validated exactly as
     `add_line` does (a variant given twice adds up) and the cart is created with all of
-    them or not at all. Returns the lines with `variant` and `live_amount` set, ready for
-    `cart_payload`."""
-    code = cart_currency(currency)
+    them or not at all. Returns the lines with `variant`, `live_amount` and
+    `availability` set, ready for `cart_payload`: a flash sale's first request costs one
+    read and two INSERTs."""
     wanted = _clean_lines(lines)
     if not wanted:  # one INSERT: no transaction needed
+        code = cart_currency(currency)
         return Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=code), []
-    priced = _priced_variants(wanted, code)
+    code, priced = _priced_variants(wanted, currency)
+    now = timezone.now()
+    values = {"token": secrets.token_urlsafe(24), "currency_id": code, "created_at": now}
+    values["updated_at"] = now
     with transaction.atomic():
-        cart = Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=code)
+        [(cart_id,)] = sql.insert_rows(Cart, [values])
         rows = [
-            CartLine(
-                cart=cart,
-                variant=priced[variant_id],
-                quantity=quantity,
-                unit_amount=priced[variant_id].live_amount,
-            )
+            {
+                "cart_id": cart_id,
+                "variant_id": variant_id,
+                "quantity": quantity,
+                "unit_amount": priced[variant_id].live_amount,
+                "created_at": now,
+                "updated_at": now,
+            }
             for variant_id, quantity in wanted.items()
         ]
-        CartLine.objects.bulk_create(rows)
-    for row in rows:
-        row.live_amount = row.unit_amount
-    return cart, rows
+        ids = sql.insert_rows(CartLine, rows)
+    cart = Cart(id=cart_id, **values)
+    cart._state.adding = False
+    out = []
+    for (line_id,), row in zip(ids, rows, strict=True):
+        variant = priced[row["variant_id"]]
+        line = CartLine(id=line_id, cart=cart, variant=variant, **row)
+        line.live_amount, line.availability = variant.live_amount, variant.availability
+        out.append(line)
+    return cart, out
 
 
 def _clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
@@ -143,16 +170,73 @@ def _clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
     return wanted
 
 
-def _priced_variants(wanted: dict[int, int], currency: str) -> dict[int, Variant]:
-    """The wanted variants with product and `live_amount` in `currency` (one query);
-    unknown, unsellable or unpriced ones are refused naming the first such line."""
-    price = VariantPrice.objects.filter(variant_id=OuterRef("pk"), currency_id=currency)
-    found = {
-        v.pk: v
-        for v in Variant.objects.filter(pk__in=list(wanted))
-        .select_related("product")
-        .annotate(live_amount=Subquery(price.values("amount")[:1]))
-    }
+# The currency (given, else the store's default) with each wanted variant, its product,
+# its price in that currency and its available units (active locations): one statement.
+_BUY_NOW_SQL = """
+SELECT cur.code, cur.enabled, v.id, v.sku, v.option_values, v.is_active,
+       p.id, p.title, p.status, p.availability, p.expected_days,
+       (SELECT vp.amount FROM catalog_variantprice vp
+         WHERE vp.variant_id = v.id AND vp.currency_id = cur.code),
+       (SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) FROM inventory_stocklevel s
+         JOIN inventory_location loc ON loc.id = s.location_id
+         WHERE s.variant_id = v.id AND loc.is_active)
+FROM core_currency cur
+LEFT JOIN catalog_variant v ON v.id IN ({ids})
+LEFT JOIN catalog_product p ON p.id = v.product_id
+WHERE {which}"""
+
+
+def _priced_variants(
+    wanted: dict[int, int], currency: str | None
+) -> tuple[str, dict[int, Variant]]:
+    """The cart's currency code (validated like `cart_currency`) and the wanted variants
+    with product, `live_amount` and `availability`; unknown, unsellable or unpriced ones
+    are refused naming the first such line."""
+    given = currency is not None and str(currency).strip() != ""
+    code = str(currency).strip().upper() if given else None
+    statement = _BUY_NOW_SQL.format(
+        ids=sql.placeholders(len(wanted)), which="cur.code = %s" if given else "cur.is_default"
+    )
+    rows = sql.fetch_all(statement, [*wanted, *([code] if given else [])])
+    if not rows:
+        if given:
+            raise ValidationError(
+                f"'{currency}' is not a known currency.",
+                code="unknown_currency",
+                details={"field": "currency"},
+            )
+        raise ValidationError("The store has no default currency.", code="no_currency")
+    code, enabled = rows[0][0], rows[0][1]
+    if not enabled:
+        raise ValidationError(
+            f"The store does not sell in {code}.",
+            code="currency_disabled",
+            details={"field": "currency"},
+        )
+    found = {}
+    for row in rows:
+        if row[2] is None:
+            continue
+        v_id, sku, options, v_active, p_id, title, status, kind, days, amount, available = row[2:]
+        product = Product(
+            id=p_id, title=title, status=status, availability=kind, expected_days=days
+        )
+        variant = Variant(
+            id=v_id,
+            product=product,
+            sku=sku,
+            option_values=sql.json_value(options),
+            is_active=bool(v_active),
+        )
+        variant.live_amount = amount
+        variant.availability = describe_availability(
+            variant_id=v_id,
+            sellable=variant.is_active and status == Product.Status.ACTIVE,
+            kind=kind,
+            expected_days=days,
+            available=available,
+        )
+        found[v_id] = variant
     for i, variant_id in enumerate(wanted):
         field = f"lines[{i}].variant_id"
         variant = found.get(variant_id)
@@ -168,11 +252,11 @@ def _priced_variants(wanted: dict[int, int], currency: str) -> dict[int, Variant
             )
         if variant.live_amount is None:
             raise ValidationError(
-                f"{variant.sku} has no price in {currency}.",
+                f"{variant.sku} has no price in {code}.",
                 code="no_price_in_currency",
-                details={"field": field, "sku": variant.sku, "currency": currency},
+                details={"field": field, "sku": variant.sku, "currency": code},
             )
-    return found
+    return code, found
 
 
 def _sellable_variant(variant_id: Any) -> Variant:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from haat.checkout.models import IdempotencyKey
+from haat.core import sql
 from haat.core.errors import ValidationError
 
 MAX_KEY_LENGTH = 255
@@ -58,13 +59,14 @@ def stored_response(*, scope: str, key: str, fingerprint: str) -> IdempotencyKey
 def store(*, scope: str, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
     """Remember the response; call inside the transaction that made the change (an
     IntegrityError here means a concurrent duplicate won)."""
-    IdempotencyKey.objects.create(
-        scope=scope,
-        key=key,
-        fingerprint=fingerprint,
-        response_status=status,
-        response_body=json.loads(json.dumps(body, default=str)),
-    )
+    row = {
+        "scope": scope,
+        "key": key,
+        "fingerprint": fingerprint,
+        "response_status": status,
+        "response_body": json.loads(json.dumps(body, default=str)),
+    }
+    sql.insert_rows(IdempotencyKey, [row], returning=())
 
 
 def update(*, scope: str, key: str, body: dict[str, Any]) -> None:

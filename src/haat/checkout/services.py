@@ -6,14 +6,15 @@
    the line was added is not charged silently: the lines are re-priced and the reply is a
    409 `price_changed` listing `{sku, old, new}`; submitting again then succeeds. (We
    chose refusing over charging-and-reporting because COD orders confirm at once.)
-4. Hold the stock in a SHORT transaction (`inventory.holds.place_holds`, all-or-nothing;
-   409 `out_of_stock` names every short line and holds nothing). The hold owner is unique
-   per attempt, so two submits of one cart can never take over each other's holds.
-5. In a second transaction: customer, addresses, order and lines; COD converts the holds
-   into sales at once. The cart is marked completed with a conditional UPDATE, so of two
-   concurrent submits of one cart exactly one commits; the other's holds are released.
-   Converting is the last step before COMMIT: it locks the stock rows (the hottest rows
-   of a flash sale), so they stay locked for two statements and the commit only.
+4. A line already short of stock (unlocked read, same query) is a 409 `out_of_stock`
+   naming every short line, before anything is written.
+5. ONE transaction: customer, addresses, order, lines and events; the cart is marked
+   completed with a conditional UPDATE (of two concurrent submits of one cart exactly one
+   commits). Last before COMMIT the order takes its stock (`orders.take_order_stock`):
+   COD sells it at once, the other types hold it for the order. That step locks the
+   stock rows (the hottest rows of a flash sale), so they stay locked for three short
+   statements and the commit only; a line short under lock is a 409 `out_of_stock` and
+   the whole order rolls back.
 
 6. Prepaid and partial COD: after COMMIT (never inside a transaction) the gateway payment
    for the online part is opened (`payments.flows.start_checkout_payment`) and added to
@@ -21,27 +22,25 @@
    `payment_options` first (`checkout.payment`); an unavailable type is a 422
    `payment_type_unavailable` naming the reason, recorded in the audit log.
 
-A crash between 4 and 5 leaves only holds, which expire on their own; a crash after 5
-leaves an order waiting for payment, which the expiry sweep cancels.
+A crash before COMMIT leaves nothing; a crash after it leaves an order waiting for payment
+(its stock held), which the expiry sweep cancels.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from haat.catalog.models import Product
 from haat.checkout import idempotency
-from haat.checkout.carts import check_token_age, get_cart
+from haat.checkout.carts import check_token_age, complete_cart
 from haat.checkout.models import Cart, CartLine
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
-from haat.checkout.selectors import priced_lines
+from haat.checkout.selectors import checkout_lines
 from haat.core.audit import record_audit
-from haat.core.errors import Conflict, DomainError, ValidationError
+from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.money import money_json
 from haat.customers.services import match_or_create_customer, save_addresses
 from haat.customers.validation import (
@@ -50,12 +49,11 @@ from haat.customers.validation import (
     normalize_phone,
     validate_address,
 )
-from haat.inventory.holds import HoldRequest, place_holds, release_holds
+from haat.inventory.holds import OutOfStock
 from haat.orders.models import Order
 from haat.orders.selectors import order_payload
-from haat.orders.services import LineInput, create_order, take_over_holds
+from haat.orders.services import LineInput, create_order, take_order_stock
 
-HOLD_OWNER = "checkout"
 IDEMPOTENCY_SCOPE = "checkout"
 PAYMENT_TYPES = frozenset(Order.PaymentType.values)
 
@@ -182,15 +180,34 @@ def _plan(cart: Cart, lines: list[CartLine], contact: Contact) -> CheckoutPlan:
 
 
 def _open_lines(token: str) -> tuple[Cart, list[CartLine]]:
-    lines = list(priced_lines({"cart__token": str(token)[:64]}).select_related("cart"))
-    if not lines:
-        get_cart(token, open_only=True)  # 404 / expired / completed, else it is empty
-        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
-    cart = lines[0].cart
+    cart, lines = checkout_lines(token)
+    if cart is None:
+        raise NotFound("No cart with this token.", code="cart_not_found")
     check_token_age(cart)
     if cart.completed_at is not None:
         raise Conflict("This cart has been checked out already.", code="cart_completed")
+    if not lines:
+        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
     return cart, lines
+
+
+def _refuse_sold_out(lines: list[CartLine]) -> None:
+    """A line short of stock already (unlocked read) ends the checkout before anything
+    is written: in a flash sale most late buyers leave here. The lines that pass are
+    decided again under lock, last in the order's transaction."""
+    short = [
+        {
+            "variant_id": line.variant_id,
+            "sku": line.variant.sku,
+            "requested": line.quantity,
+            "available": max(line.available, 0),
+        }
+        for line in lines
+        if line.available < line.quantity
+    ]
+    if short:
+        skus = ", ".join(line["sku"] for line in short)
+        raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": short})
 
 
 def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
@@ -239,13 +256,7 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
     cart, lines = _open_lines(token)
     _check_lines(cart, lines)
     plan = _plan(cart, lines, contact)
-    owner_id = f"{cart.token[:40]}.{secrets.token_hex(4)}"
-    holds = place_holds(
-        requests=[HoldRequest(line.variant_id, line.quantity) for line in lines],
-        owner_type=HOLD_OWNER,
-        owner_id=owner_id,
-        expires_at=plan.hold_expires_at,
-    )
+    _refuse_sold_out(lines)
     inputs = [
         LineInput(
             variant_id=line.variant_id,
@@ -257,49 +268,41 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
         )
         for line in lines
     ]
-    try:
-        with transaction.atomic():
-            customer = match_or_create_customer(
-                email=contact.email, phone=contact.phone, name=contact.name
+    with transaction.atomic():
+        customer = match_or_create_customer(
+            email=contact.email, phone=contact.phone, name=contact.name
+        )
+        save_addresses(customer=customer, addresses=[contact.shipping, contact.billing])
+        order = create_order(
+            customer=customer,
+            currency=cart.currency_id,
+            email=contact.email,
+            phone=contact.phone,
+            name=contact.name,
+            shipping_address=contact.shipping.as_dict(),
+            billing_address=contact.billing.as_dict(),
+            lines=inputs,
+            payment_type=contact.payment_type,
+            status=plan.status,  # COD: confirmed at once
+            terms=plan.terms,
+            take_stock=False,  # last, below
+        )
+        if not complete_cart(cart, order):
+            raise Conflict("This cart has been checked out already.", code="cart_completed")
+        body = order_payload(order, inputs)
+        if plan.online:
+            body["payment"] = None  # filled in below, once the order is committed
+        if idem is not None:
+            idempotency.store(
+                scope=IDEMPOTENCY_SCOPE,
+                key=idem.key,
+                fingerprint=idem.fingerprint,
+                status=201,
+                body=body,
             )
-            save_addresses(customer=customer, addresses=[contact.shipping, contact.billing])
-            order = create_order(
-                customer=customer,
-                currency=cart.currency_id,
-                email=contact.email,
-                phone=contact.phone,
-                name=contact.name,
-                shipping_address=contact.shipping.as_dict(),
-                billing_address=contact.billing.as_dict(),
-                lines=inputs,
-                payment_type=contact.payment_type,
-                status=plan.status,  # COD: confirmed at once
-                holds=holds,
-                take_over=False,  # last, below
-                terms=plan.terms,
-            )
-            now = timezone.now()
-            completed = Cart.objects.filter(pk=cart.pk, completed_at__isnull=True).update(
-                completed_at=now, order=order, updated_at=now
-            )
-            if not completed:
-                raise Conflict("This cart has been checked out already.", code="cart_completed")
-            body = order_payload(order, inputs)
-            if plan.online:
-                body["payment"] = None  # filled in below, once the order is committed
-            if idem is not None:
-                idempotency.store(
-                    scope=IDEMPOTENCY_SCOPE,
-                    key=idem.key,
-                    fingerprint=idem.fingerprint,
-                    status=201,
-                    body=body,
-                )
-            # Last before COMMIT: selling the holds locks the stock rows until then.
-            take_over_holds(order=order, holds=holds)
-    except BaseException:
-        release_holds(owner_type=HOLD_OWNER, owner_id=owner_id, reason="checkout failed")
-        raise
+        # Last before COMMIT: selling (COD) or holding the stock locks its rows until then;
+        # OutOfStock here rolls the whole order back.
+        take_order_stock(order=order, lines=inputs, hold_until=plan.hold_expires_at)
     if plan.online:
         _open_payment(order, contact, body, idem)
     return body

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from haat.core import sql
 from haat.core.models import OutboxEvent
 
 Handler = Callable[[OutboxEvent], None]
@@ -74,30 +76,41 @@ def record_event(
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
-    event = OutboxEvent.objects.create(
-        event_type=event_type,
-        aggregate_type=aggregate_type,
-        aggregate_id=str(aggregate_id),
-        payload=payload or {},
-    )
-    _wake_dispatcher_on_commit()
-    return event
+    return _insert([(event_type, aggregate_type, str(aggregate_id), payload or {})])[0]
 
 
 def record_events(event_type: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]) -> int:
     """One event per (aggregate, payload) in a single INSERT, inside the caller's
     transaction; for bulk changes that must stay a constant number of queries."""
     _require_transaction("record_events")
-    rows = [
-        OutboxEvent(
-            event_type=event_type,
-            aggregate_type=obj._meta.label_lower,
-            aggregate_id=str(obj.pk),
-            payload=payload,
-        )
-        for obj, payload in entries
+    rows = [(event_type, obj._meta.label_lower, str(obj.pk), payload) for obj, payload in entries]
+    return len(_insert(rows))
+
+
+def record_events_for(
+    aggregate: models.Model, event_types: Iterable[str], payload: dict[str, Any]
+) -> int:
+    """Several events about one aggregate with one payload (`order.created` and
+    `order.confirmed`), in a single INSERT inside the caller's transaction."""
+    _require_transaction("record_events_for")
+    label, pk = aggregate._meta.label_lower, str(aggregate.pk)
+    return len(_insert([(event_type, label, pk, payload) for event_type in event_types]))
+
+
+def _insert(rows: list[tuple[str, str, str, dict[str, Any]]]) -> list[OutboxEvent]:
+    if not rows:
+        return []
+    now = timezone.now()
+    values = [
+        {
+            "event_type": event_type,
+            "aggregate_type": aggregate_type,
+            "aggregate_id": aggregate_id,
+            "payload": payload,
+            "created_at": now,
+        }
+        for event_type, aggregate_type, aggregate_id, payload in rows
     ]
-    if rows:
-        OutboxEvent.objects.bulk_create(rows, batch_size=500)
-        _wake_dispatcher_on_commit()
-    return len(rows)
+    ids = sql.insert_rows(OutboxEvent, values)
+    _wake_dispatcher_on_commit()
+    return [OutboxEvent(id=pk, **row) for (pk,), row in zip(ids, values, strict=True)]

@@ -7,10 +7,15 @@ through INSERT … ON CONFLICT, instead of a read-then-write).
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
-
+from haat.core import sql
 from haat.customers.models import Address, Customer
 from haat.customers.validation import AddressData, normalize_email, normalize_phone
+
+COLUMNS = ("id", "email", "phone", "name", "created_at", "updated_at")
+MATCH_SQL = (
+    f"SELECT {', '.join(COLUMNS)} FROM customers_customer "  # noqa: S608 (constant names)
+    "WHERE email = %s OR phone = %s ORDER BY CASE WHEN email = %s THEN 0 ELSE 1 END, id LIMIT 1"
+)
 
 
 def match_or_create_customer(*, email: str, phone: str, name: str = "") -> Customer:
@@ -21,17 +26,9 @@ def match_or_create_customer(*, email: str, phone: str, name: str = "") -> Custo
     email = normalize_email(email)
     phone = normalize_phone(phone)
     name = " ".join(str(name or "").split())[:200]
-    customer = (
-        Customer.objects.filter(Q(email=email) | Q(phone=phone))
-        .annotate(
-            rank=Case(
-                When(email=email, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("rank", "id")
-        .first()
-    )
-    if customer is not None:
+    row = sql.fetch_one(MATCH_SQL, [email, phone, email])
+    if row is not None:
+        customer = _customer(row)
         changes = {}
         if name and not customer.name:
             changes["name"] = name
@@ -44,20 +41,36 @@ def match_or_create_customer(*, email: str, phone: str, name: str = "") -> Custo
         return customer
     # Two first-time checkouts with one e-mail at once: the unique e-mail makes the second
     # INSERT an update of the same row, so both get the same customer.
-    new = Customer(email=email, phone=phone, name=name)
-    Customer.objects.bulk_create(
-        [new], update_conflicts=True, unique_fields=["email"], update_fields=["updated_at"]
+    [row] = sql.insert_rows(
+        Customer,
+        [{"email": email, "phone": phone, "name": name}],
+        on_conflict="ON CONFLICT (email) DO UPDATE SET updated_at = excluded.updated_at",
+        returning=COLUMNS,
     )
-    if new.pk is None:  # a backend that cannot return ids from an upsert
-        new = Customer.objects.get(email=email)
-    return new
+    return _customer(row)
+
+
+def _customer(row: tuple) -> Customer:
+    customer = Customer(
+        id=row[0],
+        email=row[1],
+        phone=row[2],
+        name=row[3],
+        created_at=sql.datetime_value(row[4]),
+        updated_at=sql.datetime_value(row[5]),
+    )
+    customer._state.adding = False
+    return customer
 
 
 def save_addresses(*, customer: Customer, addresses: list[AddressData]) -> None:
     """Remember each distinct address once per customer (one INSERT, duplicates ignored)."""
-    rows = {}
-    for data in addresses:
-        rows[data.fingerprint] = Address(
-            customer=customer, fingerprint=data.fingerprint, **data.as_dict()
-        )
-    Address.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    rows = {
+        data.fingerprint: {
+            "customer_id": customer.pk,
+            "fingerprint": data.fingerprint,
+            **data.as_dict(),
+        }
+        for data in addresses
+    }
+    sql.insert_rows(Address, rows.values(), on_conflict="ON CONFLICT DO NOTHING", returning=())

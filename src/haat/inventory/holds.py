@@ -1,4 +1,5 @@
-"""Holds: stock reserved for a checkout or an unpaid order. Called by checkout and orders.
+"""Holds: stock reserved for an order until it is paid or confirmed; and `sell_stock`
+for an order confirmed at once (COD). Called by orders and payments.
 
 Every function here locks the StockLevel rows it touches with one ordered
 `select_for_update` (see `ledger.lock_levels`), so hundreds of concurrent multi-line
@@ -11,16 +12,16 @@ any point leaves stock recoverable.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from haat.catalog.models import Variant
+from haat.core import sql
 from haat.core.errors import Conflict, ValidationError
 from haat.core.events import record_event
 from haat.inventory import alerts
@@ -29,7 +30,6 @@ from haat.inventory.ledger import (
     apply_changes,
     available_totals,
     lock_levels,
-    write_movements,
 )
 from haat.inventory.models import StockHold, StockLevel, StockMovement
 
@@ -85,85 +85,114 @@ def place_holds(
 ) -> list[StockHold]:
     """Hold every line or none: each line from the highest-priority active location that
     can take it whole, else split across locations in priority order. Raises OutOfStock
-    naming every line that cannot be held. Four statements whatever the number of lines
-    (lock with the variants' sku/active/threshold joined in, UPDATE, INSERT, COMMIT): the
-    hottest row of a flash sale stays locked for two round trips and the commit."""
+    naming every line that cannot be held. Three statements whatever the number of lines
+    (lock, UPDATE, INSERT). Inside a caller's transaction it adds no savepoint, and its
+    refusals come before any write, so that transaction stays usable."""
     _clean(requests, owner_type, str(owner_id))
     now = timezone.now()
     expires_at = expires_at or now + timedelta(minutes=hold_minutes())
     if expires_at <= now:
         raise ValidationError("A hold must expire in the future.", details={"field": "expires_at"})
-    ids = sorted({r.variant_id for r in requests})
-    with transaction.atomic():
-        levels = _lock_levels_with_variants(ids)
-        variants = {
-            lvl.variant_id: (lvl.variant_id, lvl.v_sku, lvl.v_active, lvl.v_threshold)
-            for lvl in levels.values()
-        }
-        if len(variants) < len(ids):  # no stock record anywhere: unknown or never stocked
-            rows = Variant.objects.filter(id__in=[v for v in ids if v not in variants])
-            variants |= {
-                row[0]: row
-                for row in rows.values_list(
-                    "id", "sku", "is_active", "low_stock_threshold__threshold"
-                )
+    with _transaction():
+        taken = _lock_and_allocate(requests)
+        apply_changes(taken.levels, [Change(v, loc, reserved=q) for v, loc, q in taken.picks])
+        rows = [
+            {
+                "variant_id": v,
+                "location_id": loc,
+                "quantity": q,
+                "owner_type": owner_type,
+                "owner_id": str(owner_id),
+                "status": StockHold.Status.ACTIVE,
+                "expires_at": expires_at,
+                "created_at": now,
             }
-        unknown = [v for v in ids if v not in variants]
-        if unknown:
-            raise ValidationError(
-                f"Unknown variant(s): {', '.join(map(str, unknown))}.",
-                code="unknown_variant",
-                details={"field": "variant_id", "variant_ids": unknown},
-            )
-        inactive = [v for v in ids if not variants[v][2]]
-        if inactive:
-            raise ValidationError(
-                f"Not for sale: {', '.join(variants[v][1] for v in inactive)}.",
-                code="inactive_variant",
-                details={"field": "variant_id", "variant_ids": inactive},
-            )
-        before = available_totals(levels, ids)
-        allocations, shortages = _allocate(requests, levels, {v: r[1] for v, r in variants.items()})
-        if shortages:
-            skus = ", ".join(line["sku"] for line in shortages)
-            raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": shortages})
-        apply_changes(levels, [Change(v, loc, reserved=q) for _, v, loc, q in allocations])
-        holds = StockHold.objects.bulk_create(
-            StockHold(
-                variant_id=v,
-                location_id=loc,
-                quantity=q,
-                owner_type=owner_type,
-                owner_id=str(owner_id),
-                expires_at=expires_at,
-            )
-            for _, v, loc, q in allocations
+            for v, loc, q in taken.picks
+        ]
+        ids = sql.insert_rows(StockHold, rows)
+        taken.record_crossings()
+    return [StockHold(id=pk, **row) for (pk,), row in zip(ids, rows, strict=True)]
+
+
+def sell_stock(*, requests: list[HoldRequest], reference: str) -> list[StockMovement]:
+    """Sell now what nobody holds (an order confirmed at checkout, e.g. COD): allocated
+    exactly like `place_holds`, all or nothing, OutOfStock naming every short line. The
+    caller's transaction should call it last: the stock rows stay locked until COMMIT."""
+    _clean(requests, "sale", reference or "-")
+    with _transaction():
+        taken = _lock_and_allocate(requests)
+        sale = StockMovement.Reason.SALE
+        movements = apply_changes(
+            taken.levels,
+            [Change(v, loc, -q, reason=sale, reference=reference) for v, loc, q in taken.picks],
         )
+        taken.record_crossings()
+    return movements
+
+
+def _transaction() -> AbstractContextManager:
+    """A transaction of our own, or the caller's as it is: no savepoint (two more round
+    trips on checkout's path). Refusals are raised before any write, so they leave the
+    caller's transaction usable."""
+    if transaction.get_connection().in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
+
+
+@dataclass
+class _Taken:
+    """Locked levels and the allocation of the lines over them."""
+
+    levels: dict[tuple[int, int], StockLevel]
+    variant_ids: list[int]
+    picks: list[tuple[int, int, int]]  # (variant, location, quantity)
+    before: dict[int, int]
+
+    def record_crossings(self) -> None:
         default = alerts.default_threshold()
+        info = {lvl.variant_id: lvl for lvl in self.levels.values()}
         alerts.record_crossings(
-            before,
-            available_totals(levels, ids),
-            thresholds={v: (r[3] if r[3] is not None else default) for v, r in variants.items()},
-            skus={v: r[1] for v, r in variants.items()},
+            self.before,
+            available_totals(self.levels, self.variant_ids),
+            thresholds={
+                v: lvl.v_threshold if lvl.v_threshold is not None else default
+                for v, lvl in info.items()
+            },
+            skus={v: lvl.v_sku for v, lvl in info.items()},
         )
-    return holds
 
 
-def _lock_levels_with_variants(variant_ids: list[int]) -> dict[tuple[int, int], StockLevel]:
-    """`ledger.lock_levels` (same rows, same global lock order) with each variant's sku,
-    active flag and low-stock threshold joined in, saving a query on the hot path."""
-    rows = (
-        StockLevel.objects.select_for_update(of=("self",))
-        .select_related("location")
-        .annotate(
-            v_sku=F("variant__sku"),
-            v_active=F("variant__is_active"),
-            v_threshold=F("variant__low_stock_threshold__threshold"),
+def _lock_and_allocate(requests: list[HoldRequest]) -> _Taken:
+    """Lock the variants' stock rows (one query) and allocate every line, or raise:
+    unknown or inactive variants (ValidationError), short lines (OutOfStock)."""
+    ids = sorted({r.variant_id for r in requests})
+    levels = lock_levels(ids)
+    variants = {lvl.variant_id: (lvl.v_sku, lvl.v_active) for lvl in levels.values()}
+    if len(variants) < len(ids):  # no stock record anywhere: unknown or never stocked
+        rows = Variant.objects.filter(id__in=[v for v in ids if v not in variants])
+        variants |= {
+            pk: (sku, active) for pk, sku, active in rows.values_list("id", "sku", "is_active")
+        }
+    unknown = [v for v in ids if v not in variants]
+    if unknown:
+        raise ValidationError(
+            f"Unknown variant(s): {', '.join(map(str, unknown))}.",
+            code="unknown_variant",
+            details={"field": "variant_id", "variant_ids": unknown},
         )
-        .filter(variant_id__in=variant_ids)
-        .order_by("variant_id", "location_id")
-    )
-    return {(row.variant_id, row.location_id): row for row in rows}
+    inactive = [v for v in ids if not variants[v][1]]
+    if inactive:
+        raise ValidationError(
+            f"Not for sale: {', '.join(variants[v][0] for v in inactive)}.",
+            code="inactive_variant",
+            details={"field": "variant_id", "variant_ids": inactive},
+        )
+    before = available_totals(levels, ids)
+    allocations, shortages = _allocate(requests, levels, {v: r[0] for v, r in variants.items()})
+    if shortages:
+        skus = ", ".join(line["sku"] for line in shortages)
+        raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": shortages})
+    return _Taken(levels, ids, [(v, loc, q) for _, v, loc, q in allocations], before)
 
 
 def _allocate(
@@ -241,52 +270,12 @@ def _end_holds(
     return movements
 
 
-def convert_holds(
-    *,
-    owner_type: str,
-    owner_id: str,
-    reference: str,
-    holds: Sequence[StockHold] | None = None,
-) -> None:
-    """Paid: each active hold becomes a sale (on_hand and reserved both fall). Idempotent.
-
-    `holds`: the holds the caller placed for this owner (checkout). They are claimed with
-    one conditional UPDATE instead of being read again, and the stock rows are locked
-    last, so the caller's transaction holds them only until its COMMIT; raises Conflict
-    `hold_expired` (changing nothing) when any of them is no longer active. Runs without
-    a savepoint: a failure here fails the caller's whole transaction, as it should."""
-    with transaction.atomic(savepoint=False):
-        if holds is None:
-            active = _active_holds(owner_type=owner_type, owner_id=str(owner_id))
-            if active:
-                _end_holds(active, status=StockHold.Status.CONVERTED, reference=reference)
-            return
-        claimed = StockHold.objects.filter(
-            id__in=[h.pk for h in holds],
-            owner_type=owner_type,
-            owner_id=str(owner_id),
-            status=StockHold.Status.ACTIVE,
-        ).update(status=StockHold.Status.CONVERTED, released_at=timezone.now(), release_reason="")
-        if claimed != len(holds):
-            raise Conflict("The stock held for this checkout has expired.", code="hold_expired")
-        _record_sales(holds, reference)
-        # Last, and without ledger rows (written just above): from here to the caller's
-        # COMMIT the stock rows are locked.
-        levels = lock_levels({h.variant_id for h in holds})
-        apply_changes(
-            levels,
-            [Change(h.variant_id, h.location_id, -h.quantity, -h.quantity) for h in holds],
-        )
-
-
-def _record_sales(holds: Sequence[StockHold], reference: str) -> None:
-    """The `sale` ledger rows of converted holds, inserted before the stock rows are
-    locked to keep that lock short."""
-    sale = StockMovement.Reason.SALE
-    write_movements(
-        Change(h.variant_id, h.location_id, -h.quantity, reason=sale, reference=reference)
-        for h in holds
-    )
+def convert_holds(*, owner_type: str, owner_id: str, reference: str) -> None:
+    """Paid: each active hold becomes a sale (on_hand and reserved both fall). Idempotent."""
+    with transaction.atomic():
+        active = _active_holds(owner_type=owner_type, owner_id=str(owner_id))
+        if active:
+            _end_holds(active, status=StockHold.Status.CONVERTED, reference=reference)
 
 
 def release_holds(*, owner_type: str, owner_id: str, reason: str) -> int:

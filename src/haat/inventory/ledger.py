@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from haat.core import sql
 from haat.core.context import current_actor
 from haat.core.errors import ValidationError
-from haat.inventory.models import StockLevel, StockMovement
+from haat.inventory.models import Location, StockLevel, StockMovement
 
 Key = tuple[int, int]  # (variant_id, location_id)
 
@@ -55,18 +59,47 @@ def clean_quantity(
     return value
 
 
+# The lock: every StockLevel of the variants, in the one global order, with what the
+# writers need to decide (location priority and state, the variant's sku, active flag
+# and low-stock threshold) joined in. Hand-written: it is on every checkout.
+_LOCK_SQL = """
+SELECT s.id, s.variant_id, s.location_id, s.on_hand, s.reserved,
+       loc.code, loc.priority, loc.is_active, v.sku, v.is_active, t.threshold
+FROM inventory_stocklevel s
+JOIN inventory_location loc ON loc.id = s.location_id
+JOIN catalog_variant v ON v.id = s.variant_id
+LEFT JOIN inventory_lowstockthreshold t ON t.variant_id = s.variant_id
+WHERE s.variant_id IN ({ids})
+ORDER BY s.variant_id, s.location_id{lock}"""
+
+
 def lock_levels(variant_ids: Iterable[int], *, ensure: Iterable[Key] = ()) -> dict[Key, StockLevel]:
-    """Lock every StockLevel of these variants (creating the `ensure` ones first)."""
+    """Lock every StockLevel of these variants (creating the `ensure` ones first), in
+    ONE query ordered by (variant, location). Each level carries its `location`
+    (code, priority, is_active) and the variant's `v_sku`, `v_active`, `v_threshold`."""
     missing = [StockLevel(variant_id=v, location_id=loc) for v, loc in set(ensure)]
     if missing:
         StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
-    rows = (
-        StockLevel.objects.select_for_update(of=("self",))
-        .select_related("location")
-        .filter(variant_id__in=sorted(set(variant_ids)))
-        .order_by("variant_id", "location_id")
-    )
-    return {(row.variant_id, row.location_id): row for row in rows}
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
+    rows = sql.fetch_all(_LOCK_SQL.format(ids=sql.placeholders(len(ids)), lock=lock), ids)
+    levels = {}
+    for pk, variant_id, location_id, on_hand, reserved, code, priority, loc_active, *v in rows:
+        level = StockLevel(
+            id=pk,
+            variant_id=variant_id,
+            location_id=location_id,
+            on_hand=on_hand,
+            reserved=reserved,
+        )
+        level.location = Location(
+            id=location_id, code=code, priority=priority, is_active=loc_active
+        )
+        level.v_sku, level.v_active, level.v_threshold = v[0], bool(v[1]), v[2]
+        levels[(variant_id, location_id)] = level
+    return levels
 
 
 def available_totals(levels: dict[Key, StockLevel], variant_ids: Iterable[int]) -> dict[int, int]:
@@ -116,39 +149,49 @@ def apply_changes(levels: dict[Key, StockLevel], changes: list[Change]) -> list[
         if (d_on_hand, d_reserved) != (0, 0):
             level.on_hand, level.reserved, level.updated_at = on_hand, reserved, now
             touched.append(level)
-    if len(touched) == 1:  # the common case (one hot row): a plain UPDATE, far cheaper to build
-        level = touched[0]
-        StockLevel.objects.filter(pk=level.pk).update(
-            on_hand=level.on_hand, reserved=level.reserved, updated_at=level.updated_at
-        )
-    elif touched:
-        StockLevel.objects.bulk_update(touched, ["on_hand", "reserved", "updated_at"])
+    _write_levels(touched, now)
     return write_movements(changes)
+
+
+def _write_levels(levels: list[StockLevel], now: datetime) -> None:
+    """The new numbers of locked rows, in one UPDATE."""
+    if not levels:
+        return
+    whens = " ".join(["WHEN %s THEN %s"] * len(levels))
+    params: list[Any] = [x for lvl in levels for x in (lvl.pk, lvl.on_hand)]
+    params += [x for lvl in levels for x in (lvl.pk, lvl.reserved)]
+    params += [connection.ops.adapt_datetimefield_value(now)] + [lvl.pk for lvl in levels]
+    ids = sql.placeholders(len(levels))
+    statement = (
+        f"UPDATE inventory_stocklevel SET on_hand = CASE id {whens} END, "  # noqa: S608 (placeholders only)
+        f"reserved = CASE id {whens} END, updated_at = %s WHERE id IN ({ids})"
+    )
+    sql.execute(statement, params)
 
 
 def write_movements(changes: Iterable[Change]) -> list[StockMovement]:
     """The ledger rows of `changes` (those with a reason and an on_hand change), with the
-    current actor, in one INSERT. `apply_changes` calls it after its UPDATE; checkout's
-    conversion calls it before locking the stock rows, to keep that lock short."""
+    current actor, in one INSERT."""
     actor = current_actor()
-    user = actor.user if getattr(actor.user, "pk", None) else None
-    movements = [
-        StockMovement(
-            variant_id=c.variant_id,
-            location_id=c.location_id,
-            quantity=c.on_hand,
-            reason=c.reason,
-            note=c.note,
-            reference=c.reference[:100],
-            actor=user,
-            actor_label=actor.label[:255],
-        )
+    user_id = actor.user.pk if getattr(actor.user, "pk", None) else None
+    now = timezone.now()
+    rows = [
+        {
+            "variant_id": c.variant_id,
+            "location_id": c.location_id,
+            "quantity": c.on_hand,
+            "reason": c.reason,
+            "note": c.note,
+            "reference": c.reference[:100],
+            "actor_id": user_id,
+            "actor_label": actor.label[:255],
+            "created_at": now,
+        }
         for c in changes
         if c.reason and c.on_hand
     ]
-    if movements:
-        StockMovement.objects.bulk_create(movements)
-    return movements
+    ids = sql.insert_rows(StockMovement, rows)
+    return [StockMovement(id=pk, **row) for (pk,), row in zip(ids, rows, strict=True)]
 
 
 def ledger_differences() -> list[dict[str, int]]:

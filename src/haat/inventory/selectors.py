@@ -69,29 +69,40 @@ def availability_status(variant_ids: list[int]) -> dict[int, Availability]:
         )
     )
     stock = available_by_variant([v.pk for v in variants])
+    return {
+        v.pk: describe_availability(
+            variant_id=v.pk,
+            sellable=v.is_active and v.product.status == Product.Status.ACTIVE,
+            kind=v.product.availability,
+            expected_days=v.product.expected_days,
+            available=stock[v.pk],
+        )
+        for v in variants
+    }
+
+
+def describe_availability(
+    *, variant_id: int, sellable: bool, kind: str, expected_days: int | None, available: int
+) -> Availability:
+    """The storefront's words for a variant: `sellable` (variant and product active),
+    the product's availability `kind` and the units `available` over active locations."""
+    n = max(available, 0)
     limit = only_n_left()
-    out = {}
-    for v in variants:
-        n = max(stock[v.pk], 0)
-        kind = v.product.availability
-        sellable = v.is_active and v.product.status == Product.Status.ACTIVE
-        if not sellable or kind == Product.Availability.UNAVAILABLE:
-            status, message, n = "unavailable", "Unavailable", 0
-        elif n > 0 and kind in SHIPS:
-            status, message = "in_stock", SHIPS[kind]
-        elif n > 0:
-            status = "low_stock" if n < limit else "in_stock"
-            message = f"Only {n} left" if n < limit else "In stock"
-        elif kind in SHIPS:
-            status, message = "backorder", SHIPS[kind]
-        elif kind == Product.Availability.PRE_ORDER:
-            days = v.product.expected_days
-            status = "pre_order"
-            message = f"Pre-order: ships in {days} days" if days else "Pre-order"
-        else:
-            status, message = "out_of_stock", "Out of stock"
-        out[v.pk] = Availability(v.pk, status, message, n, sellable and n > 0)
-    return out
+    if not sellable or kind == Product.Availability.UNAVAILABLE:
+        status, message, n = "unavailable", "Unavailable", 0
+    elif n > 0 and kind in SHIPS:
+        status, message = "in_stock", SHIPS[kind]
+    elif n > 0:
+        status = "low_stock" if n < limit else "in_stock"
+        message = f"Only {n} left" if n < limit else "In stock"
+    elif kind in SHIPS:
+        status, message = "backorder", SHIPS[kind]
+    elif kind == Product.Availability.PRE_ORDER:
+        status = "pre_order"
+        message = f"Pre-order: ships in {expected_days} days" if expected_days else "Pre-order"
+    else:
+        status, message = "out_of_stock", "Out of stock"
+    return Availability(variant_id, status, message, n, sellable and n > 0)
 
 
 # --- merchant overview ------------------------------------------------------------------

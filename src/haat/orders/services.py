@@ -1,35 +1,33 @@
-"""Order writes: creating an order from held stock, and cancelling one.
+"""Order writes: creating an order with its stock, and cancelling one.
 
-`create_order` runs inside checkout's second transaction: the stock is already held (the
-first, short transaction), so this only writes rows and turns the holds into sales (COD)
-or hands them to the order (orders that wait for payment).
+`create_order` runs inside checkout's transaction: it writes the order's rows, then (last,
+see `take_order_stock`) sells its stock at once (COD) or holds it for the order until it
+is paid or confirmed.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from haat.core import sql
 from haat.core.audit import record_audit
-from haat.core.errors import Conflict, ValidationError
-from haat.core.events import record_event
+from haat.core.errors import ValidationError
+from haat.core.events import record_event, record_events_for
 from haat.customers.models import Customer
-from haat.inventory.holds import convert_holds, reassign_holds, release_holds
-from haat.inventory.models import StockHold, StockMovement
+from haat.inventory.holds import HoldRequest, place_holds, release_holds, sell_stock
+from haat.inventory.models import StockMovement
 from haat.inventory.selectors import movements_for_reference
 from haat.inventory.services import adjust_stock
 from haat.orders import state
 from haat.orders.models import Order, OrderLine
 
 HOLD_OWNER = "order"
-# A hold this close to its expiry may be released by the periodic sweep before the order
-# commits; refuse rather than confirm an order whose stock went back on sale.
-EXPIRY_MARGIN = timedelta(seconds=60)
 NOTE_MAX = 500
 
 
@@ -72,73 +70,78 @@ def create_order(
     lines: list[LineInput],
     payment_type: str,
     status: str,
-    holds: list[StockHold],
     shipping_amount: int = 0,
-    take_over: bool = True,
     terms: PaymentTerms | None = None,
+    hold_until: datetime | None = None,
+    take_stock: bool = True,
 ) -> Order:
-    """Write the order and its lines and take over `holds` (placed by checkout).
+    """Write the order, its lines and its events, then take its stock (`take_stock`).
 
-    `status` confirmed (COD) turns the holds into sales now; pending_payment moves them to
-    the order (owner `order`, id = order pk) until payment converts or releases them.
-    `take_over=False` leaves that to the caller, who must call `take_over_holds` last in
-    the same transaction (converting locks the stock rows until COMMIT, so the later it
-    happens the shorter a flash sale's hottest row is locked).
+    Three INSERTs (order, lines, events) whatever the number of lines. `take_stock=False`
+    leaves the stock to the caller, who must call `take_order_stock` last in the same
+    transaction (it locks the stock rows until COMMIT: the later, the shorter a flash
+    sale's hottest row is locked). Raises OutOfStock (changing nothing) when the stock is
+    not there.
     """
     if status not in state.INITIAL_STATUSES:
         raise ValidationError(f"An order cannot start as {status}.", details={"field": "status"})
     if not lines:
         raise ValidationError("An order needs at least one line.", details={"field": "lines"})
-    now = timezone.now()
-    if holds and min(h.expires_at for h in holds) - EXPIRY_MARGIN <= now:
-        raise Conflict("The stock held for this checkout has expired.", code="hold_expired")
     subtotal = sum(line.unit_amount * line.quantity for line in lines)
     terms = terms or PaymentTerms()
     total = subtotal + shipping_amount + terms.cod_fee_amount + terms.express_amount
     split = _split(total, payment_type, terms)
+    values = {
+        "token": secrets.token_urlsafe(16),
+        "customer_id": customer.pk,
+        "currency_id": currency,
+        "status": status,
+        "payment_type": payment_type,
+        "email": email,
+        "phone": phone,
+        "name": name,
+        "shipping_address": shipping_address,
+        "billing_address": billing_address,
+        "subtotal_amount": subtotal,
+        "shipping_amount": shipping_amount,
+        "cod_fee_amount": terms.cod_fee_amount,
+        "express_amount": terms.express_amount,
+        "total_amount": total,
+        "amount_due_online": split[0],
+        "amount_due_on_delivery": split[1],
+        "express_sourcing": terms.express_sourcing,
+        "sourcing_due_at": terms.sourcing_due_at,
+        "confirm_by": terms.confirm_by,
+        "pay_by": terms.pay_by,
+        "created_at": timezone.now(),
+    }
+    values["updated_at"] = values["created_at"]
     with transaction.atomic(savepoint=False):
-        order = Order.objects.create(
-            token=secrets.token_urlsafe(16),
-            customer=customer,
-            currency_id=currency,
-            status=status,
-            payment_type=payment_type,
-            email=email,
-            phone=phone,
-            name=name,
-            shipping_address=shipping_address,
-            billing_address=billing_address,
-            subtotal_amount=subtotal,
-            shipping_amount=shipping_amount,
-            cod_fee_amount=terms.cod_fee_amount,
-            express_amount=terms.express_amount,
-            total_amount=total,
-            amount_due_online=split[0],
-            amount_due_on_delivery=split[1],
-            express_sourcing=terms.express_sourcing,
-            sourcing_due_at=terms.sourcing_due_at,
-            confirm_by=terms.confirm_by,
-            pay_by=terms.pay_by,
+        [(pk,)] = sql.insert_rows(Order, [values])
+        order = Order(id=pk, **values)
+        order._state.adding = False
+        sql.insert_rows(
+            OrderLine,
+            (
+                {
+                    "order_id": pk,
+                    "variant_id": line.variant_id,
+                    "sku": line.sku,
+                    "product_title": line.product_title[:200],
+                    "option_values": line.option_values,
+                    "quantity": line.quantity,
+                    "unit_amount": line.unit_amount,
+                    "line_amount": line.unit_amount * line.quantity,
+                }
+                for line in lines
+            ),
+            returning=(),
         )
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order=order,
-                variant_id=line.variant_id,
-                sku=line.sku,
-                product_title=line.product_title[:200],
-                option_values=line.option_values,
-                quantity=line.quantity,
-                unit_amount=line.unit_amount,
-                line_amount=line.unit_amount * line.quantity,
-            )
-            for line in lines
-        )
-        payload = event_payload(order, lines)
-        record_event("order.created", aggregate=order, payload=payload)
-        if status == Order.Status.CONFIRMED:
-            record_event("order.confirmed", aggregate=order, payload=payload)
-        if take_over:
-            take_over_holds(order=order, holds=holds)
+        confirmed = status == Order.Status.CONFIRMED
+        types = ["order.created", "order.confirmed"] if confirmed else ["order.created"]
+        record_events_for(order, types, event_payload(order, lines))
+        if take_stock:
+            take_order_stock(order=order, lines=lines, hold_until=hold_until)
     return order
 
 
@@ -156,29 +159,31 @@ def _split(total: int, payment_type: str, terms: PaymentTerms) -> tuple[int, int
     return online, later
 
 
-def take_over_holds(*, order: Order, holds: list[StockHold]) -> None:
-    """The order takes the checkout's holds: sold now (confirmed) or kept for the order
-    (pending payment). Raises Conflict `hold_expired` when any of them lapsed meanwhile."""
+def take_order_stock(
+    *, order: Order, lines: list[LineInput], hold_until: datetime | None = None
+) -> None:
+    """The stock of a new order's lines: sold at once when the order is confirmed (COD),
+    else held for it (owner `order`, id = order pk) until `hold_until` (default: the
+    checkout hold), for payment to convert or expiry to release. Lines without a variant
+    (made to order) take none. Raises OutOfStock naming every short line."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("take_over_holds() must run in the order's transaction")
-    owners = {(h.owner_type, h.owner_id) for h in holds}
-    for owner_type, owner_id in owners:
-        if order.status == Order.Status.CONFIRMED:
-            convert_holds(
-                owner_type=owner_type,
-                owner_id=owner_id,
-                reference=order.number,
-                holds=[h for h in holds if (h.owner_type, h.owner_id) == (owner_type, owner_id)],
-            )
-            continue
-        moved = reassign_holds(
-            from_owner_type=owner_type,
-            from_owner_id=owner_id,
-            to_owner_type=HOLD_OWNER,
-            to_owner_id=str(order.pk),
+        raise RuntimeError("take_order_stock() must run in the order's transaction")
+    wanted: dict[int, int] = {}
+    for line in lines:
+        if line.variant_id is not None:
+            wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
+    if not wanted:
+        return
+    requests = [HoldRequest(variant_id, quantity) for variant_id, quantity in wanted.items()]
+    if order.status == Order.Status.CONFIRMED:
+        sell_stock(requests=requests, reference=order.number)
+    else:
+        place_holds(
+            requests=requests,
+            owner_type=HOLD_OWNER,
+            owner_id=str(order.pk),
+            expires_at=hold_until,
         )
-        if moved != sum(1 for h in holds if (h.owner_type, h.owner_id) == (owner_type, owner_id)):
-            raise Conflict("The stock held for this checkout has expired.", code="hold_expired")
 
 
 def event_payload(order: Order, lines: list[LineInput]) -> dict[str, Any]:
