@@ -180,20 +180,26 @@ def test_hold_expiry_defaults_to_setting(warehouse, settings):
     assert timedelta(minutes=2, seconds=50) < delta <= timedelta(minutes=3)
 
 
-def test_place_holds_costs_the_same_queries_for_1_and_10_lines(warehouse, shop):
+def test_place_holds_costs_the_same_queries_for_2_and_10_lines(warehouse, shop):
     variants = [make_variant() for _ in range(10)]
     for v in variants:
         receive(v, warehouse, 50)
         receive(v, shop, 50)
     with CaptureQueriesContext(connection) as one:
         place_holds(requests=[HoldRequest(variants[0].pk, 1)], owner_type="c", owner_id="1")
+    with CaptureQueriesContext(connection) as two:
+        place_holds(
+            requests=[HoldRequest(v.pk, 30) for v in variants[:2]], owner_type="c", owner_id="2"
+        )
     with CaptureQueriesContext(connection) as ten:
         place_holds(
-            requests=[HoldRequest(v.pk, 60) for v in variants], owner_type="c", owner_id="2"
+            requests=[HoldRequest(v.pk, 60) for v in variants], owner_type="c", owner_id="3"
         )
-    assert StockHold.objects.filter(owner_id="2").count() == 20  # split lines
-    assert len(one) == len(ten)
-    assert len(one) <= 6, [q["sql"] for q in one.captured_queries]
+    assert StockHold.objects.filter(owner_id="3").count() == 20  # split lines
+    assert len(two) == len(ten) <= 5, [q["sql"] for q in ten.captured_queries]
+    # One line of a variant stocked at two places: the one-row UPDATE finds two rows and
+    # changes nothing, then the locking path: one statement more, never more than that.
+    assert len(one) == len(ten) + 1, [q["sql"] for q in one.captured_queries]
 
 
 def test_sell_stock_sells_by_priority_with_a_sale_movement_per_location(warehouse, shop):
@@ -249,21 +255,61 @@ def _locks(sql: str) -> bool:
     return selects_levels and ("FOR UPDATE" in sql or not connection.features.has_select_for_update)
 
 
-def test_hold_and_sale_lock_stock_rows_first_then_write_twice(warehouse):
-    """The stock lock is the first statement (the variants' sku/active flag come with it),
-    then one UPDATE and one INSERT; inside a caller's transaction, no savepoint."""
+def test_one_stock_row_is_taken_with_one_conditional_update(warehouse):
+    """One line of a variant stocked at one location: the conditional UPDATE (whose row
+    count decides) and the INSERT; inside a caller's transaction, no savepoint."""
     v = make_variant()
     receive(v, warehouse, 5)
     with CaptureQueriesContext(connection) as placed:
         place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="c", owner_id="3")
     sql = _statements(placed)
-    assert _locks(sql[0]) and len(sql) == 3, sql
-    assert sql[1].startswith("UPDATE inventory_stocklevel"), sql
-    assert sql[2].startswith('INSERT INTO "inventory_stockhold"'), sql
+    assert len(sql) == 2, sql
+    assert sql[0].lstrip().startswith("UPDATE inventory_stocklevel"), sql
+    assert sql[1].startswith('INSERT INTO "inventory_stockhold"'), sql
     with transaction.atomic(), CaptureQueriesContext(connection) as sold:
-        sell_stock(requests=[HoldRequest(v.pk, 1)], reference="HT-10003")
+        sell_stock(requests=[HoldRequest(v.pk, 2)], reference="HT-10003")
     assert not any("SAVEPOINT" in q["sql"] for q in sold.captured_queries)
     sql = _statements(sold)
-    assert len(sql) == 3 and _locks(sql[0]), sql
+    assert len(sql) == 2, sql
+    assert sql[1].startswith('INSERT INTO "inventory_stockmovement"'), sql
+    assert (level(v, warehouse).on_hand, level(v, warehouse).reserved) == (3, 1)
+    assert ledger_differences() == []
+
+
+def test_several_rows_are_locked_first_in_one_statement_then_written_twice(warehouse):
+    v, w = make_variant(), make_variant()
+    receive(v, warehouse, 5)
+    receive(w, warehouse, 5)
+    with CaptureQueriesContext(connection) as placed:
+        place_holds(
+            requests=[HoldRequest(v.pk, 1), HoldRequest(w.pk, 1)], owner_type="c", owner_id="4"
+        )
+    sql = _statements(placed)
+    assert _locks(sql[0]) and len(sql) == 3, sql
     assert sql[1].startswith("UPDATE inventory_stocklevel"), sql
-    assert sql[2].startswith('INSERT INTO "inventory_stockmovement"'), sql
+
+
+@pytest.mark.parametrize("case", ["two_locations", "short", "inactive_location"])
+def test_the_one_row_update_falls_back_to_the_locking_path(warehouse, shop, case):
+    """The conditional UPDATE changes nothing when its guards fail; the locking path then
+    decides exactly (allocation by priority, or OutOfStock with what is available)."""
+    v = make_variant("SOLO")
+    receive(v, warehouse, 2)
+    if case == "two_locations":
+        receive(v, shop, 5)
+        holds = place_holds(requests=[HoldRequest(v.pk, 4)], owner_type="c", owner_id="5")
+        assert [(h.location_id, h.quantity) for h in holds] == [(shop.pk, 4)]
+        return
+    if case == "inactive_location":
+        warehouse.is_active = False
+        warehouse.save()
+    with pytest.raises(OutOfStock) as err:
+        sell_stock(requests=[HoldRequest(v.pk, 3)], reference="HT-10005")
+    expected = 0 if case == "inactive_location" else 2
+    assert err.value.details["lines"] == [
+        {"variant_id": v.pk, "sku": "SOLO", "requested": 3, "available": expected}
+    ]
+    assert (
+        level(v, warehouse).on_hand == 2
+        and not StockMovement.objects.filter(reason="sale").exists()
+    )

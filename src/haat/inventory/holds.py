@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from haat.catalog.models import Variant
@@ -30,6 +30,7 @@ from haat.inventory.ledger import (
     apply_changes,
     available_totals,
     lock_levels,
+    write_movements,
 )
 from haat.inventory.models import StockHold, StockLevel, StockMovement
 
@@ -85,17 +86,17 @@ def place_holds(
 ) -> list[StockHold]:
     """Hold every line or none: each line from the highest-priority active location that
     can take it whole, else split across locations in priority order. Raises OutOfStock
-    naming every line that cannot be held. Three statements whatever the number of lines
-    (lock, UPDATE, INSERT). Inside a caller's transaction it adds no savepoint, and its
-    refusals come before any write, so that transaction stays usable."""
+    naming every line that cannot be held. Two or three statements whatever the number of
+    lines (see `_take`, then the INSERT of the holds). Inside a caller's transaction it
+    adds no savepoint, and its refusals come before any write, so that transaction stays
+    usable."""
     _clean(requests, owner_type, str(owner_id))
     now = timezone.now()
     expires_at = expires_at or now + timedelta(minutes=hold_minutes())
     if expires_at <= now:
         raise ValidationError("A hold must expire in the future.", details={"field": "expires_at"})
     with _transaction():
-        taken = _lock_and_allocate(requests)
-        apply_changes(taken.levels, [Change(v, loc, reserved=q) for v, loc, q in taken.picks])
+        taken = _take(requests, sell=False)
         rows = [
             {
                 "variant_id": v,
@@ -120,11 +121,10 @@ def sell_stock(*, requests: list[HoldRequest], reference: str) -> list[StockMove
     caller's transaction should call it last: the stock rows stay locked until COMMIT."""
     _clean(requests, "sale", reference or "-")
     with _transaction():
-        taken = _lock_and_allocate(requests)
+        taken = _take(requests, sell=True)
         sale = StockMovement.Reason.SALE
-        movements = apply_changes(
-            taken.levels,
-            [Change(v, loc, -q, reason=sale, reference=reference) for v, loc, q in taken.picks],
+        movements = write_movements(
+            Change(v, loc, -q, reason=sale, reference=reference) for v, loc, q in taken.picks
         )
         taken.record_crossings()
     return movements
@@ -141,30 +141,37 @@ def _transaction() -> AbstractContextManager:
 
 @dataclass
 class _Taken:
-    """Locked levels and the allocation of the lines over them."""
+    """What `_take` took: (variant, location, quantity) picks, and each variant's
+    available units before and after, its sku and low-stock threshold (for alerts)."""
 
-    levels: dict[tuple[int, int], StockLevel]
-    variant_ids: list[int]
-    picks: list[tuple[int, int, int]]  # (variant, location, quantity)
+    picks: list[tuple[int, int, int]]
     before: dict[int, int]
+    after: dict[int, int]
+    skus: dict[int, str]
+    thresholds: dict[int, int | None]
 
     def record_crossings(self) -> None:
         default = alerts.default_threshold()
-        info = {lvl.variant_id: lvl for lvl in self.levels.values()}
         alerts.record_crossings(
             self.before,
-            available_totals(self.levels, self.variant_ids),
-            thresholds={
-                v: lvl.v_threshold if lvl.v_threshold is not None else default
-                for v, lvl in info.items()
-            },
-            skus={v: lvl.v_sku for v, lvl in info.items()},
+            self.after,
+            thresholds={v: default if t is None else t for v, t in self.thresholds.items()},
+            skus=self.skus,
         )
 
 
-def _lock_and_allocate(requests: list[HoldRequest]) -> _Taken:
-    """Lock the variants' stock rows (one query) and allocate every line, or raise:
-    unknown or inactive variants (ValidationError), short lines (OutOfStock)."""
+def _take(requests: list[HoldRequest], *, sell: bool) -> _Taken:
+    """Take the lines' units off the shelf: sold (on_hand falls) or held (reserved rises).
+
+    A single line of a variant stocked at exactly one location, the usual flash-sale
+    drop, is one conditional UPDATE whose row count decides (DESIGN §4); its row is
+    locked from there to COMMIT only. Anything else, or that UPDATE finding too little,
+    locks all the variants' rows in the global order, allocates and writes one UPDATE;
+    that path also gives OutOfStock its exact details."""
+    if len(requests) == 1:
+        taken = _take_one_row(requests[0], sell=sell)
+        if taken is not None:
+            return taken
     ids = sorted({r.variant_id for r in requests})
     levels = lock_levels(ids)
     variants = {lvl.variant_id: (lvl.v_sku, lvl.v_active) for lvl in levels.values()}
@@ -192,7 +199,56 @@ def _lock_and_allocate(requests: list[HoldRequest]) -> _Taken:
     if shortages:
         skus = ", ".join(line["sku"] for line in shortages)
         raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": shortages})
-    return _Taken(levels, ids, [(v, loc, q) for _, v, loc, q in allocations], before)
+    picks = [(v, loc, q) for _, v, loc, q in allocations]
+    apply_changes(
+        levels,
+        [
+            Change(v, loc, on_hand=-q if sell else 0, reserved=0 if sell else q)
+            for v, loc, q in picks
+        ],
+    )
+    thresholds = {lvl.variant_id: lvl.v_threshold for lvl in levels.values()}
+    return _Taken(
+        picks,
+        before,
+        available_totals(levels, ids),
+        {v: r[0] for v, r in variants.items()},
+        thresholds,
+    )
+
+
+# Guarded by the row count: enough available, the variant's only stock row, an active
+# location, an active variant. Returns what the alerts need.
+_TAKE_ONE_ROW_SQL = """
+UPDATE inventory_stocklevel
+SET on_hand = on_hand - %s, reserved = reserved + %s, updated_at = %s
+WHERE variant_id = %s AND on_hand - reserved >= %s
+  AND NOT EXISTS (SELECT 1 FROM inventory_stocklevel other
+                  WHERE other.variant_id = inventory_stocklevel.variant_id
+                    AND other.id <> inventory_stocklevel.id)
+  AND EXISTS (SELECT 1 FROM inventory_location loc
+              WHERE loc.id = inventory_stocklevel.location_id AND loc.is_active)
+  AND EXISTS (SELECT 1 FROM catalog_variant v
+              WHERE v.id = inventory_stocklevel.variant_id AND v.is_active)
+RETURNING location_id, on_hand - reserved,
+  (SELECT v.sku FROM catalog_variant v WHERE v.id = inventory_stocklevel.variant_id),
+  (SELECT t.threshold FROM inventory_lowstockthreshold t
+    WHERE t.variant_id = inventory_stocklevel.variant_id)"""
+
+
+def _take_one_row(request: HoldRequest, *, sell: bool) -> _Taken | None:
+    """One conditional UPDATE; None (nothing changed) when it does not apply or finds
+    too little, and the caller takes the locking path. Exact for alerts: every other
+    writer of this variant's stock locks this row first, and a new row starts empty."""
+    v, q = request.variant_id, request.quantity
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    row = sql.fetch_one(_TAKE_ONE_ROW_SQL, [q if sell else 0, 0 if sell else q, now, v, q])
+    if row is None:
+        return None
+    location_id, available, sku, threshold = row
+    return _Taken(
+        [(v, location_id, q)], {v: available + q}, {v: available}, {v: sku}, {v: threshold}
+    )
 
 
 def _allocate(
