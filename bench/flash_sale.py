@@ -5,8 +5,9 @@
 Recreates the database (its name must contain "bench"), seeds one active product with one
 variant and `--units` units in stock, starts `haat serve --no-worker` on a free port and
 runs `--clients` concurrent HTTP clients (threads with keep-alive connections). Each one
-loops, until it gets a 409 out_of_stock: "buy now" (create the cart with 1 unit in it) ->
-check out with COD; or, with `--flow 3step`, create cart -> add 1 unit -> check out.
+loops, until it gets a 409 out_of_stock, buying 1 unit with COD: by default in one request
+(`POST /store/checkout` with the line); with `--flow buynow` creating the cart with its
+line, then checking it out; with `--flow 3step` create cart -> add 1 unit -> check out.
 Prints completed checkouts per second, p50/p95 of the checkout request, the 409 count,
 other errors, and the oversold count (units sold - initial stock; must be <= 0), then
 checks on_hand, reserved and the ledger in the database.
@@ -44,7 +45,11 @@ ADDRESS = {
 }
 
 
-FLOW_STEPS = {"buynow": "buy now -> checkout", "3step": "cart -> add line -> checkout"}
+FLOW_STEPS = {
+    "direct": "one request: POST /store/checkout with the line",
+    "buynow": "cart created with its line -> checkout",
+    "3step": "cart -> add line -> checkout",
+}
 FLOWS = tuple(FLOW_STEPS)
 
 
@@ -58,8 +63,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument(
         "--flow",
         choices=FLOWS,
-        default="buynow",
-        help="buynow: cart created with its line, then checkout (2 requests);\n"
+        default="direct",
+        help="direct: POST /store/checkout with the line, no cart (1 request);\n"
+        "buynow: cart created with its line, then checkout (2 requests);\n"
         "3step: create cart, add line, checkout (3 requests)",
     )
     p.add_argument("--keep", action="store_true", help="keep the temp data dir")
@@ -122,6 +128,18 @@ def shopper(
     while True:
         i += 1
         line = {"variant_id": variant_id, "quantity": 1}
+        body = {
+            "email": f"shopper{n}.{i}@example.in",
+            "phone": f"+9198{n:03d}{i:05d}"[:13],
+            "shipping_address": ADDRESS,
+            "payment_type": "cod",
+        }
+        if flow == "direct":
+            began = time.perf_counter()
+            status, reply = call("POST", "/api/v1/store/checkout", {**body, "lines": [line]})
+            if _tally(tally, status, reply, time.perf_counter() - began):
+                break
+            continue
         # Buy now: the cart is created with its line; 3step adds the line separately.
         status, cart = call(
             "POST", "/api/v1/store/carts", {} if flow == "3step" else {"lines": [line]}
@@ -135,30 +153,28 @@ def shopper(
             if status != 201:
                 _error(tally, f"add line {status}")
                 continue
-        body = {
-            "email": f"shopper{n}.{i}@example.in",
-            "phone": f"+9198{n:03d}{i:05d}"[:13],
-            "shipping_address": ADDRESS,
-            "payment_type": "cod",
-        }
         began = time.perf_counter()
         status, reply = call("POST", f"/api/v1/store/carts/{token}/checkout", body)
-        took = time.perf_counter() - began
-        with tally.lock:
-            if status == 201:
-                tally.ok_latencies.append(took)
-                tally.last_success = time.perf_counter()
-            elif status == 409 and reply.get("error", {}).get("code") == "out_of_stock":
-                tally.conflict_latencies.append(took)
-                tally.out_of_stock += 1
-            else:
-                code = reply.get("error", {}).get("code", "")
-                tally.other_errors[f"checkout {status} {code}"] = (
-                    tally.other_errors.get(f"checkout {status} {code}", 0) + 1
-                )
-        if status == 409:  # sold out: this shopper goes home
+        if _tally(tally, status, reply, time.perf_counter() - began):
             break
     conn.close()
+
+
+def _tally(tally: Tally, status: int, reply: dict, took: float) -> bool:
+    """Count one checkout reply; True when the shopper goes home (sold out)."""
+    with tally.lock:
+        if status == 201:
+            tally.ok_latencies.append(took)
+            tally.last_success = time.perf_counter()
+        elif status == 409 and reply.get("error", {}).get("code") == "out_of_stock":
+            tally.conflict_latencies.append(took)
+            tally.out_of_stock += 1
+        else:
+            code = reply.get("error", {}).get("code", "")
+            tally.other_errors[f"checkout {status} {code}"] = (
+                tally.other_errors.get(f"checkout {status} {code}", 0) + 1
+            )
+    return status == 409
 
 
 def _error(tally: Tally, what: str) -> None:

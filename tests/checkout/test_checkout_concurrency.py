@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 
 from haat.inventory.models import StockHold, StockLevel, StockMovement
+from haat.inventory.services import receive_stock
 from haat.orders.models import Order, OrderLine
 from tests.checkout.helpers import checkout_body, make_location, make_variant
 from tests.concurrency import run_concurrently, thread_budget
@@ -84,3 +85,40 @@ def test_concurrent_duplicate_submits_with_one_key_make_one_order(store_api):
     assert Order.objects.count() == 1
     level = StockLevel.objects.get(variant=variant)
     assert (level.on_hand, level.reserved) == (98, 0)
+
+
+@pytest.mark.parametrize("places", [1, 2], ids=["one-stock-row", "two-locations"])
+def test_concurrent_one_request_buys_never_oversell(store_api, places):
+    """`POST /store/checkout` with everyone buying at once: stocked at one place the
+    units go through the one-row conditional UPDATE, at two through the locking path."""
+    buyers, units = 120, 40
+    variant = make_variant(stock=units - 10 * (places - 1), location=make_location("main", 1))
+    if places == 2:
+        shop = make_location("shop", 2)
+        receive_stock(variant_id=variant.pk, location_id=shop.pk, quantity=10)
+
+    def job(n: int):
+        def buy():
+            body = {
+                **checkout_body(email=f"fan{n}@example.in", phone=f"+9198451{n:05d}"),
+                "lines": [{"variant_id": variant.pk, "quantity": 1}],
+            }
+            r = JsonClient(store_api.headers).post("/api/v1/store/checkout", body)
+            return r.status_code, r.json()
+
+        return buy
+
+    results = run_concurrently([job(n) for n in range(buyers)], thread_budget(buyers))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors[:3]
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: units, 409: buyers - units}, statuses
+    assert {body["error"]["code"] for status, body in results if status == 409} == {"out_of_stock"}
+    assert sum(OrderLine.objects.values_list("quantity", flat=True)) == units
+    levels = StockLevel.objects.filter(variant=variant)
+    assert {(lvl.on_hand, lvl.reserved) for lvl in levels} == {(0, 0)}
+    sales = StockMovement.objects.filter(variant=variant, reason="sale")
+    assert sum(sales.values_list("quantity", flat=True)) == -units
+    assert (
+        sum(StockMovement.objects.filter(variant=variant).values_list("quantity", flat=True)) == 0
+    )

@@ -13,7 +13,14 @@ from ninja import Router, Status
 
 from haat.api.auth import StorefrontAuth
 from haat.checkout import carts, services
-from haat.checkout.schemas import CartCreateIn, CartPatchIn, CheckoutIn, LineIn, LinePatchIn
+from haat.checkout.schemas import (
+    BuyNowIn,
+    CartCreateIn,
+    CartPatchIn,
+    CheckoutIn,
+    LineIn,
+    LinePatchIn,
+)
 from haat.checkout.selectors import cart_payload, cart_view
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
@@ -80,6 +87,24 @@ def checkout(
         data=payload.dict(),
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
+    return _reply(result)
+
+
+@store_router.post("checkout", response={201: dict, 200: dict})
+def buy_now(request: HttpRequest, payload: BuyNowIn) -> Any:
+    """Buy now: place the order for `lines` in one request, without a cart (the body of a
+    cart checkout plus `lines` and an optional `currency`). Same rules and reply as the
+    cart checkout: 409 `out_of_stock` names every short line and changes nothing; a line's
+    optional `expected_unit_amount` (the price the shopper was shown, minor units) that
+    differs from the live price is a 409 `price_changed`. Send an `Idempotency-Key`:
+    the same key and body return the first reply (`Idempotent-Replayed: true`)."""
+    result = services.buy_now(
+        data=payload.dict(), idempotency_key=request.headers.get("Idempotency-Key")
+    )
+    return _reply(result)
+
+
+def _reply(result: services.CheckoutResult) -> JsonResponse:
     response = JsonResponse(result.body, status=result.status, encoder=DjangoJSONEncoder)
     if result.replayed:
         response["Idempotent-Replayed"] = "true"

@@ -117,11 +117,11 @@ def create_cart_with_lines(
     them or not at all. Returns the lines with `variant`, `live_amount` and
     `availability` set, ready for `cart_payload`: a flash sale's first request costs one
     read and two INSERTs."""
-    wanted = _clean_lines(lines)
+    wanted = clean_lines(lines)
     if not wanted:  # one INSERT: no transaction needed
         code = cart_currency(currency)
         return Cart.objects.create(token=secrets.token_urlsafe(24), currency_id=code), []
-    code, priced = _priced_variants(wanted, currency)
+    code, priced = priced_variants(wanted, currency)
     now = timezone.now()
     values = {"token": secrets.token_urlsafe(24), "currency_id": code, "created_at": now}
     values["updated_at"] = now
@@ -150,7 +150,7 @@ def create_cart_with_lines(
     return cart, out
 
 
-def _clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
+def clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
     """{variant_id: quantity} in the given order; errors name `lines[i].field`."""
     if len(lines) > MAX_CART_LINES:
         raise ValidationError(
@@ -186,9 +186,7 @@ LEFT JOIN catalog_product p ON p.id = v.product_id
 WHERE {which}"""
 
 
-def _priced_variants(
-    wanted: dict[int, int], currency: str | None
-) -> tuple[str, dict[int, Variant]]:
+def priced_variants(wanted: dict[int, int], currency: str | None) -> tuple[str, dict[int, Variant]]:
     """The cart's currency code (validated like `cart_currency`) and the wanted variants
     with product, `live_amount` and `availability`; unknown, unsellable or unpriced ones
     are refused naming the first such line."""
@@ -228,7 +226,7 @@ def _priced_variants(
             option_values=sql.json_value(options),
             is_active=bool(v_active),
         )
-        variant.live_amount = amount
+        variant.live_amount, variant.available = amount, available
         variant.availability = describe_availability(
             variant_id=v_id,
             sellable=variant.is_active and status == Product.Status.ACTIVE,

@@ -46,3 +46,16 @@ class CheckoutIn(Schema):
     payment_type: str  # prepaid | cod | partial_cod | reserve_and_pay
     express_sourcing: StrictBool = False
     return_url: str = ""  # where the gateway sends the customer back (default: pay page)
+
+
+class BuyNowLineIn(Schema):
+    variant_id: StrictInt
+    quantity: StrictInt
+    # The unit price (minor units, in the order's currency) the shopper was shown; when
+    # the live price differs the order is refused with 409 `price_changed`.
+    expected_unit_amount: StrictInt | None = None
+
+
+class BuyNowIn(CheckoutIn):
+    currency: str | None = None  # an enabled currency; default: the store's
+    lines: list[BuyNowLineIn]

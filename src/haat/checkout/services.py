@@ -28,14 +28,15 @@ A crash before COMMIT leaves nothing; a crash after it leaves an order waiting f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from haat.catalog.models import Product
+from haat.catalog.models import Product, Variant
 from haat.checkout import idempotency
-from haat.checkout.carts import check_token_age, complete_cart
+from haat.checkout.carts import check_token_age, clean_lines, complete_cart, priced_variants
 from haat.checkout.models import Cart, CartLine
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
 from haat.checkout.selectors import checkout_lines
@@ -150,6 +151,82 @@ def checkout(
         return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
 
 
+def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> CheckoutResult:
+    """Place an order for `data["lines"]` without a cart: the cart checkout's rules and
+    reply in one request (a flash sale's "buy now"). A line may carry
+    `expected_unit_amount`, the price the shopper was shown: a different live price is a
+    409 `price_changed`, never a silent charge. With an `Idempotency-Key` seen before,
+    the same body gets the first reply and another body a 422."""
+    key = idempotency.clean_key(idempotency_key)
+    contact = validate_contact(data)
+    raw = data.get("lines") or []
+    wanted = clean_lines([(line.get("variant_id"), line.get("quantity")) for line in raw])
+    if not wanted:
+        raise ValidationError("At least one line is needed.", details={"field": "lines"})
+    expected = _expected_prices(raw)
+    idem = Idempotency(key, idempotency.fingerprint({"buy_now": data})) if key else None
+    if idem is not None:
+        stored = idempotency.stored_response(
+            scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
+        )
+        if stored is not None:
+            return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
+    currency, variants = priced_variants(wanted, data.get("currency"))
+    lines = [
+        _Line(variants[v], quantity, variants[v].live_amount, variants[v].available)
+        for v, quantity in wanted.items()
+    ]
+    _refuse_changed_prices(lines, expected, currency)
+    try:
+        return CheckoutResult(201, _place(currency, lines, contact, idem))
+    except PaymentTypeUnavailable as exc:
+        _record_refusal("buy-now", contact, exc)
+        raise
+    except IntegrityError:
+        # A concurrent duplicate with the same key won the race: answer with its reply.
+        if idem is None:
+            raise
+        stored = idempotency.stored_response(
+            scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
+        )
+        if stored is None:
+            raise
+        return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
+
+
+def _expected_prices(raw: list[dict[str, Any]]) -> dict[int, int]:
+    out = {}
+    for i, line in enumerate(raw):
+        amount = line.get("expected_unit_amount")
+        if amount is None:
+            continue
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValidationError(
+                "expected_unit_amount must be a whole number of minor units.",
+                details={"field": f"lines[{i}].expected_unit_amount"},
+            )
+        out[line["variant_id"]] = amount
+    return out
+
+
+def _refuse_changed_prices(lines: list[_Line], expected: dict[int, int], currency: str) -> None:
+    changes = [
+        {
+            "sku": line.variant.sku,
+            "old": money_json(expected[line.variant.pk], currency),
+            "new": money_json(line.unit_amount, currency),
+        }
+        for line in lines
+        if line.variant.pk in expected and expected[line.variant.pk] != line.unit_amount
+    ]
+    if changes:
+        raise Conflict(
+            "Prices changed since the shopper saw them; nothing was ordered.",
+            code="price_changed",
+            details={"price_changes": changes},
+        )
+
+
 def _record_refusal(token: str, contact: Contact, exc: DomainError) -> None:
     """Nothing was written for a refused checkout; keep a trace of the attempt."""
     with transaction.atomic():
@@ -157,7 +234,7 @@ def _record_refusal(token: str, contact: Contact, exc: DomainError) -> None:
             action="checkout.refused",
             object_type="checkout.cart",
             object_id=str(token)[:64],
-            object_repr=f"cart {str(token)[:6]}…",
+            object_repr=f"cart {str(token)[:6]}…" if token != "buy-now" else "buy now",
             changes={
                 "code": exc.code,
                 "payment_type": contact.payment_type,
@@ -168,11 +245,22 @@ def _record_refusal(token: str, contact: Contact, exc: DomainError) -> None:
         )
 
 
-def _plan(cart: Cart, lines: list[CartLine], contact: Contact) -> CheckoutPlan:
+@dataclass(frozen=True)
+class _Line:
+    """A line being bought: the variant (with its product), quantity, the unit price
+    charged and the units available when it was read (unlocked)."""
+
+    variant: Variant
+    quantity: int
+    unit_amount: int
+    available: int
+
+
+def _plan(currency: str, lines: list[_Line], contact: Contact) -> CheckoutPlan:
     return plan_checkout(
         payment_type=contact.payment_type,
         express_sourcing=contact.express_sourcing,
-        currency=cart.currency_id,
+        currency=currency,
         lines=[(line.variant, line.quantity) for line in lines],
         subtotal=sum(line.unit_amount * line.quantity for line in lines),
         address=contact.shipping.as_dict(),
@@ -191,13 +279,13 @@ def _open_lines(token: str) -> tuple[Cart, list[CartLine]]:
     return cart, lines
 
 
-def _refuse_sold_out(lines: list[CartLine]) -> None:
+def _refuse_sold_out(lines: list[_Line]) -> None:
     """A line short of stock already (unlocked read) ends the checkout before anything
     is written: in a flash sale most late buyers leave here. The lines that pass are
     decided again under lock, last in the order's transaction."""
     short = [
         {
-            "variant_id": line.variant_id,
+            "variant_id": line.variant.pk,
             "sku": line.variant.sku,
             "requested": line.quantity,
             "available": max(line.available, 0),
@@ -253,13 +341,33 @@ def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
 
 
 def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[str, Any]:
-    cart, lines = _open_lines(token)
-    _check_lines(cart, lines)
-    plan = _plan(cart, lines, contact)
+    cart, cart_lines = _open_lines(token)
+    _check_lines(cart, cart_lines)
+    lines = [
+        _Line(line.variant, line.quantity, line.unit_amount, line.available) for line in cart_lines
+    ]
+
+    def close_cart(order: Order) -> None:
+        if not complete_cart(cart, order):
+            raise Conflict("This cart has been checked out already.", code="cart_completed")
+
+    return _place(cart.currency_id, lines, contact, idem, close_cart)
+
+
+def _place(
+    currency: str,
+    lines: list[_Line],
+    contact: Contact,
+    idem: Idempotency | None,
+    on_order: Callable[[Order], None] | None = None,
+) -> dict[str, Any]:
+    """Steps 4-6 of the module docstring for priced, sellable lines; `on_order` runs in
+    the order's transaction right after the order is written (the cart's claim)."""
+    plan = _plan(currency, lines, contact)
     _refuse_sold_out(lines)
     inputs = [
         LineInput(
-            variant_id=line.variant_id,
+            variant_id=line.variant.pk,
             sku=line.variant.sku,
             product_title=line.variant.product.title,
             option_values=line.variant.option_values,
@@ -275,7 +383,7 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
         save_addresses(customer=customer, addresses=[contact.shipping, contact.billing])
         order = create_order(
             customer=customer,
-            currency=cart.currency_id,
+            currency=currency,
             email=contact.email,
             phone=contact.phone,
             name=contact.name,
@@ -287,8 +395,8 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
             terms=plan.terms,
             take_stock=False,  # last, below
         )
-        if not complete_cart(cart, order):
-            raise Conflict("This cart has been checked out already.", code="cart_completed")
+        if on_order is not None:
+            on_order(order)
         body = order_payload(order, inputs)
         if plan.online:
             body["payment"] = None  # filled in below, once the order is committed

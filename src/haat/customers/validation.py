@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
@@ -102,11 +102,21 @@ class AddressData:
     country: str
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies, and checkout calls this several times.
+        return {
+            "name": self.name,
+            "phone": self.phone,
+            "line1": self.line1,
+            "line2": self.line2,
+            "city": self.city,
+            "state": self.state,
+            "postal_code": self.postal_code,
+            "country": self.country,
+        }
 
     @property
     def fingerprint(self) -> str:
-        joined = "\x1f".join(v.casefold() for v in asdict(self).values())
+        joined = "\x1f".join(v.casefold() for v in self.as_dict().values())
         return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()
 
 
