@@ -1,7 +1,8 @@
 """The `haat` command: serve, demo, worker, createstaff and Django's own commands.
 
 `haat serve` is the one command a person needs on a laptop: it prepares the database,
-starts a background-task worker next to the web server and serves with gunicorn.
+starts a background-task worker next to the web server and serves with Granian
+(`haat.server`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument(
-        "--workers", type=_positive, default=None, help="web processes (default 2 x cores + 1)"
+        "--workers", type=_positive, default=None, help="web processes (default: one per core)"
     )
     serve.add_argument("--threads", type=_positive, default=None, help="threads per process")
     serve.add_argument(
@@ -156,7 +157,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _load_demo_if_empty()
 
     release_database_connections()
-    from haat.gunicorn_conf import DEFAULT_THREADS, HaatServer, server_options
+    from haat.server import DEFAULT_THREADS, serve, server_options
 
     options = server_options(
         host=args.host,
@@ -164,12 +165,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         threads=args.threads or DEFAULT_THREADS,
         access_log=args.access_log,
-        when_ready=_announce(args.host, args.port, with_worker=not args.no_worker),
     )
     worker = None if args.no_worker else start_worker_process()
     try:
-        HaatServer(options).run()
-    except SystemExit as exc:  # gunicorn's arbiter exits this way on SIGINT/SIGTERM
+        serve(options, on_ready=_announce(args.host, args.port, with_worker=not args.no_worker))
+    except SystemExit as exc:  # the server exits this way when a worker failed
         return exc.code if isinstance(exc.code, int) else 0
     finally:
         if worker is not None:
@@ -178,7 +178,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def release_database_connections() -> None:
-    """Close connections and PostgreSQL pools opened while preparing, before gunicorn forks.
+    """Close connections and PostgreSQL pools opened while preparing, before the server
+    forks its workers.
 
     A pool inherited by forked web processes would hand the same server socket to several
     processes at once, and their queries would read each other's results.
@@ -213,7 +214,7 @@ def _announce(host: str, port: int, *, with_worker: bool) -> Any:
         shown = f"[{shown}]"
     base = f"http://{shown}:{port}"
 
-    def when_ready(server: Any) -> None:
+    def when_ready() -> None:
         lines = [
             "",
             f"Haat is running at {base}/",
@@ -256,7 +257,7 @@ def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 10) -> No
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    except ChildProcessError:  # already reaped by gunicorn's SIGCHLD handler
+    except ChildProcessError:  # already reaped by a SIGCHLD handler
         pass
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from haat.cli import build_parser, main
-from haat.gunicorn_conf import MAX_DEFAULT_WORKERS, default_workers, server_options
+from haat.server import MAX_DEFAULT_WORKERS, default_workers, server_options
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -81,14 +81,16 @@ def test_bad_arguments_exit_with_usage(capsys):
         main(["launch-rockets"])
 
 
-def test_gunicorn_options_use_threads_and_quiet_logs():
-    options = server_options(host="::1", port=8123, workers=None)
-    assert options["bind"] == "[::1]:8123"
-    assert options["worker_class"] == "gthread"
-    assert 2 <= options["threads"] <= 4
-    assert options["accesslog"] is None
+def test_server_options_use_threads_and_quiet_logs():
+    options = server_options(host="[::1]", port=8123, workers=None)
+    assert (options["address"], options["port"]) == ("::1", 8123)
+    assert options["target"] == "haat.wsgi:application"
+    assert str(options["interface"].value) == "wsgi"
+    assert 2 <= options["blocking_threads"] <= 4
+    assert options["workers"] == default_workers()
+    assert str(options["log_level"].value) == "warning" and options["log_access"] is False
     assert 1 <= default_workers() <= MAX_DEFAULT_WORKERS
-    assert server_options(host="127.0.0.1", port=1, access_log=True)["accesslog"] == "-"
+    assert server_options(host="127.0.0.1", port=1, access_log=True)["log_access"] is True
 
 
 def test_manage_check_runs_django_system_checks(tmp_path):
@@ -117,7 +119,7 @@ def test_serve_answers_health_then_stops_with_its_worker(tmp_path):
         body = wait_for_health(port, process, deadline=time.monotonic() + 18)
         assert body == b'{"status": "ok", "database": "ok"}'
         children = child_pids(process.pid)
-        assert children, "expected gunicorn workers and the task worker as children"
+        assert children, "expected web workers and the task worker as children"
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=15)
@@ -186,7 +188,7 @@ def test_createstaff_passes_its_arguments_to_the_command(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.skipif(not os.environ.get("HAAT_TEST_DATABASE_URL"), reason="PostgreSQL only")
 def test_serve_closes_postgres_pools_before_forking(tmp_path):
-    """A pool inherited by gunicorn's forked workers would share server sockets between
+    """A pool inherited by the server's forked workers would share server sockets between
     processes (queries reading each other's results), so the master closes it first."""
     from django.db import connection
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from haat.core.errors import ValidationError
 from haat.customers.models import Customer
 from haat.customers.services import match_or_create_customer
-from haat.customers.validation import normalize_email, normalize_phone, validate_address
+from haat.customers.validation import (
+    AddressData,
+    normalize_email,
+    normalize_phone,
+    validate_address,
+)
 
 IN_ADDRESS = {
     "name": "Meera",
@@ -31,11 +38,37 @@ def test_phone_numbers_indian_first(raw, e164):
     assert normalize_phone(raw) == e164
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "not a phone", "+91 02345 67890"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "not a phone", "+91 02345 67890", "98450 12345" + " 1" * 100]
+)
 def test_bad_phone_numbers_name_the_field(raw):
     with pytest.raises(ValidationError) as exc:
         normalize_phone(raw, field="shipping_address.phone")
     assert exc.value.details["field"] == "shipping_address.phone"
+
+
+def test_a_number_checked_twice_gives_the_same_answer():
+    # The second call is served from the parse cache.
+    assert normalize_phone("98450 12345") == normalize_phone("98450 12345") == "+919845012345"
+    for _ in range(2):
+        with pytest.raises(ValidationError) as exc:
+            normalize_phone("12345")
+        assert exc.value.code == "invalid_phone"
+
+
+def test_address_as_dict_names_every_field():
+    address = validate_address(
+        {
+            "name": "Meera",
+            "line1": "12 Residency Road",
+            "city": "Bengaluru",
+            "state": "KA",
+            "postal_code": "560025",
+            "country": "IN",
+        },
+        default_phone="+919845012345",
+    )
+    assert set(address.as_dict()) == {f.name for f in dataclasses.fields(AddressData)}
 
 
 def test_email_is_lowercased_and_checked():

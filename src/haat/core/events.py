@@ -76,7 +76,16 @@ def record_event(
     if aggregate is not None:
         aggregate_type = aggregate_type or aggregate._meta.label_lower
         aggregate_id = aggregate_id or aggregate.pk
-    return _insert([(event_type, aggregate_type, str(aggregate_id), payload or {})])[0]
+    row = (event_type, aggregate_type, str(aggregate_id), payload or {})
+    [(pk, created_at)] = _insert([row])
+    return OutboxEvent(
+        id=pk,
+        event_type=row[0],
+        aggregate_type=row[1],
+        aggregate_id=row[2],
+        payload=row[3],
+        created_at=created_at,
+    )
 
 
 def record_events(event_type: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]) -> int:
@@ -97,7 +106,8 @@ def record_events_for(
     return len(_insert([(event_type, label, pk, payload) for event_type in event_types]))
 
 
-def _insert(rows: list[tuple[str, str, str, dict[str, Any]]]) -> list[OutboxEvent]:
+def _insert(rows: list[tuple[str, str, str, dict[str, Any]]]) -> list[tuple[int, Any]]:
+    """INSERT the events in one statement; (id, created_at) of each."""
     if not rows:
         return []
     now = timezone.now()
@@ -113,4 +123,4 @@ def _insert(rows: list[tuple[str, str, str, dict[str, Any]]]) -> list[OutboxEven
     ]
     ids = sql.insert_rows(OutboxEvent, values)
     _wake_dispatcher_on_commit()
-    return [OutboxEvent(id=pk, **row) for (pk,), row in zip(ids, values, strict=True)]
+    return [(pk, now) for (pk,) in ids]

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -129,17 +129,24 @@ _PASS_THROUGH = {
 
 
 @cache
-def _kinds(model: type[models.Model]) -> tuple[tuple[models.Field, str, frozenset[type]], ...]:
-    """Per column: the field, its internal type, and the Python types passed through."""
+def _kinds(
+    model: type[models.Model], vendor: str
+) -> tuple[tuple[models.Field, str, frozenset[type]], ...]:
+    """Per column: the field, its internal type, and the Python types passed through
+    (PostgreSQL takes aware datetimes as they are; SQLite wants them as text)."""
     out = []
     for field in _insert_fields(model):
         kind = field.get_internal_type()
-        fast = frozenset(t for t, kinds in _PASS_THROUGH.items() if kind in kinds)
-        out.append((field, kind, fast))
+        fast = {t for t, kinds in _PASS_THROUGH.items() if kind in kinds}
+        if vendor == "postgresql" and kind == "DateTimeField":
+            fast.add(datetime)
+        out.append((field, kind, frozenset(fast)))
     return tuple(out)
 
 
-def _value(field: models.Field, fast: frozenset[type], row: Mapping[str, Any], now: Any) -> Any:
+def _value(
+    field: models.Field, fast: frozenset[type], row: Mapping[str, Any], now: Any, conn: Any
+) -> Any:
     value = row.get(field.attname, _MISSING)
     if value is _MISSING:
         value = row.get(field.name, _MISSING)
@@ -151,7 +158,7 @@ def _value(field: models.Field, fast: frozenset[type], row: Mapping[str, Any], n
         return value
     if isinstance(value, models.Model):
         value = value.pk
-    return field.get_db_prep_save(value, connection)
+    return field.get_db_prep_save(value, conn)
 
 
 def insert_rows(
@@ -165,14 +172,15 @@ def insert_rows(
     `returning` columns of the rows written, in order. `on_conflict` is the literal
     clause, e.g. `ON CONFLICT DO NOTHING` (conflicting rows are then not returned)."""
     rows = list(rows)
-    kinds = _kinds(model)
+    conn = connections[DEFAULT_DB_ALIAS]  # once: every `connection.x` is a lookup
+    kinds = _kinds(model, conn.vendor)
     batch = max(1, MAX_PARAMS // len(kinds))
     now = timezone.now()
     out: list[tuple] = []
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
-            params = [_value(f, fast, row, now) for row in chunk for f, _, fast in kinds]
+            params = [_value(f, fast, row, now, conn) for row in chunk for f, _, fast in kinds]
             cursor.execute(_insert_sql(model, len(chunk), on_conflict, tuple(returning)), params)
             if returning:
                 out.extend(cursor.fetchall())

@@ -81,13 +81,30 @@ def normalize_phone(raw: Any, *, field: str = "phone", region: str = DEFAULT_REG
     text = str(raw or "").strip()
     if not text:
         raise _invalid("A phone number is required.", field, "required")
+    e164, problem = _e164(text[:MAX_PHONE_INPUT], region)
+    if problem or len(text) > MAX_PHONE_INPUT:
+        raise _invalid(
+            f"'{text[:MAX_PHONE_INPUT]}' {problem or 'is not a phone number.'}",
+            field,
+            "invalid_phone",
+        )
+    return e164
+
+
+MAX_PHONE_INPUT = 40  # longer input is no phone number (and is never parsed or cached)
+
+
+@functools.lru_cache(maxsize=4096)
+def _e164(text: str, region: str) -> tuple[str, str]:
+    """(E.164, "") or ("", what is wrong). Cached: parsing is the costly part, and a
+    checkout normalises the same number several times."""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise _invalid(f"'{text}' is not a phone number.", field, "invalid_phone") from None
+        return "", "is not a phone number."
     if not phonenumbers.is_valid_number(number):
-        raise _invalid(f"'{text}' is not a valid phone number.", field, "invalid_phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return "", "is not a valid phone number."
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 @dataclass(frozen=True)
