@@ -185,3 +185,26 @@ def insert_rows(
             if returning:
                 out.extend(cursor.fetchall())
     return out
+
+
+def insert_from(
+    model: type[models.Model], row: Mapping[str, Any], *, source: str, columns: Sequence[str]
+) -> tuple[str, list[Any]]:
+    """`INSERT INTO <model> (...) SELECT ... FROM <source> RETURNING id` for a
+    data-modifying CTE (PostgreSQL): `columns` are read from `source` (same names), the
+    rest are `row`'s values prepared as `insert_rows` would. Returns (sql, params)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    now = timezone.now()
+    names, values, params = [], [], []
+    for field, _, fast in _kinds(model, conn.vendor):
+        names.append(quote(field.column))
+        if field.attname in columns:
+            values.append(quote(field.column))
+        else:
+            values.append("%s")
+            params.append(_value(field, fast, row, now, conn))
+    statement = (
+        f"INSERT INTO {table(model)} ({', '.join(names)}) "  # noqa: S608 (names from meta)
+        f"SELECT {', '.join(values)} FROM {source} RETURNING id"
+    )
+    return statement, params

@@ -12,12 +12,14 @@ any point leaves stock recoverable.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from haat.catalog.models import Variant
@@ -30,7 +32,7 @@ from haat.inventory.ledger import (
     apply_changes,
     available_totals,
     lock_levels,
-    write_movements,
+    movement_row,
 )
 from haat.inventory.models import StockHold, StockLevel, StockMovement
 
@@ -96,9 +98,11 @@ def place_holds(
     if expires_at <= now:
         raise ValidationError("A hold must expire in the future.", details={"field": "expires_at"})
     with _transaction():
-        taken = _take(requests, sell=False)
-        rows = [
-            {
+        taken = _take(
+            requests,
+            sell=False,
+            record=StockHold,
+            row=lambda v, loc, q: {
                 "variant_id": v,
                 "location_id": loc,
                 "quantity": q,
@@ -107,12 +111,10 @@ def place_holds(
                 "status": StockHold.Status.ACTIVE,
                 "expires_at": expires_at,
                 "created_at": now,
-            }
-            for v, loc, q in taken.picks
-        ]
-        ids = sql.insert_rows(StockHold, rows)
+            },
+        )
         taken.record_crossings()
-    return [StockHold(id=pk, **row) for (pk,), row in zip(ids, rows, strict=True)]
+    return [StockHold(id=pk, **row) for pk, row in taken.records]
 
 
 def sell_stock(*, requests: list[HoldRequest], reference: str) -> list[StockMovement]:
@@ -120,14 +122,18 @@ def sell_stock(*, requests: list[HoldRequest], reference: str) -> list[StockMove
     exactly like `place_holds`, all or nothing, OutOfStock naming every short line. The
     caller's transaction should call it last: the stock rows stay locked until COMMIT."""
     _clean(requests, "sale", reference or "-")
+    now = timezone.now()
     with _transaction():
-        taken = _take(requests, sell=True)
-        sale = StockMovement.Reason.SALE
-        movements = write_movements(
-            Change(v, loc, -q, reason=sale, reference=reference) for v, loc, q in taken.picks
+        taken = _take(
+            requests,
+            sell=True,
+            record=StockMovement,
+            row=lambda v, loc, q: movement_row(
+                Change(v, loc, -q, reason=StockMovement.Reason.SALE, reference=reference), now
+            ),
         )
         taken.record_crossings()
-    return movements
+    return [StockMovement(id=pk, **row) for pk, row in taken.records]
 
 
 def _transaction() -> AbstractContextManager:
@@ -142,13 +148,15 @@ def _transaction() -> AbstractContextManager:
 @dataclass
 class _Taken:
     """What `_take` took: (variant, location, quantity) picks, and each variant's
-    available units before and after, its sku and low-stock threshold (for alerts)."""
+    available units before and after, its sku and low-stock threshold (for alerts);
+    and the rows that record it (ledger rows or holds) with their ids."""
 
     picks: list[tuple[int, int, int]]
     before: dict[int, int]
     after: dict[int, int]
     skus: dict[int, str]
     thresholds: dict[int, int | None]
+    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, row)
 
     def record_crossings(self) -> None:
         default = alerts.default_threshold()
@@ -160,16 +168,23 @@ class _Taken:
         )
 
 
-def _take(requests: list[HoldRequest], *, sell: bool) -> _Taken:
-    """Take the lines' units off the shelf: sold (on_hand falls) or held (reserved rises).
+RowFor = Callable[[int, int, int], dict[str, Any]]  # (variant, location, qty) -> a row
+
+
+def _take(
+    requests: list[HoldRequest], *, sell: bool, record: type[models.Model], row: RowFor
+) -> _Taken:
+    """Take the lines' units off the shelf, sold (on_hand falls) or held (reserved rises),
+    and INSERT one `record` row per pick (`row` builds it).
 
     A single line of a variant stocked at exactly one location, the usual flash-sale
-    drop, is one conditional UPDATE whose row count decides (DESIGN §4); its row is
-    locked from there to COMMIT only. Anything else, or that UPDATE finding too little,
-    locks all the variants' rows in the global order, allocates and writes one UPDATE;
+    drop, is one conditional UPDATE whose row count decides (DESIGN §4); on PostgreSQL
+    the same statement inserts the record, so the row stays locked for that statement
+    and the COMMIT only. Anything else, or that UPDATE finding too little, locks all the
+    variants' rows in the global order, allocates and writes one UPDATE and one INSERT;
     that path also gives OutOfStock its exact details."""
     if len(requests) == 1:
-        taken = _take_one_row(requests[0], sell=sell)
+        taken = _take_one_row(requests[0], sell=sell, record=record, row=row)
         if taken is not None:
             return taken
     ids = sorted({r.variant_id for r in requests})
@@ -208,12 +223,15 @@ def _take(requests: list[HoldRequest], *, sell: bool) -> _Taken:
         ],
     )
     thresholds = {lvl.variant_id: lvl.v_threshold for lvl in levels.values()}
+    rows = [row(v, loc, q) for v, loc, q in picks]
+    written = sql.insert_rows(record, rows)
     return _Taken(
         picks,
         before,
         available_totals(levels, ids),
         {v: r[0] for v, r in variants.items()},
         thresholds,
+        [(pk, r) for (pk,), r in zip(written, rows, strict=True)],
     )
 
 
@@ -230,24 +248,45 @@ WHERE variant_id = %s AND on_hand - reserved >= %s
               WHERE loc.id = inventory_stocklevel.location_id AND loc.is_active)
   AND EXISTS (SELECT 1 FROM catalog_variant v
               WHERE v.id = inventory_stocklevel.variant_id AND v.is_active)
-RETURNING location_id, on_hand - reserved,
-  (SELECT v.sku FROM catalog_variant v WHERE v.id = inventory_stocklevel.variant_id),
+RETURNING location_id, on_hand - reserved AS available,
+  (SELECT v.sku FROM catalog_variant v WHERE v.id = inventory_stocklevel.variant_id) AS sku,
   (SELECT t.threshold FROM inventory_lowstockthreshold t
-    WHERE t.variant_id = inventory_stocklevel.variant_id)"""
+    WHERE t.variant_id = inventory_stocklevel.variant_id) AS threshold"""
 
 
-def _take_one_row(request: HoldRequest, *, sell: bool) -> _Taken | None:
-    """One conditional UPDATE; None (nothing changed) when it does not apply or finds
-    too little, and the caller takes the locking path. Exact for alerts: every other
-    writer of this variant's stock locks this row first, and a new row starts empty."""
+def _take_one_row(
+    request: HoldRequest, *, sell: bool, record: type[models.Model], row: RowFor
+) -> _Taken | None:
+    """One conditional UPDATE (with its record on PostgreSQL); None, having changed
+    nothing, when it does not apply or finds too little: the caller then takes the
+    locking path. Exact for alerts: every other writer of this variant's stock locks this
+    row first, and a new row starts empty."""
     v, q = request.variant_id, request.quantity
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    row = sql.fetch_one(_TAKE_ONE_ROW_SQL, [q if sell else 0, 0 if sell else q, now, v, q])
-    if row is None:
+    params: list[Any] = [q if sell else 0, 0 if sell else q, now, v, q]
+    combined = connection.vendor == "postgresql"
+    if combined:  # the UPDATE and the INSERT of its record in one statement
+        values = row(v, 0, q)
+        insert, extra = sql.insert_from(record, values, source="taken", columns=["location_id"])
+        statement = (
+            f"WITH taken AS ({_TAKE_ONE_ROW_SQL}), recorded AS ({insert}) "  # noqa: S608
+            "SELECT taken.*, recorded.id FROM taken, recorded"
+        )
+        found = sql.fetch_one(statement, params + extra)
+    else:
+        found = sql.fetch_one(_TAKE_ONE_ROW_SQL, params)
+    if found is None:
         return None
-    location_id, available, sku, threshold = row
+    location_id, available, sku, threshold = found[:4]
+    values = row(v, location_id, q)
+    pk = found[4] if combined else sql.insert_rows(record, [values])[0][0]
     return _Taken(
-        [(v, location_id, q)], {v: available + q}, {v: available}, {v: sku}, {v: threshold}
+        [(v, location_id, q)],
+        {v: available + q},
+        {v: available},
+        {v: sku},
+        {v: threshold},
+        [(pk, values)],
     )
 
 

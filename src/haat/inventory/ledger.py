@@ -172,26 +172,26 @@ def _write_levels(levels: list[StockLevel], now: datetime) -> None:
 def write_movements(changes: Iterable[Change]) -> list[StockMovement]:
     """The ledger rows of `changes` (those with a reason and an on_hand change), with the
     current actor, in one INSERT."""
-    actor = current_actor()
-    user_id = actor.user.pk if getattr(actor.user, "pk", None) else None
     now = timezone.now()
-    rows = [
-        {
-            "variant_id": c.variant_id,
-            "location_id": c.location_id,
-            "quantity": c.on_hand,
-            "reason": c.reason,
-            "note": c.note,
-            "reference": c.reference[:100],
-            "actor_id": user_id,
-            "actor_label": actor.label[:255],
-            "created_at": now,
-        }
-        for c in changes
-        if c.reason and c.on_hand
-    ]
+    rows = [movement_row(c, now) for c in changes if c.reason and c.on_hand]
     ids = sql.insert_rows(StockMovement, rows)
     return [StockMovement(id=pk, **row) for (pk,), row in zip(ids, rows, strict=True)]
+
+
+def movement_row(change: Change, now: datetime) -> dict[str, Any]:
+    """The ledger row of one change, stamped with the current actor."""
+    actor = current_actor()
+    return {
+        "variant_id": change.variant_id,
+        "location_id": change.location_id,
+        "quantity": change.on_hand,
+        "reason": change.reason,
+        "note": change.note,
+        "reference": change.reference[:100],
+        "actor_id": actor.user.pk if getattr(actor.user, "pk", None) else None,
+        "actor_label": actor.label[:255],
+        "created_at": now,
+    }
 
 
 def ledger_differences() -> list[dict[str, int]]:
