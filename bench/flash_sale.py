@@ -58,6 +58,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--database-url", required=True, help="PostgreSQL URL; database recreated")
     p.add_argument("--units", type=int, default=2000, help="units of the hot variant")
     p.add_argument("--clients", type=int, default=48, help="concurrent HTTP clients")
+    p.add_argument(
+        "--customers", type=int, default=20000, help="earlier customers seeded before the sale"
+    )
     p.add_argument("--workers", type=int, default=None, help="web processes (haat serve)")
     p.add_argument("--threads", type=int, default=None, help="threads per web process")
     p.add_argument(
@@ -82,8 +85,9 @@ class Tally:
     last_success: float = 0.0
 
 
-def prepare(units: int) -> tuple[str, int]:
-    """Migrate, seed the hot variant with stock and issue a publishable key."""
+def prepare(units: int, customers: int) -> tuple[str, int]:
+    """Migrate, seed the hot variant with stock, `customers` earlier customers (a store
+    with a history, its tables analysed as autovacuum would have) and a publishable key."""
     import django
 
     django.setup()
@@ -108,6 +112,16 @@ def prepare(units: int) -> tuple[str, int]:
     location = create_location(name="Main warehouse", code="main", priority=1)
     receive_stock(variant_id=variant.pk, location_id=location.pk, quantity=units)
     key = create_api_key(name="flash bench", kind="publishable").plaintext
+    with connection.cursor() as cursor:
+        # Earlier customers, so that matching a buyer reads an index as on a live store
+        # (on an empty, never-analysed table the cached plan would scan it instead).
+        cursor.execute(
+            "INSERT INTO customers_customer (email, phone, name, created_at, updated_at) "
+            "SELECT 'earlier' || n || '@example.in', '+9170' || lpad(n::text, 8, '0'), "
+            "'Earlier ' || n, now(), now() FROM generate_series(1, %s) AS n",
+            [customers],
+        )
+        cursor.execute("ANALYZE")
     connections.close_all()
     return key, variant.pk
 
@@ -248,7 +262,7 @@ def main() -> int:
     recreate_postgres_database(args.database_url)
     server = None
     try:
-        key, variant_id = prepare(args.units)
+        key, variant_id = prepare(args.units, args.customers)
         port = free_port()
         server = start_server(port, args.workers, args.threads, env, data_dir)
         tally, start = Tally(), threading.Event()
@@ -273,7 +287,8 @@ def main() -> int:
         selling = (tally.last_success or ended) - began
         print(
             f"\nHaat flash-sale benchmark — PostgreSQL, {os.cpu_count()} CPUs, "
-            f"{args.clients} clients, {args.units:,} units, server workers: "
+            f"{args.clients} clients, {args.units:,} units, {args.customers:,} earlier customers, "
+            "server workers: "
             f"{args.workers or 'default'}, threads: {args.threads or 'default'}, "
             f"flow: {args.flow} ({FLOW_STEPS[args.flow]})"
         )
