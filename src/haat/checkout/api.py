@@ -84,7 +84,7 @@ def checkout(
     first reply (with `Idempotent-Replayed: true`)."""
     result = services.checkout(
         token=token,
-        data=payload.dict(),
+        data=payload.model_dump(),
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
     return _reply(result)
@@ -99,7 +99,7 @@ def buy_now(request: HttpRequest, payload: BuyNowIn) -> Any:
     differs from the live price is a 409 `price_changed`. Send an `Idempotency-Key`:
     the same key and body return the first reply (`Idempotent-Replayed: true`)."""
     result = services.buy_now(
-        data=payload.dict(), idempotency_key=request.headers.get("Idempotency-Key")
+        data=payload.model_dump(), idempotency_key=request.headers.get("Idempotency-Key")
     )
     return _reply(result)
 
