@@ -43,7 +43,7 @@ from haat.checkout.selectors import checkout_lines
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.money import money_json
-from haat.customers.services import match_or_create_customer, save_addresses
+from haat.customers.services import customer_for_checkout
 from haat.customers.validation import (
     AddressData,
     normalize_email,
@@ -377,10 +377,12 @@ def _place(
         for line in lines
     ]
     with transaction.atomic():
-        customer = match_or_create_customer(
-            email=contact.email, phone=contact.phone, name=contact.name
+        customer = customer_for_checkout(
+            email=contact.email,
+            phone=contact.phone,
+            name=contact.name,
+            addresses=[contact.shipping, contact.billing],
         )
-        save_addresses(customer=customer, addresses=[contact.shipping, contact.billing])
         order = create_order(
             customer=customer,
             currency=currency,

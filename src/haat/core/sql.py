@@ -187,24 +187,54 @@ def insert_rows(
     return out
 
 
-def insert_from(
-    model: type[models.Model], row: Mapping[str, Any], *, source: str, columns: Sequence[str]
+def insert_statement(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    on_conflict: str = "",
+    returning: Sequence[str] = ("id",),
 ) -> tuple[str, list[Any]]:
-    """`INSERT INTO <model> (...) SELECT ... FROM <source> RETURNING id` for a
-    data-modifying CTE (PostgreSQL): `columns` are read from `source` (same names), the
-    rest are `row`'s values prepared as `insert_rows` would. Returns (sql, params)."""
+    """The (sql, params) `insert_rows` would run for `rows` (at most MAX_PARAMS values),
+    to be composed into a larger statement."""
     conn = connections[DEFAULT_DB_ALIAS]
+    kinds = _kinds(model, conn.vendor)
     now = timezone.now()
-    names, values, params = [], [], []
-    for field, _, fast in _kinds(model, conn.vendor):
-        names.append(quote(field.column))
-        if field.attname in columns:
-            values.append(quote(field.column))
-        else:
-            values.append("%s")
-            params.append(_value(field, fast, row, now, conn))
-    statement = (
-        f"INSERT INTO {table(model)} ({', '.join(names)}) "  # noqa: S608 (names from meta)
-        f"SELECT {', '.join(values)} FROM {source} RETURNING id"
-    )
+    params = [_value(f, fast, row, now, conn) for row in rows for f, _, fast in kinds]
+    return _insert_sql(model, len(rows), on_conflict, tuple(returning)), params
+
+
+def insert_from(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    source: str,
+    columns: Mapping[str, str],
+    where: str = "",
+    on_conflict: str = "",
+    returning: Sequence[str] = ("id",),
+) -> tuple[str, list[Any]]:
+    """`INSERT INTO <model> (...) SELECT ... FROM <source> [WHERE ...] [UNION ALL ...]`
+    for a data-modifying CTE (PostgreSQL): the fields named in `columns` (attname ->
+    column of `source`) are read from `source`, the rest are each row's values prepared
+    as `insert_rows` would. Returns (sql, params)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    kinds = _kinds(model, conn.vendor)
+    now = timezone.now()
+    names = [quote(field.column) for field, _, _ in kinds]
+    selects, params = [], []
+    for row in rows:
+        values = []
+        for field, _, fast in kinds:
+            if field.attname in columns:
+                values.append(f"{source}.{quote(columns[field.attname])}")
+            else:  # typed: in a SELECT list an untyped NULL would be text
+                values.append(f"%s::{field.cast_db_type(conn)}")
+                params.append(_value(field, fast, row, now, conn))
+        select = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (names from meta)
+        selects.append(f"{select} WHERE {where}" if where else select)
+    statement = f"INSERT INTO {table(model)} ({', '.join(names)}) " + " UNION ALL ".join(selects)
+    if on_conflict:
+        statement += f" {on_conflict}"
+    if returning:
+        statement += " RETURNING " + ", ".join(column(model, name) for name in returning)
     return statement, params

@@ -267,7 +267,9 @@ def _take_one_row(
     combined = connection.vendor == "postgresql"
     if combined:  # the UPDATE and the INSERT of its record in one statement
         values = row(v, 0, q)
-        insert, extra = sql.insert_from(record, values, source="taken", columns=["location_id"])
+        insert, extra = sql.insert_from(
+            record, [values], source="taken", columns={"location_id": "location_id"}
+        )
         statement = (
             f"WITH taken AS ({_TAKE_ONE_ROW_SQL}), recorded AS ({insert}) "  # noqa: S608
             "SELECT taken.*, recorded.id FROM taken, recorded"

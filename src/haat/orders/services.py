@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from haat.core import sql
@@ -28,6 +28,7 @@ from haat.orders import state
 from haat.orders.models import Order, OrderLine
 
 HOLD_OWNER = "order"
+MAX_LINES_PER_STATEMENT = 200  # more lines than that: the order and its lines in two
 NOTE_MAX = 500
 
 
@@ -116,33 +117,45 @@ def create_order(
         "created_at": timezone.now(),
     }
     values["updated_at"] = values["created_at"]
+    line_rows = [
+        {
+            "variant_id": line.variant_id,
+            "sku": line.sku,
+            "product_title": line.product_title[:200],
+            "option_values": line.option_values,
+            "quantity": line.quantity,
+            "unit_amount": line.unit_amount,
+            "line_amount": line.unit_amount * line.quantity,
+        }
+        for line in lines
+    ]
     with transaction.atomic(savepoint=False):
-        [(pk,)] = sql.insert_rows(Order, [values])
+        pk = _insert_order(values, line_rows)
         order = Order(id=pk, **values)
         order._state.adding = False
-        sql.insert_rows(
-            OrderLine,
-            (
-                {
-                    "order_id": pk,
-                    "variant_id": line.variant_id,
-                    "sku": line.sku,
-                    "product_title": line.product_title[:200],
-                    "option_values": line.option_values,
-                    "quantity": line.quantity,
-                    "unit_amount": line.unit_amount,
-                    "line_amount": line.unit_amount * line.quantity,
-                }
-                for line in lines
-            ),
-            returning=(),
-        )
         confirmed = status == Order.Status.CONFIRMED
         types = ["order.created", "order.confirmed"] if confirmed else ["order.created"]
         record_events_for(order, types, event_payload(order, lines))
         if take_stock:
             take_order_stock(order=order, lines=lines, hold_until=hold_until)
     return order
+
+
+def _insert_order(values: dict[str, Any], line_rows: list[dict[str, Any]]) -> int:
+    """INSERT the order and its lines; returns the order's id. PostgreSQL does both in
+    one statement (the lines read the new id from the order's INSERT); SQLite, which has
+    no INSERT inside WITH, in two."""
+    if connection.vendor != "postgresql" or len(line_rows) > MAX_LINES_PER_STATEMENT:
+        [(pk,)] = sql.insert_rows(Order, [values])
+        sql.insert_rows(OrderLine, [{**row, "order_id": pk} for row in line_rows], returning=())
+        return pk
+    order_sql, params = sql.insert_statement(Order, [values])
+    lines_sql, line_params = sql.insert_from(
+        OrderLine, line_rows, source="placed", columns={"order_id": "id"}, returning=()
+    )
+    statement = f"WITH placed AS ({order_sql}), lined AS ({lines_sql}) SELECT id FROM placed"  # noqa: S608
+    [(pk,)] = sql.fetch_all(statement, params + line_params)
+    return pk
 
 
 def _split(total: int, payment_type: str, terms: PaymentTerms) -> tuple[int, int]:
