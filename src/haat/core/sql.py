@@ -216,25 +216,42 @@ def insert_from(
     """`INSERT INTO <model> (...) SELECT ... FROM <source> [WHERE ...] [UNION ALL ...]`
     for a data-modifying CTE (PostgreSQL): the fields named in `columns` (attname ->
     column of `source`) are read from `source`, the rest are each row's values prepared
-    as `insert_rows` would. Returns (sql, params)."""
+    as `insert_rows` would. Returns (sql, params); the SQL text is built once per shape."""
     conn = connections[DEFAULT_DB_ALIAS]
-    kinds = _kinds(model, conn.vendor)
+    shape = (tuple(columns.items()), source, where, on_conflict, tuple(returning))
+    statement = _insert_from_sql(model, len(rows), conn.vendor, shape)
     now = timezone.now()
-    names = [quote(field.column) for field, _, _ in kinds]
-    selects, params = [], []
-    for row in rows:
-        values = []
-        for field, _, fast in kinds:
-            if field.attname in columns:
-                values.append(f"{source}.{quote(columns[field.attname])}")
-            else:  # typed: in a SELECT list an untyped NULL would be text
-                values.append(f"%s::{field.cast_db_type(conn)}")
-                params.append(_value(field, fast, row, now, conn))
-        select = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (names from meta)
-        selects.append(f"{select} WHERE {where}" if where else select)
-    statement = f"INSERT INTO {table(model)} ({', '.join(names)}) " + " UNION ALL ".join(selects)
+    params = [
+        _value(field, fast, row, now, conn)
+        for row in rows
+        for field, _, fast in _kinds(model, conn.vendor)
+        if field.attname not in columns
+    ]
+    return statement, params
+
+
+@lru_cache(maxsize=256)
+def _insert_from_sql(
+    model: type[models.Model], count: int, vendor: str, shape: tuple[Any, ...]
+) -> str:
+    column_pairs, source, where, on_conflict, returning = shape
+    columns = dict(column_pairs)
+    conn = connections[DEFAULT_DB_ALIAS]
+    kinds = _kinds(model, vendor)
+    values = [
+        f"{source}.{quote(columns[field.attname])}"
+        if field.attname in columns
+        # Typed: in a SELECT list an untyped NULL would be text.
+        else f"%s::{field.cast_db_type(conn)}"
+        for field, _, _ in kinds
+    ]
+    select = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (names from meta)
+    if where:
+        select += f" WHERE {where}"
+    names = ", ".join(quote(field.column) for field, _, _ in kinds)
+    statement = f"INSERT INTO {table(model)} ({names}) " + " UNION ALL ".join([select] * count)
     if on_conflict:
         statement += f" {on_conflict}"
     if returning:
         statement += " RETURNING " + ", ".join(column(model, name) for name in returning)
-    return statement, params
+    return statement
