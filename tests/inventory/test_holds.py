@@ -16,7 +16,6 @@ from haat.inventory.holds import (
     OutOfStock,
     convert_holds,
     place_holds,
-    reassign_holds,
     release_expired_holds,
     release_holds,
     sell_stock,
@@ -120,13 +119,7 @@ def test_unknown_and_inactive_variants_are_refused(warehouse):
 def test_convert_makes_a_sale_once(warehouse):
     v = make_variant()
     receive(v, warehouse, 5)
-    place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="cart", owner_id="t1")
-    assert (
-        reassign_holds(
-            from_owner_type="cart", from_owner_id="t1", to_owner_type="order", to_owner_id="7"
-        )
-        == 1
-    )
+    place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="order", owner_id="7")
     convert_holds(owner_type="order", owner_id="7", reference="HT-10007")
     convert_holds(owner_type="order", owner_id="7", reference="HT-10007")
     lvl = level(v, warehouse)

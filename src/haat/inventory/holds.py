@@ -384,18 +384,6 @@ def release_holds(*, owner_type: str, owner_id: str, reason: str) -> int:
     return len(holds)
 
 
-def reassign_holds(
-    *, from_owner_type: str, from_owner_id: str, to_owner_type: str, to_owner_id: str
-) -> int:
-    """Move active holds to a new owner (checkout token -> order), in the caller's
-    transaction."""
-    if not to_owner_type or not str(to_owner_id):
-        raise ValidationError("A hold needs an owner.", details={"field": "to_owner_id"})
-    return StockHold.objects.filter(
-        owner_type=from_owner_type, owner_id=str(from_owner_id), status=StockHold.Status.ACTIVE
-    ).update(owner_type=to_owner_type, owner_id=str(to_owner_id))
-
-
 def release_expired_holds(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Release up to `limit` holds past their expiry; one `stock.hold_expired` event per
     owner. Holds being paid for right now are locked and skipped (PostgreSQL)."""
