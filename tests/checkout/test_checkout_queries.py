@@ -95,9 +95,9 @@ def test_storefront_key_is_looked_up_once_then_cached(store_api, warehouse):
             f"/api/v1/store/carts/{token}/lines", {"variant_id": variant.pk, "quantity": 1}
         )
     assert r.status_code == 201
-    # variant; BEGIN, cart locked with its price, lines, INSERT, cart touched, COMMIT;
-    # the reply: lines with live prices and availability (2).
-    assert len(added.captured_queries) <= 10, [q["sql"] for q in added.captured_queries]
+    # BEGIN, the cart locked with the variant, its price and the cart's lines, the line
+    # upserted, the cart touched, COMMIT; the reply: lines, prices and availability (1).
+    assert len(added.captured_queries) <= 6, [q["sql"] for q in added.captured_queries]
 
 
 PREPAID_BUDGET = 32

@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from haat.catalog.models import Product, Variant, VariantPrice
@@ -257,69 +256,107 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> tuple[str, 
     return code, found
 
 
-def _sellable_variant(variant_id: Any) -> Variant:
-    if isinstance(variant_id, bool) or not isinstance(variant_id, int):
-        raise ValidationError("variant_id must be a whole number.", details={"field": "variant_id"})
-    variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
-    if variant is None:
-        raise ValidationError(
-            f"Unknown variant {variant_id}.",
-            code="unknown_variant",
-            details={"field": "variant_id"},
-        )
-    if not variant.is_active or variant.product.status != Product.Status.ACTIVE:
-        raise ValidationError(
-            f"{variant.sku} is not for sale.",
-            code="inactive_variant",
-            details={"field": "variant_id", "sku": variant.sku},
-        )
-    return variant
+# The cart (locked) with the variant, its product, its price in the cart's currency, the
+# cart's line count and the quantity of this variant already in it: one statement.
+_ADD_LINE_SQL = """
+SELECT c.id, c.currency_id, c.created_at, c.completed_at,
+       v.id, v.sku, v.is_active, p.status,
+       (SELECT vp.amount FROM catalog_variantprice vp
+         WHERE vp.variant_id = v.id AND vp.currency_id = c.currency_id),
+       (SELECT COUNT(*) FROM checkout_cartline l WHERE l.cart_id = c.id),
+       (SELECT l.quantity FROM checkout_cartline l WHERE l.cart_id = c.id AND l.variant_id = v.id)
+FROM checkout_cart c
+LEFT JOIN catalog_variant v ON v.id = %s
+LEFT JOIN catalog_product p ON p.id = v.product_id
+WHERE c.token = %s{lock}"""
+
+# A second add of one variant raises the line's quantity (the total is checked first).
+_SAME_VARIANT = (
+    "ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity, "
+    "unit_amount = excluded.unit_amount, updated_at = excluded.updated_at"
+)
 
 
 def add_line(*, token: str, variant_id: int, quantity: int) -> tuple[Cart, CartLine]:
     """Add a variant; adding one already in the cart increases its quantity. Returns the
     (locked, then committed) cart too, so the reply needs no second look-up.
 
-    Hot path of a flash sale: the cart row is locked together with the variant's price in
-    its currency (one query), and one read of the cart's lines gives both the line to
-    increase and the line count."""
+    One statement locks the cart and reads the variant, its price in the cart's currency
+    and the cart's lines; then one upsert of the line and one UPDATE of the cart."""
     quantity = clean_quantity(quantity)
-    variant = _sellable_variant(variant_id)
-    price = VariantPrice.objects.filter(variant=variant, currency_id=OuterRef("currency_id"))
+    if isinstance(variant_id, bool) or not isinstance(variant_id, int):
+        raise ValidationError("variant_id must be a whole number.", details={"field": "variant_id"})
+    lock = " FOR UPDATE OF c" if connection.features.has_select_for_update_of else ""
     with transaction.atomic():
-        cart = get_cart(
-            token,
-            for_update=True,
-            open_only=True,
-            annotate={"live_amount": Subquery(price.values("amount")[:1])},
-        )
-        if cart.live_amount is None:
-            raise ValidationError(
-                f"{variant.sku} has no price in {cart.currency_id}.",
-                code="no_price_in_currency",
-                details={"field": "variant_id", "sku": variant.sku, "currency": cart.currency_id},
-            )
-        amount = cart.live_amount
-        existing = {line.variant_id: line for line in CartLine.objects.filter(cart=cart)}
+        row = sql.fetch_one(_ADD_LINE_SQL.format(lock=lock), [variant_id, str(token)[:64]])
+        if row is None:
+            raise NotFound("No cart with this token.", code="cart_not_found")
+        cart_id, currency, created, completed, v_id, sku, active, status = row[:8]
+        amount, line_count, in_cart = row[8:]
         now = timezone.now()
-        line = existing.get(variant.pk)
-        if line is not None:
-            total = clean_quantity(line.quantity + quantity)
-            line.quantity, line.unit_amount = total, amount
-            line.save(update_fields=["quantity", "unit_amount", "updated_at"])
-        else:
-            if len(existing) >= MAX_CART_LINES:
-                raise ValidationError(
-                    f"A cart holds at most {MAX_CART_LINES} lines.",
-                    code="too_many_lines",
-                    details={"field": "variant_id"},
-                )
-            line = CartLine.objects.create(
-                cart=cart, variant=variant, quantity=quantity, unit_amount=amount
+        cart = Cart(
+            id=cart_id,
+            token=str(token)[:64],
+            currency_id=currency,
+            created_at=sql.datetime_value(created),
+            completed_at=sql.datetime_value(completed),
+            updated_at=now,
+        )
+        cart._state.adding = False
+        _check_addable(cart, v_id, variant_id, sku, active, status, amount, now)
+        if in_cart is None and line_count >= MAX_CART_LINES:
+            raise ValidationError(
+                f"A cart holds at most {MAX_CART_LINES} lines.",
+                code="too_many_lines",
+                details={"field": "variant_id"},
             )
-        Cart.objects.filter(pk=cart.pk).update(updated_at=now)
-        cart.updated_at = now
-    return cart, line
+        values = {
+            "cart_id": cart_id,
+            "variant_id": v_id,
+            "quantity": clean_quantity((in_cart or 0) + quantity),
+            "unit_amount": amount,
+            "created_at": now,
+            "updated_at": now,
+        }
+        [(line_id,)] = sql.insert_rows(CartLine, [values], on_conflict=_SAME_VARIANT)
+        sql.execute(
+            "UPDATE checkout_cart SET updated_at = %s WHERE id = %s",
+            [connection.ops.adapt_datetimefield_value(now), cart_id],
+        )
+    return cart, CartLine(id=line_id, **values)
+
+
+def _check_addable(
+    cart: Cart,
+    found_id: int | None,
+    variant_id: int,
+    sku: str,
+    active: Any,
+    status: str,
+    amount: int | None,
+    now: Any,
+) -> None:
+    if found_id is None:
+        raise ValidationError(
+            f"Unknown variant {variant_id}.",
+            code="unknown_variant",
+            details={"field": "variant_id"},
+        )
+    if not active or status != Product.Status.ACTIVE:
+        raise ValidationError(
+            f"{sku} is not for sale.",
+            code="inactive_variant",
+            details={"field": "variant_id", "sku": sku},
+        )
+    check_token_age(cart, now)
+    if cart.completed_at is not None:
+        raise Conflict("This cart has been checked out already.", code="cart_completed")
+    if amount is None:
+        raise ValidationError(
+            f"{sku} has no price in {cart.currency_id}.",
+            code="no_price_in_currency",
+            details={"field": "variant_id", "sku": sku, "currency": cart.currency_id},
+        )
 
 
 def _line(cart: Cart, line_id: Any) -> CartLine:

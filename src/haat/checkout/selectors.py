@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from haat.catalog.models import Product, Variant, VariantPrice
-from haat.checkout.carts import CART_TTL, get_cart
+from haat.checkout.carts import CART_TTL, check_token_age
 from haat.checkout.models import Cart, CartLine
 from haat.core import sql
+from haat.core.errors import NotFound
 from haat.core.money import money_json
-from haat.inventory.selectors import availability_status
+from haat.inventory.selectors import describe_availability
 
 
 def priced_lines(cart_filter: dict[str, Any], currency: str | None = None) -> QuerySet[CartLine]:
@@ -33,13 +34,14 @@ def priced_lines(cart_filter: dict[str, Any], currency: str | None = None) -> Qu
 
 
 # The cart, its lines, each line's variant and product, its live price in the cart's
-# currency and its available units (active locations, unlocked: checkout's early answer
-# for a sold-out line; the hold itself is decided under lock). One statement, checkout's
-# first; a cart without lines still gives its own row.
+# currency and its available units (active locations, unlocked: what the storefront shows,
+# and checkout's early answer for a sold-out line; the stock itself is taken under lock).
+# One statement; a cart without lines still gives its own row.
 _CHECKOUT_LINES_SQL = """
-SELECT c.id, c.token, c.currency_id, c.created_at, c.completed_at,
+SELECT c.id, c.token, c.currency_id, c.created_at, c.completed_at, c.updated_at, c.order_id,
        l.id, l.variant_id, l.quantity, l.unit_amount,
        v.sku, v.option_values, v.is_active, v.product_id, p.title, p.status,
+       p.availability, p.expected_days,
        (SELECT vp.amount FROM catalog_variantprice vp
          WHERE vp.variant_id = l.variant_id AND vp.currency_id = c.currency_id),
        (SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) FROM inventory_stocklevel s
@@ -55,7 +57,8 @@ ORDER BY l.id"""
 
 def checkout_lines(token: str) -> tuple[Cart | None, list[CartLine]]:
     """The cart behind `token` (None when unknown) and its lines, each with `variant`
-    (and its `product`), `live_amount` and `available` set, in one query."""
+    (and its `product`), `live_amount`, `available` and `availability` set, in one
+    query."""
     rows = sql.fetch_all(_CHECKOUT_LINES_SQL, [str(token)[:64]])
     if not rows:
         return None, []
@@ -66,13 +69,19 @@ def checkout_lines(token: str) -> tuple[Cart | None, list[CartLine]]:
         currency_id=first[2],
         created_at=sql.datetime_value(first[3]),
         completed_at=sql.datetime_value(first[4]),
+        updated_at=sql.datetime_value(first[5]),
+        order_id=first[6],
     )
+    cart._state.adding = False
     lines = []
     for row in rows:
-        if row[5] is None:
+        if row[7] is None:
             continue
-        (line_id, variant_id, quantity, unit_amount, sku, options, active, product_id) = row[5:13]
-        product = Product(id=product_id, title=row[13], status=row[14])
+        line_id, variant_id, quantity, unit_amount, sku, options, active, product_id = row[7:15]
+        title, status, kind, days, live_amount, available = row[15:]
+        product = Product(
+            id=product_id, title=title, status=status, availability=kind, expected_days=days
+        )
         variant = Variant(
             id=variant_id,
             product=product,
@@ -83,26 +92,34 @@ def checkout_lines(token: str) -> tuple[Cart | None, list[CartLine]]:
         line = CartLine(
             id=line_id, cart=cart, variant=variant, quantity=quantity, unit_amount=unit_amount
         )
-        line.live_amount, line.available = row[15], row[16]
+        line.live_amount, line.available = live_amount, available
+        line.availability = describe_availability(
+            variant_id=variant_id,
+            sellable=variant.is_active and status == Product.Status.ACTIVE,
+            kind=kind,
+            expected_days=days,
+            available=available,
+        )
         lines.append(line)
     return cart, lines
 
 
 def cart_view(*, token: str) -> dict[str, Any]:
-    cart = get_cart(token)
-    return cart_payload(cart)
+    """The storefront's cart: one query (two for a cart already checked out)."""
+    cart, lines = checkout_lines(token)
+    if cart is None:
+        raise NotFound("No cart with this token.", code="cart_not_found")
+    check_token_age(cart)
+    return cart_payload(cart, lines=lines)
 
 
 def cart_payload(cart: Cart, *, lines: list[CartLine] | None = None) -> dict[str, Any]:
-    """The cart as the storefront sees it. `lines` already read (a cart just created)
-    need no query; lines carrying their `availability` need none for it either."""
+    """The cart as the storefront sees it, from `lines` as `checkout_lines` (or a new
+    cart's `create_cart_with_lines`) gives them; read here when not given."""
     currency = cart.currency_id
     if lines is None:
-        lines = list(priced_lines({"cart": cart}, currency))
-    if all(hasattr(line, "availability") for line in lines):
-        availability = {line.variant_id: line.availability for line in lines}
-    else:
-        availability = availability_status([line.variant_id for line in lines])
+        lines = checkout_lines(cart.token)[1]
+    availability = {line.variant_id: line.availability for line in lines}
     out_lines = []
     subtotal = 0
     for line in lines:
