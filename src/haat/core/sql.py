@@ -9,9 +9,13 @@ everything else keeps using the ORM.
   own fields (JSON, datetimes and defaults exactly as the ORM would), `auto_now(_add)`
   fields are stamped, and the SQL text is built once per shape and cached. It speaks
   `ON CONFLICT` and `RETURNING`, which SQLite (3.35+) and PostgreSQL share.
+- `insert_statement` / `insert_from` give the same INSERTs as text, to compose the
+  data-modifying `WITH` statements PostgreSQL runs in one round trip (SQLite has no
+  INSERT inside WITH; callers run the plain statements there).
 - `fetch_all` / `fetch_one` / `execute` run hand-written statements through Django's
   cursor (so `%s` placeholders, query logging and the test query counters all apply).
-  Table and column names come from the models (`table`, `column`), never literals.
+  Hand-written statements name Django's default tables (`app_model`); the builders take
+  names from the models. The suite runs every one of them on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
