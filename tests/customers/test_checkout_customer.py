@@ -10,17 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from haat.customers.models import Address, Customer
 from haat.customers.services import customer_for_checkout
 from haat.customers.validation import validate_address
+from tests.checkout.helpers import ADDRESS
 
 pytestmark = pytest.mark.django_db
 
-HOME = {
-    "name": "Meera Iyer",
-    "line1": "12 Residency Road",
-    "city": "Bengaluru",
-    "state": "Karnataka",
-    "postal_code": "560025",
-    "country": "IN",
-}
+HOME = ADDRESS
 OFFICE = {**HOME, "line1": "4 MG Road", "postal_code": "560001"}
 
 

@@ -169,6 +169,41 @@ def clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
     return wanted
 
 
+def variant_from_row(
+    variant_id: int,
+    sku: str,
+    options: Any,
+    active: Any,
+    product_id: int,
+    title: str,
+    status: str,
+    kind: str,
+    expected_days: int | None,
+    available: int,
+) -> Variant:
+    """A Variant with its Product, `available` units and storefront `availability`, from
+    the columns of a hand-written read (no query)."""
+    product = Product(
+        id=product_id, title=title, status=status, availability=kind, expected_days=expected_days
+    )
+    variant = Variant(
+        id=variant_id,
+        product=product,
+        sku=sku,
+        option_values=sql.json_value(options),
+        is_active=bool(active),
+    )
+    variant.available = available
+    variant.availability = describe_availability(
+        variant_id=variant_id,
+        sellable=variant.is_active and status == Product.Status.ACTIVE,
+        kind=kind,
+        expected_days=expected_days,
+        available=available,
+    )
+    return variant
+
+
 # The currency (given, else the store's default) with each wanted variant, its product,
 # its price in that currency and its available units (active locations): one statement.
 _BUY_NOW_SQL = """
@@ -215,24 +250,10 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> tuple[str, 
         if row[2] is None:
             continue
         v_id, sku, options, v_active, p_id, title, status, kind, days, amount, available = row[2:]
-        product = Product(
-            id=p_id, title=title, status=status, availability=kind, expected_days=days
+        variant = variant_from_row(
+            v_id, sku, options, v_active, p_id, title, status, kind, days, available
         )
-        variant = Variant(
-            id=v_id,
-            product=product,
-            sku=sku,
-            option_values=sql.json_value(options),
-            is_active=bool(v_active),
-        )
-        variant.live_amount, variant.available = amount, available
-        variant.availability = describe_availability(
-            variant_id=v_id,
-            sellable=variant.is_active and status == Product.Status.ACTIVE,
-            kind=kind,
-            expected_days=days,
-            available=available,
-        )
+        variant.live_amount = amount
         found[v_id] = variant
     for i, variant_id in enumerate(wanted):
         field = f"lines[{i}].variant_id"

@@ -7,13 +7,12 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from haat.catalog.models import Product, Variant, VariantPrice
-from haat.checkout.carts import CART_TTL, check_token_age
+from haat.catalog.models import VariantPrice
+from haat.checkout.carts import CART_TTL, check_token_age, variant_from_row
 from haat.checkout.models import Cart, CartLine
 from haat.core import sql
 from haat.core.errors import NotFound
 from haat.core.money import money_json
-from haat.inventory.selectors import describe_availability
 
 
 def priced_lines(cart_filter: dict[str, Any], currency: str | None = None) -> QuerySet[CartLine]:
@@ -79,27 +78,14 @@ def checkout_lines(token: str) -> tuple[Cart | None, list[CartLine]]:
             continue
         line_id, variant_id, quantity, unit_amount, sku, options, active, product_id = row[7:15]
         title, status, kind, days, live_amount, available = row[15:]
-        product = Product(
-            id=product_id, title=title, status=status, availability=kind, expected_days=days
-        )
-        variant = Variant(
-            id=variant_id,
-            product=product,
-            sku=sku,
-            option_values=sql.json_value(options),
-            is_active=bool(active),
+        variant = variant_from_row(
+            variant_id, sku, options, active, product_id, title, status, kind, days, available
         )
         line = CartLine(
             id=line_id, cart=cart, variant=variant, quantity=quantity, unit_amount=unit_amount
         )
         line.live_amount, line.available = live_amount, available
-        line.availability = describe_availability(
-            variant_id=variant_id,
-            sellable=variant.is_active and status == Product.Status.ACTIVE,
-            kind=kind,
-            expected_days=days,
-            available=available,
-        )
+        line.availability = variant.availability
         lines.append(line)
     return cart, lines
 

@@ -141,14 +141,22 @@ def checkout(
     except (Conflict, IntegrityError):
         # A cart already checked out, or a concurrent duplicate that won the race: with
         # the same key and body, answer with its response (a 422 for another body).
-        if idem is None:
+        replay = _replay(idem)
+        if replay is None:
             raise
-        stored = idempotency.stored_response(
-            scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
-        )
-        if stored is None:
-            raise
-        return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
+        return replay
+
+
+def _replay(idem: Idempotency | None) -> CheckoutResult | None:
+    """The stored first reply for this key and body, if any (a 422 for another body)."""
+    if idem is None:
+        return None
+    stored = idempotency.stored_response(
+        scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
+    )
+    if stored is None:
+        return None
+    return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
 
 
 def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> CheckoutResult:
@@ -165,12 +173,9 @@ def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> Chec
         raise ValidationError("At least one line is needed.", details={"field": "lines"})
     expected = _expected_prices(raw)
     idem = Idempotency(key, idempotency.fingerprint({"buy_now": data})) if key else None
-    if idem is not None:
-        stored = idempotency.stored_response(
-            scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
-        )
-        if stored is not None:
-            return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
+    replay = _replay(idem)
+    if replay is not None:
+        return replay
     currency, variants = priced_variants(wanted, data.get("currency"))
     lines = [
         _Line(variants[v], quantity, variants[v].live_amount, variants[v].available)
@@ -184,14 +189,10 @@ def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> Chec
         raise
     except IntegrityError:
         # A concurrent duplicate with the same key won the race: answer with its reply.
-        if idem is None:
+        replay = _replay(idem)
+        if replay is None:
             raise
-        stored = idempotency.stored_response(
-            scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
-        )
-        if stored is None:
-            raise
-        return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
+        return replay
 
 
 def _expected_prices(raw: list[dict[str, Any]]) -> dict[int, int]:
