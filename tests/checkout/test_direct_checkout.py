@@ -148,7 +148,10 @@ def test_unavailable_payment_type_is_refused_and_recorded(store_api, warehouse, 
     v = make_variant(stock=2)
     r = buy(store_api, [{"variant_id": v.pk, "quantity": 1}], payment_type="prepaid")
     assert r.status_code == 422 and r.json()["error"]["code"] == "payment_type_unavailable"
-    assert AuditLogEntry.objects.filter(action="checkout.refused").exists()
+    entry = AuditLogEntry.objects.get(action="checkout.refused")
+    assert entry.object_type == "checkout.buy_now"
+    assert entry.changes["code"] == "payment_type_unavailable"
+    assert entry.changes["payment_type"] == "prepaid"
     assert not Order.objects.exists() and available(v) == 2
 
 

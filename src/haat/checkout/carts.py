@@ -73,13 +73,10 @@ def get_cart(
     *,
     for_update: bool = False,
     open_only: bool = False,
-    annotate: dict[str, Any] | None = None,
 ) -> Cart:
     """The cart behind `token` (404 when unknown or expired; 409 when completed and
-    `open_only`). `annotate` adds computed columns to the same query."""
+    `open_only`)."""
     qs = Cart.objects.select_for_update(of=("self",)) if for_update else Cart.objects.all()
-    if annotate:
-        qs = qs.annotate(**annotate)
     cart = qs.filter(token=str(token)[:64]).first()
     if cart is None:
         raise NotFound("No cart with this token.", code="cart_not_found")

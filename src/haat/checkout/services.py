@@ -136,7 +136,7 @@ def checkout(
     try:
         return CheckoutResult(201, _complete(token, contact, idem))
     except PaymentTypeUnavailable as exc:
-        _record_refusal(token, contact, exc)
+        _record_refusal(contact, exc, token=token)
         raise
     except (Conflict, IntegrityError):
         # A cart already checked out, or a concurrent duplicate that won the race: with
@@ -185,7 +185,7 @@ def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> Chec
     try:
         return CheckoutResult(201, _place(currency, lines, contact, idem))
     except PaymentTypeUnavailable as exc:
-        _record_refusal("buy-now", contact, exc)
+        _record_refusal(contact, exc)
         raise
     except IntegrityError:
         # A concurrent duplicate with the same key won the race: answer with its reply.
@@ -228,14 +228,15 @@ def _refuse_changed_prices(lines: list[_Line], expected: dict[int, int], currenc
         )
 
 
-def _record_refusal(token: str, contact: Contact, exc: DomainError) -> None:
-    """Nothing was written for a refused checkout; keep a trace of the attempt."""
+def _record_refusal(contact: Contact, exc: DomainError, *, token: str = "") -> None:
+    """Nothing was written for a refused checkout; keep a trace of the attempt (of the
+    cart behind `token`, or of a buy-now request without a cart)."""
     with transaction.atomic():
         record_audit(
             action="checkout.refused",
-            object_type="checkout.cart",
+            object_type="checkout.cart" if token else "checkout.buy_now",
             object_id=str(token)[:64],
-            object_repr=f"cart {str(token)[:6]}…" if token != "buy-now" else "buy now",
+            object_repr=f"cart {str(token)[:6]}…" if token else "buy now",
             changes={
                 "code": exc.code,
                 "payment_type": contact.payment_type,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -147,16 +147,15 @@ def _transaction() -> AbstractContextManager:
 
 @dataclass
 class _Taken:
-    """What `_take` took: (variant, location, quantity) picks, and each variant's
-    available units before and after, its sku and low-stock threshold (for alerts);
-    and the rows that record it (ledger rows or holds) with their ids."""
+    """What `_take` took: the rows that record it (ledger rows or holds) with their ids,
+    and each variant's available units before and after, its sku and low-stock
+    threshold (for alerts)."""
 
-    picks: list[tuple[int, int, int]]
+    records: list[tuple[int, dict[str, Any]]]  # (id, row)
     before: dict[int, int]
     after: dict[int, int]
     skus: dict[int, str]
     thresholds: dict[int, int | None]
-    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, row)
 
     def record_crossings(self) -> None:
         default = alerts.default_threshold()
@@ -226,12 +225,11 @@ def _take(
     rows = [row(v, loc, q) for v, loc, q in picks]
     written = sql.insert_rows(record, rows)
     return _Taken(
-        picks,
+        [(pk, r) for (pk,), r in zip(written, rows, strict=True)],
         before,
         available_totals(levels, ids),
         {v: r[0] for v, r in variants.items()},
         thresholds,
-        [(pk, r) for (pk,), r in zip(written, rows, strict=True)],
     )
 
 
@@ -282,14 +280,7 @@ def _take_one_row(
     location_id, available, sku, threshold = found[:4]
     values = row(v, location_id, q)
     pk = found[4] if combined else sql.insert_rows(record, [values])[0][0]
-    return _Taken(
-        [(v, location_id, q)],
-        {v: available + q},
-        {v: available},
-        {v: sku},
-        {v: threshold},
-        [(pk, values)],
-    )
+    return _Taken([(pk, values)], {v: available + q}, {v: available}, {v: sku}, {v: threshold})
 
 
 def _allocate(
