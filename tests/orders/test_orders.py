@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from haat.catalog.models import Variant
 from haat.core.errors import Conflict
 from haat.core.models import AuditLogEntry
 from haat.customers.services import match_or_create_customer
-from haat.inventory.models import StockHold, StockMovement
+from haat.inventory.models import Location, StockHold, StockMovement
 from haat.orders import services
 from haat.orders.models import Order, OrderTransition, pk_from_number
 from haat.orders.selectors import order_stock
@@ -90,6 +91,26 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
         services.cancel_order(order=order)
     assert exc.value.code == "illegal_transition"
     assert on_hand(v) == 5 and OrderTransition.objects.filter(order=order).count() == 1
+
+
+def test_cancel_puts_units_back_after_the_variant_and_location_were_switched_off(
+    store_api, warehouse, owner
+):
+    """Staff retire a variant and close the warehouse; a confirmed order of it is still
+    cancellable, and its units go back where they were sold from."""
+    v = make_variant(stock=5)
+    order = Order.objects.get(token=place_cod(store_api, v, 2)["token"])
+    Variant.objects.filter(pk=v.pk).update(is_active=False)
+    Location.objects.filter(pk=warehouse.pk).update(is_active=False)
+    services.cancel_order(order=order, note="out of business")
+    assert on_hand(v) == ledger_sum(v) == 5
+    restock = StockMovement.objects.get(variant=v, reason="adjustment")
+    assert (restock.location_id, restock.quantity, restock.reference) == (
+        warehouse.pk,
+        2,
+        order.number,
+    )
+    assert AuditLogEntry.objects.filter(action="stock.adjust", object_id=str(order.pk)).exists()
 
 
 def test_pending_order_holds_stock_and_cancel_releases_it(warehouse):

@@ -21,9 +21,10 @@ from haat.core.errors import ValidationError
 from haat.core.events import record_event, record_events_for
 from haat.customers.models import Customer
 from haat.inventory.holds import HoldRequest, place_holds, release_holds, sell_stock
+from haat.inventory.ledger import Change
 from haat.inventory.models import StockMovement
 from haat.inventory.selectors import movements_for_reference
-from haat.inventory.services import adjust_stock
+from haat.inventory.services import write_changes
 from haat.orders import state
 from haat.orders.models import Order, OrderLine
 
@@ -253,18 +254,25 @@ def cancel_order(*, order: Order, note: str = "", reason: str = "") -> Order:
 
 def _restock_sold_units(order: Order, note: str) -> None:
     """Put back what the order sold: one `adjustment` per sale row, referencing the order
-    (so `selectors.order_stock` finds it), in (variant, location) lock order."""
+    (so `selectors.order_stock` finds it), all in one locked write. Units go back where
+    they were sold from even if that variant or location has since been switched off."""
     sold = movements_for_reference(order.number, reason=StockMovement.Reason.SALE)
-    text = f"Order {order.number} cancelled" + (f": {note}" if note else "")
-    for sale in sorted(sold, key=lambda m: (m.variant_id, m.location_id)):
-        adjust_stock(
-            variant_id=sale.variant_id,
-            location_id=sale.location_id,
-            quantity=-sale.quantity,
-            reason=StockMovement.Reason.ADJUSTMENT,
-            note=text[:500],
+    if not sold:
+        return
+    text = (f"Order {order.number} cancelled" + (f": {note}" if note else ""))[:500]
+    adjustment = StockMovement.Reason.ADJUSTMENT
+    changes = [
+        Change(
+            s.variant_id,
+            s.location_id,
+            -s.quantity,
+            reason=adjustment,
+            note=text,
             reference=order.number,
         )
+        for s in sold
+    ]
+    write_changes(changes, action="stock.adjust", audit_obj=order)
 
 
 def set_payment_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) -> None:
