@@ -1,4 +1,4 @@
-"""WSGI entry point used by `haat serve` (gunicorn) and any other WSGI server."""
+"""WSGI entry point used by `haat serve` (Granian) and any other WSGI server."""
 
 import os
 

@@ -237,7 +237,7 @@ class RazorpayGateway:
                 code="not_refundable",
                 details={"field": "payment"},
             )
-        headers = {"X-Refund-Idempotency": refund_idempotency_key(refund)}
+        headers = {"X-Refund-Idempotency": refund.gateway_idempotency_key}
         body = {
             "amount": refund.amount,
             "speed": "normal",
@@ -269,11 +269,6 @@ class RazorpayGateway:
     # --- webhooks -------------------------------------------------------------------
     def verify_webhook(self, body: bytes, headers: dict[str, str]) -> None:
         verify_webhook(body, header(headers, SIGNATURE_HEADER), self.credentials.webhook_secrets)
-
-
-def refund_idempotency_key(refund: Any) -> str:
-    """At least 10 characters of [A-Za-z0-9_-], the same for every retry of this refund."""
-    return f"haat-refund-{refund.pk}"
 
 
 def verify_webhook(body: bytes, signature: str, secrets: tuple[str, ...]) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 
 from haat.gateways.models import GatewayAccount, WebhookEvent
-from haat.gateways.registry import _ENV_NAMES, mode_for, test_gateway_enabled
+from haat.gateways.registry import _ENV_NAMES, mode_for
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,6 @@ def gateway_statuses() -> list[GatewayStatus]:
             )
         )
     return statuses
-
-
-def test_gateway_status() -> bool:
-    return test_gateway_enabled()
 
 
 def recent_events(*, gateway: str = "", status: str = ""):

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from haat.core.errors import Conflict
 from haat.gateways import crypto
-from haat.gateways.common import currency_of, dig, from_unix, header, load_json
+from haat.gateways.common import currency_of, dig, from_unix, load_json
 from haat.gateways.errors import GatewayUnavailable, InvalidSignature
 from haat.gateways.http import call
 from haat.gateways.stripe_units import from_stripe, to_stripe
@@ -129,16 +129,13 @@ class StripeGateway:
                 "reason": "requested_by_customer",
                 "metadata": {"haat_refund": str(refund.pk), "reason": (refund.reason or "")[:500]},
             },
-            idempotency_key=f"haat-refund-{refund.pk}",
+            idempotency_key=refund.gateway_idempotency_key,
         )
         return GatewayRefundResult(
             gateway_refund_id=data.get("id", ""),
             status=_REFUND_STATUS.get(data.get("status", ""), "pending"),
             raw=data,
         )
-
-    def verify_webhook(self, body: bytes, headers: dict[str, str]) -> None:
-        verify_webhook(body, header(headers, SIGNATURE_HEADER), self.credentials.webhook_secrets)
 
 
 def sign(body: bytes, secret: str, timestamp: int) -> str:

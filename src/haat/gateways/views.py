@@ -22,22 +22,21 @@ from haat.core.money import Money
 from haat.dashboard.access import require_perm
 from haat.gateways import selectors, services, testgateway
 from haat.gateways.registry import test_gateway_enabled
+from haat.payments.flows import OPEN_PAYMENTS
+from haat.payments.models import Payment
 
 GATEWAYS_PERM = Perm.PAYMENTS_MANAGE
-OPEN_STATUSES = ("created", "pending")
-FINAL_STATUSES = ("captured", "failed", "expired", "cancelled")
+_PAID = "This payment has already been made. Nothing more to pay."
 _CLOSED_MESSAGES = {
-    "captured": "This payment has already been made. Nothing more to pay.",
-    "authorized": "This payment has already been made. Nothing more to pay.",
-    "failed": "This payment attempt failed. Go back to the store to try again.",
-    "expired": "This payment link has expired. Go back to the store to start again.",
-    "cancelled": "This payment was cancelled. Go back to the store to start again.",
+    Payment.Status.CAPTURED: _PAID,
+    Payment.Status.AUTHORIZED: _PAID,
+    Payment.Status.FAILED: "This payment attempt failed. Go back to the store to try again.",
+    Payment.Status.EXPIRED: "This payment link has expired. Go back to the store to start again.",
+    Payment.Status.CANCELLED: "This payment was cancelled. Go back to the store to start again.",
 }
 
 
-def _payment(token: str):
-    from haat.payments.models import Payment
-
+def _payment(token: str) -> Payment:
     if not test_gateway_enabled():
         raise Http404("The test gateway is switched off.")
     payment = Payment.objects.select_related("order").filter(token=token, gateway="test").first()
@@ -58,10 +57,10 @@ def _safe_return_url(value: str) -> str:
 
 
 def _closed_reason(payment) -> str:
-    if payment.status not in OPEN_STATUSES:
+    if payment.status not in OPEN_PAYMENTS:
         return _CLOSED_MESSAGES.get(payment.status, "This payment is closed.")
     if payment.expires_at and payment.expires_at <= timezone.now():
-        return _CLOSED_MESSAGES["expired"]
+        return _CLOSED_MESSAGES[Payment.Status.EXPIRED]
     return ""
 
 
@@ -105,7 +104,7 @@ def test_pay_result(request: HttpRequest, token: str) -> HttpResponse:
     """Polls (htmx, every second) until the webhook task has applied the click."""
     payment = _payment(token)
     context = _context(payment, _safe_return_url(request.GET.get("return_url", "")))
-    context["final"] = payment.status in FINAL_STATUSES
+    context["final"] = payment.status not in OPEN_PAYMENTS
     context["poll_url"] = request.get_full_path()
     template = "gateways/_test_pay_status.html" if request.htmx else "gateways/test_pay_result.html"
     return render(request, template, context)

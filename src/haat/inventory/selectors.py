@@ -175,14 +175,6 @@ def low_stock_count() -> int:
     return low_stock_queryset().count() + out_of_stock_queryset().count()
 
 
-def levels_for_variant(variant_id: int) -> list[StockLevel]:
-    return list(
-        StockLevel.objects.filter(variant_id=variant_id)
-        .select_related("location")
-        .order_by("location__priority", "location_id")
-    )
-
-
 def movements_queryset(variant_id: int) -> QuerySet[StockMovement]:
     return StockMovement.objects.filter(variant_id=variant_id).annotate(
         location_code=F("location__code")

@@ -122,21 +122,6 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def save(self, *args, **kwargs) -> None:
-        """A new order created without a split (older callers) gets the natural one:
-        COD collects everything on delivery, every other type is paid online."""
-        if (
-            self._state.adding
-            and not self.amount_due_online
-            and not self.amount_due_on_delivery
-            and self.total_amount
-        ):
-            if self.payment_type == self.PaymentType.COD:
-                self.amount_due_on_delivery = self.total_amount
-            else:
-                self.amount_due_online = self.total_amount
-        super().save(*args, **kwargs)
-
     @property
     def number(self) -> str:
         return f"{NUMBER_PREFIX}{NUMBER_OFFSET + self.pk}" if self.pk else ""

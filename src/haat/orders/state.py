@@ -34,20 +34,6 @@ def can_transition(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
 
-def record_initial(order: Order, *, note: str = "", actor: Actor | None = None) -> None:
-    """History row for a new order ("" → its first status)."""
-    actor = actor or current_actor()
-    if order.status not in INITIAL_STATUSES:
-        raise Conflict(
-            f"An order cannot start as {order.status}.",
-            code="illegal_transition",
-            details={"from": "", "to": order.status},
-        )
-    OrderTransition.objects.create(
-        order=order, from_status="", to_status=order.status, note=note, **_who(actor)
-    )
-
-
 def transition(order: Order, to: str, *, actor: Actor | None = None, note: str = "") -> Order:
     """Move `order` to `to` under a row lock; records the history row.
 

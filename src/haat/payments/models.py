@@ -377,5 +377,6 @@ class Refund(models.Model):
     @property
     def gateway_idempotency_key(self) -> str:
         """Deterministic key for the gateway's idempotency header (Razorpay wants
-        10+ chars of [A-Za-z0-9_-]; Stripe up to 255): a retry sends the same key."""
-        return f"haat_refund_{self.order_id}_{self.pk}"
+        10+ chars of [A-Za-z0-9_-]; Stripe up to 255): every retry of this refund sends
+        the same key (the format refunds already sent with must keep)."""
+        return f"haat-refund-{self.pk}"

@@ -26,7 +26,6 @@ __all__ = [
     "partial_cod_rules",
     "refund_payload",
     "refunds",
-    "transaction_payload",
     "transactions",
 ]
 
@@ -51,21 +50,6 @@ def transactions(*, order_id: int | None = None) -> QuerySet[PaymentTransaction]
 def refunds(*, order_id: int | None = None) -> QuerySet[Refund]:
     qs = Refund.objects.select_related("order").order_by("-id")
     return qs.filter(order_id=order_id) if order_id else qs
-
-
-def transaction_payload(txn: PaymentTransaction) -> dict[str, Any]:
-    return {
-        "id": txn.pk,
-        "order": txn.order.number,
-        "kind": txn.kind,
-        "amount": txn.amount,
-        "currency": txn.currency,
-        "gateway": txn.gateway,
-        "gateway_reference": txn.gateway_reference,
-        "payment_id": txn.payment_id,
-        "actor": txn.actor_label,
-        "created_at": txn.created_at.isoformat(),
-    }
 
 
 def refund_payload(refund: Refund) -> dict[str, Any]:
