@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from haat.cli import build_parser, main
-from haat.server import MAX_DEFAULT_WORKERS, default_workers, server_options
+from haat.server import DEFAULT_THREADS, MAX_DEFAULT_WORKERS, default_workers, server_options
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -86,11 +86,17 @@ def test_server_options_use_threads_and_quiet_logs():
     assert (options["address"], options["port"]) == ("::1", 8123)
     assert options["target"] == "haat.wsgi:application"
     assert str(options["interface"].value) == "wsgi"
-    assert 2 <= options["blocking_threads"] <= 4
+    assert options["blocking_threads"] == DEFAULT_THREADS == 2
     assert options["workers"] == default_workers()
     assert str(options["log_level"].value) == "warning" and options["log_access"] is False
-    assert 1 <= default_workers() <= MAX_DEFAULT_WORKERS
     assert server_options(host="127.0.0.1", port=1, access_log=True)["log_access"] is True
+    assert server_options(host="127.0.0.1", port=1, workers=3, threads=5)["workers"] == 3
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (3, 3), (16, MAX_DEFAULT_WORKERS)])
+def test_default_workers_is_one_per_core_up_to_the_cap(monkeypatch, cores, workers):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    assert default_workers() == workers
 
 
 def test_manage_check_runs_django_system_checks(tmp_path):
