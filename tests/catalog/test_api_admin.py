@@ -350,6 +350,8 @@ def test_category_crud_tree_and_flat(owner_api):
     assert owner_api.delete(URL + f"categories/{root['id']}").status_code == 409
     renamed = owner_api.patch(URL + f"categories/{child.json()['id']}", {"name": "Kurtis"})
     assert renamed.json()["name"] == "Kurtis"
+    one = owner_api.get(URL + f"categories/{child.json()['id']}").json()
+    assert (one["name"], one["parent_id"]) == ("Kurtis", root["id"])
     assert owner_api.delete(URL + f"categories/{child.json()['id']}").status_code == 204
     assert list(Category.objects.values_list("slug", flat=True)) == ["apparel"]
 
@@ -367,6 +369,12 @@ def test_collection_crud_and_members(owner_api, kurta):
     assert listed["items"][0]["product_ids"] == [lamp.id, kurta.id]
     patched = owner_api.patch(URL + f"collections/{cid}", {"is_published": True})
     assert patched.json()["is_published"] is True
+    one = owner_api.get(URL + f"collections/{cid}").json()
+    assert (one["name"], one["is_published"], one["product_ids"]) == (
+        "Gifts",
+        True,
+        [lamp.id, kurta.id],
+    )
     error(owner_api.patch(URL + f"collections/{cid}", {"is_published": "yes"}), 422)
     assert owner_api.delete(URL + f"collections/{cid}").status_code == 204
     assert not Collection.objects.exists() and Product.objects.count() == 2

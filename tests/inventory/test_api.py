@@ -29,6 +29,8 @@ def test_locations_crud_and_permissions(admin_api):
     assert (r.status_code, r.json()["error"]["code"]) == (409, "duplicate_code")
     r = owner.patch(A + f"locations/{pk}", {"priority": 5, "is_active": False})
     assert r.json()["priority"] == 5 and r.json()["is_active"] is False
+    one = support.get(A + f"locations/{pk}").json()
+    assert (one["code"], one["priority"], one["is_active"]) == ("main", 5, False)
     assert owner.post(A + "locations", {"name": "Y", "code": "y", "extra": 1}).status_code == 422
     assert owner.delete(A + f"locations/{pk}").status_code == 204
 

@@ -55,7 +55,15 @@ def test_admin_settings_and_rules_api(admin_api, variant):
     assert api.delete(f"/api/v1/admin/payments/method-rules/{rule_id}").status_code == 204
     assert not PaymentMethodRule.objects.exists()
     slab = {"scope": "store", "currency": "INR", "percent": "15", "max_order_value": 100}
-    assert api.post("/api/v1/admin/payments/partial-cod-rules", slab).status_code == 201
+    created = api.post("/api/v1/admin/payments/partial-cod-rules", slab)
+    assert created.status_code == 201, created.content
+    slabs = api.get("/api/v1/admin/payments/partial-cod-rules").json()
+    assert slabs["count"] == 1
+    assert (slabs["items"][0]["percent"], slabs["items"][0]["max_order_value"]) == ("15.00", 100)
+    slab_url = f"/api/v1/admin/payments/partial-cod-rules/{created.json()['id']}"
+    assert api.delete(slab_url).status_code == 204
+    assert api.get("/api/v1/admin/payments/partial-cod-rules").json()["count"] == 0
+    assert api.delete(slab_url).status_code == 404
     # support and marketing may not change payment settings
     assert admin_api("support").get("/api/v1/admin/payments/settings").status_code == 403
     assert admin_api("marketing").patch("/api/v1/admin/payments/settings", {}).status_code == 403
@@ -91,6 +99,14 @@ def test_refund_api_needs_key_and_permission(admin_api, variant):
     assert refused.last().changes["code"] == "refund_exceeds_paid"
     txns = api.get("/api/v1/admin/payments/transactions", {"order": order.number}).json()
     assert {t["kind"] for t in txns["items"]} == {"capture", "refund"}
+    listed = api.get("/api/v1/admin/payments/refunds", {"order": order.number}).json()
+    assert listed["count"] == 1
+    assert (listed["items"][0]["order"], listed["items"][0]["amount"]["amount"]) == (
+        order.number,
+        1000,
+    )
+    assert api.get("/api/v1/admin/payments/refunds", {"order": "HT-99999"}).status_code == 404
+    assert admin_api("marketing").get("/api/v1/admin/payments/refunds").status_code == 403
 
 
 def test_cod_collected_api(admin_api, variant):
@@ -104,6 +120,23 @@ def test_cod_collected_api(admin_api, variant):
     assert too_much.status_code == 409, too_much.content
     refused = AuditLogEntry.objects.get(action="payments.cod_refused")
     assert (refused.changes["amount"], refused.changes["reference"]) == (1, "AWB-2")
+
+
+def test_cod_remittance_api_reconciles_and_refuses_a_bad_file(admin_api, variant):
+    order = make_order(variant, payment_type="cod", status="confirmed")
+    api = admin_api("manager")
+    url = "/api/v1/admin/payments/cod-remittance"
+    amount = f"{order.total_amount // 100}.{order.total_amount % 100:02d}"
+    good = f"order_number,amount,reference,remitted_on\n{order.number},{amount},R9,2025-02-01\n"
+    r = api.post(url, {"csv": good})
+    assert r.status_code == 200, r.content
+    assert [row["status"] for row in r.json()["rows"]] == ["recorded"]
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+    bad = "order_number,amount,reference,remitted_on\nHT-1,abc,R,2025-02-01\n"
+    r = api.post(url, {"csv": bad})
+    assert r.status_code == 422, r.content
+    assert admin_api("support").post(url, {"csv": good}).status_code == 403
 
 
 def test_settings_page_saves_per_currency_amounts(staff_client, currencies):
