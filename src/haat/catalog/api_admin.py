@@ -260,7 +260,7 @@ def create_variant(request: HttpRequest, product_id: int, payload: VariantCreate
     else:
         data.pop("prices", None)
     variant = services.create_variant(product=get_or_404(Product, product_id), **data)
-    return Status(201, variant_out(Variant.objects.prefetch_related("prices").get(pk=variant.pk)))
+    return Status(201, variant_out(selectors.variant_with_prices(variant_id=variant.pk)))
 
 
 @admin_router.patch(
@@ -274,7 +274,7 @@ def update_variant(request: HttpRequest, variant_id: int, payload: VariantUpdate
     services.update_variant(
         variant=get_or_404(Variant, variant_id), **variant_fields(payload.changes())
     )
-    return variant_out(Variant.objects.prefetch_related("prices").get(pk=variant_id))
+    return variant_out(selectors.variant_with_prices(variant_id=variant_id))
 
 
 @admin_router.delete(
@@ -302,8 +302,7 @@ def set_prices(request: HttpRequest, variant_id: int, payload: list[PriceIn]) ->
     pricing.set_variant_prices(
         variant=get_or_404(Variant, variant_id), prices=price_inputs(payload), source="api"
     )
-    variant = Variant.objects.prefetch_related("prices").get(pk=variant_id)
-    return variant_out(variant)["prices"]
+    return variant_out(selectors.variant_with_prices(variant_id=variant_id))["prices"]
 
 
 @admin_router.delete(
@@ -317,8 +316,7 @@ def remove_price(request: HttpRequest, variant_id: int, currency: str) -> Any:
     pricing.remove_variant_price(
         variant=get_or_404(Variant, variant_id), currency=currency.upper(), source="api"
     )
-    variant = Variant.objects.prefetch_related("prices").get(pk=variant_id)
-    return variant_out(variant)["prices"]
+    return variant_out(selectors.variant_with_prices(variant_id=variant_id))["prices"]
 
 
 @admin_router.get(

@@ -44,6 +44,11 @@ def _variants_prefetch() -> Prefetch:
     )
 
 
+def variant_with_prices(*, variant_id: int) -> Variant:
+    """A variant with its prices prefetched (the admin API's reply after a write)."""
+    return Variant.objects.prefetch_related("prices").get(pk=variant_id)
+
+
 def _with_related(qs: QuerySet[Product]) -> QuerySet[Product]:
     return qs.prefetch_related(
         _variants_prefetch(),
