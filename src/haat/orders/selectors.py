@@ -175,12 +175,11 @@ class OrderMoney:
 
 def order_money(order: Order) -> OrderMoney:
     """The order's payments, ledger rows and refunds (four queries)."""
-    from haat.payments.models import Payment
-    from haat.payments.selectors import refunds, transactions
+    from haat.payments.selectors import payments, refunds, transactions
     from haat.payments.services import refundable_amount
 
     return OrderMoney(
-        payments=list(Payment.objects.filter(order_id=order.pk).order_by("-id")),
+        payments=list(payments(order_id=order.pk)),
         transactions=list(transactions(order_id=order.pk).order_by("id")),
         refunds=list(refunds(order_id=order.pk)),
         refundable=refundable_amount(order),

@@ -13,6 +13,7 @@ from haat.core.money import Money, money_json
 from haat.payments.config import gateway_code_for_currency
 from haat.payments.models import (
     PartialCodRule,
+    Payment,
     PaymentMethodRule,
     PaymentTransaction,
     Refund,
@@ -24,6 +25,7 @@ __all__ = [
     "gateway_code_for_currency",
     "method_rules",
     "partial_cod_rules",
+    "payments",
     "refund_payload",
     "refunds",
     "transactions",
@@ -40,6 +42,11 @@ def partial_cod_rules() -> QuerySet[PartialCodRule]:
     return PartialCodRule.objects.select_related("category", "product").order_by(
         "scope", "currency_id", "min_order_value", "id"
     )
+
+
+def payments(*, order_id: int) -> QuerySet[Payment]:
+    """An order's payments, newest first."""
+    return Payment.objects.filter(order_id=order_id).order_by("-id")
 
 
 def transactions(*, order_id: int | None = None) -> QuerySet[PaymentTransaction]:
