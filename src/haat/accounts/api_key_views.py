@@ -13,6 +13,7 @@ from haat.accounts.api_keys import create_api_key, revoke_api_key
 from haat.accounts.forms import ApiKeyCreateForm
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import get_or_404, require_perm
 
 
@@ -30,8 +31,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
         try:
             issued = create_api_key(**form.cleaned_data, created_by=request.user)
         except DomainError as exc:
-            field = exc.details.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
+            attach_domain_error(form, exc)
         else:
             return render(
                 request,

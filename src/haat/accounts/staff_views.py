@@ -13,6 +13,7 @@ from haat.accounts import selectors, services
 from haat.accounts.forms import StaffCreateForm, StaffEditForm
 from haat.accounts.roles import PERMISSIONS, ROLE_SUMMARIES, Perm, Role
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import get_or_404, require_perm
 
 PAGE_SIZE = 50
@@ -20,11 +21,6 @@ PAGE_SIZE = 50
 
 def _origin(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def _form_error(form, exc: DomainError) -> None:
-    field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 @require_perm(Perm.STAFF_MANAGE)
@@ -51,7 +47,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data, invited_by=request.user, origin=_origin(request)
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            attach_domain_error(form, exc)
         else:
             messages.success(
                 request, f"{user.email} was added. We e-mailed them a link to set a password."
@@ -69,7 +65,7 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             services.update_staff(user=member, actor_role=request.user.role, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            attach_domain_error(form, exc)
         else:
             messages.success(request, f"Saved {member.email}.")
             return redirect("dashboard:staff_list")

@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from haat.accounts import services
 from haat.accounts.forms import EmailLoginForm, PasswordChangeForm, StaffPasswordResetForm
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 
 
 class LoginView(auth_views.LoginView):
@@ -73,8 +74,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except DomainError as exc:
-            field = exc.details.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
+            attach_domain_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # stay signed in here
             messages.success(request, "Your password has been changed.")

@@ -2,7 +2,7 @@
 
 Forms only turn text into the types the catalog services take (ids, `Money`, option
 lists). Business rules (unique slugs, cycles, prices above zero…) live in the services;
-`attach_domain_error` shows a service's `DomainError` next to the field it names.
+`haat.core.forms.attach_domain_error` shows a service's `DomainError` next to the field it names.
 """
 
 from __future__ import annotations
@@ -16,20 +16,6 @@ from haat.core.errors import DomainError
 from haat.core.money import Money
 
 MAX_OPTIONS = 3
-
-
-def attach_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Put a service error on the field named in `details["field"]`, else on the form."""
-    field = str(error.details.get("field", "")) if error.details else ""
-    field = {
-        "category_ids": "categories",
-        "collection_ids": "collections",
-        "parent_id": "parent",
-    }.get(field, field)
-    if field in form.fields:
-        form.add_error(field, error.message)
-    else:
-        form.add_error(None, error.message)
 
 
 def parse_money(value: str, currency: str, *, field: str) -> Money | None:

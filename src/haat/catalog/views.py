@@ -25,13 +25,13 @@ from haat.catalog.forms import (
     OptionsForm,
     ProductForm,
     VariantForm,
-    attach_domain_error,
     parse_money,
 )
 from haat.catalog.images import rendition_url
 from haat.catalog.models import Product
 from haat.core import currencies as core_currencies
 from haat.core.errors import DomainError, NotFound
+from haat.core.forms import attach_domain_error
 from haat.core.money import Money
 from haat.dashboard.access import forbidden, require_perm
 

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from haat.accounts.roles import Perm
 from haat.catalog import csv_io
-from haat.catalog.forms import ImportForm, attach_domain_error
+from haat.catalog.forms import ImportForm
 from haat.catalog.views import enabled_currencies
 from haat.catalog.views_products import filtered_products
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import require_perm
 
 FILTER_KEYS = ("q", "status", "category", "collection", "availability")

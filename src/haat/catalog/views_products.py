@@ -19,7 +19,6 @@ from haat.catalog.forms import (
     BulkActionForm,
     ImageUploadForm,
     VariantForm,
-    attach_domain_error,
     category_choices,
 )
 from haat.catalog.images import rendition_url
@@ -32,6 +31,7 @@ from haat.catalog.views import (
     render_editor,
 )
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import forbidden, require_perm
 
 PAGE_SIZE = 50

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from haat.accounts.roles import Perm
 from haat.catalog import selectors, taxonomy
-from haat.catalog.forms import CategoryForm, CollectionForm, attach_domain_error
+from haat.catalog.forms import CategoryForm, CollectionForm
 from haat.catalog.models import Category, Collection, CollectionProduct
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import forbidden, require_perm
 
 SEARCH_LIMIT = 20

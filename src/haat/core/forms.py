@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from django import forms
 
+from haat.core.errors import DomainError
+
+# Services name API fields (`variant_id`); dashboard forms name the same input `variant`.
+FIELD_ALIASES = {
+    "category_ids": "categories",
+    "collection_ids": "collections",
+    "parent_id": "parent",
+    "variant_id": "variant",
+    "location_id": "location",
+}
+
+
+def attach_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service error on the form field it names (`details["field"]`, or that
+    field's dashboard alias), else on the form as a whole."""
+    field = str((error.details or {}).get("field", ""))
+    if field not in form.fields:
+        field = FIELD_ALIASES.get(field, field)
+    form.add_error(field if field in form.fields else None, error.message)
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(required=False, max_length=255)

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from haat.core.errors import DomainError
 from haat.inventory.models import Location
 from haat.inventory.services import ADJUST_REASONS
-
-FIELD_ALIASES = {"variant_id": "variant", "location_id": "location"}
-
-
-def attach_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service error on the field it names, else on the form."""
-    field = str((error.details or {}).get("field", ""))
-    field = FIELD_ALIASES.get(field, field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def location_choices(*, active_only: bool = True) -> list[tuple[int, str]]:

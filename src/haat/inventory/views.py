@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from haat.accounts.roles import Perm
 from haat.catalog.models import Category
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import forbidden, require_perm
 from haat.inventory import locations, selectors, services
 from haat.inventory.api_admin import stock_item
-from haat.inventory.forms import LocationForm, ThresholdForm, attach_error
+from haat.inventory.forms import LocationForm, ThresholdForm
 from haat.inventory.models import Location
 
 PAGE_SIZE = 50
@@ -81,7 +82,7 @@ def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
                     variant_id=pk, threshold=form.cleaned_data["threshold"]
                 )
             except DomainError as exc:
-                attach_error(form, exc)
+                attach_domain_error(form, exc)
             else:
                 messages.success(request, "Low-stock threshold saved.")
                 return redirect("dashboard:variant_stock", pk=pk)
@@ -114,7 +115,7 @@ def location_list(request: HttpRequest) -> HttpResponse:
             try:
                 loc = locations.create_location(**form.cleaned_data)
             except DomainError as exc:
-                attach_error(form, exc)
+                attach_domain_error(form, exc)
             else:
                 messages.success(request, f"Location {loc.code} added.")
                 return redirect("dashboard:location_list")
@@ -134,7 +135,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             locations.update_location(location=location, **form.cleaned_data)
         except DomainError as exc:
-            attach_error(form, exc)
+            attach_domain_error(form, exc)
         else:
             messages.success(request, f"Location {location.code} saved.")
             return redirect("dashboard:location_list")

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
+from haat.core.forms import attach_domain_error
 from haat.dashboard.access import require_perm
 from haat.inventory import bulk, report, selectors, services
 from haat.inventory.api_admin import stock_item
@@ -25,7 +26,6 @@ from haat.inventory.forms import (
     ReceiveForm,
     ReportForm,
     TransferForm,
-    attach_error,
 )
 from haat.inventory.models import Location
 
@@ -79,7 +79,7 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
         try:
             _call(op, form.cleaned_data)
         except DomainError as exc:
-            attach_error(form, exc)
+            attach_domain_error(form, exc)
         else:
             messages.success(request, f"{title}: {variant.sku} saved.")
             return redirect("dashboard:variant_stock", pk=variant.pk)
@@ -184,7 +184,7 @@ def stock_import(request: HttpRequest) -> HttpResponse:
             try:
                 result = bulk.import_csv(file=upload, note=form.cleaned_data["note"])
             except DomainError as exc:
-                attach_error(form, exc)
+                attach_domain_error(form, exc)
             else:
                 return _report_page(request, result, "CSV import")
     return render(
@@ -200,7 +200,7 @@ def stock_report(request: HttpRequest) -> HttpResponse:
         try:
             day = report.parse_report_date(day.isoformat() if day else "")
         except DomainError as exc:
-            attach_error(form, exc)
+            attach_domain_error(form, exc)
         else:
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
