@@ -172,6 +172,7 @@ def test_dashboard_list_detail_and_cancel(store_api, staff_client, warehouse):
     assert page.status_code == 200
     html = page.content.decode()
     assert number in html and "badge-success" in html and "₹1,998.00" in html
+    assert ">1 line</td>" in html  # counted in SQL: one line of 2 units
     assert number not in support.get("/dashboard/orders/?status=cancelled").content.decode()
     detail = support.get(f"/dashboard/orders/{number}/").content.decode()
     assert "Sale" in detail and "Meera Iyer" in detail and "cancel-form" not in detail

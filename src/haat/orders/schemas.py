@@ -49,9 +49,5 @@ class OrderListOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_item_count(obj: Order) -> int:
-        return sum(line.quantity for line in obj.lines.all())
-
-    @staticmethod
     def resolve_total(obj: Order) -> dict[str, Any]:
         return money_json(obj.total_amount, obj.currency_id)

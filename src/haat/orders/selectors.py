@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haat.core.errors import NotFound
@@ -129,9 +130,12 @@ def _day_start(day: date) -> datetime:
 
 def order_queryset(filters: OrderFilters) -> QuerySet[Order]:
     """Orders newest first, filtered by status, text (number, e-mail, phone, name) and
-    store-local date range; the customer joined and the line count annotated."""
-    qs = Order.objects.select_related("customer").prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.only("id", "order_id", "quantity"))
+    store-local date range; the customer joined, `line_count` and `item_count` counted
+    in SQL (correlated subqueries: no join that would multiply the rows)."""
+    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    qs = Order.objects.select_related("customer").annotate(
+        line_count=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), 0),
+        item_count=Coalesce(Subquery(lines.annotate(n=Sum("quantity")).values("n")), 0),
     )
     if filters.status:
         qs = qs.filter(status=filters.status)
