@@ -17,7 +17,7 @@ from haat.catalog.models import Variant
 from haat.core.errors import NotFound, ValidationError
 from haat.inventory import bulk, locations, report, selectors, services
 from haat.inventory.api import admin_router
-from haat.inventory.models import Location, StockLevel
+from haat.inventory.models import Location
 from haat.inventory.schemas import (
     AdjustIn,
     BulkIn,
@@ -48,41 +48,6 @@ class StockQuery(Schema):
 
 class ReportQuery(Schema):
     date: str = Field("", max_length=10, description="YYYY-MM-DD (store time zone); default today")
-
-
-def level_out(level: StockLevel) -> dict[str, Any]:
-    loc = level.location
-    return {
-        "location_id": loc.pk,
-        "location_code": loc.code,
-        "location_name": loc.name,
-        "location_active": loc.is_active,
-        "on_hand": level.on_hand,
-        "reserved": level.reserved,
-        "available": level.on_hand - level.reserved,
-    }
-
-
-def stock_state(available: int, threshold: int) -> str:
-    return "out" if available <= 0 else "low" if available <= threshold else "in_stock"
-
-
-def stock_item(v: Variant) -> dict[str, Any]:
-    available = v.on_hand_total - v.reserved_total
-    return {
-        "variant_id": v.pk,
-        "sku": v.sku,
-        "product_id": v.product_id,
-        "product_title": v.product.title,
-        "variant_title": v.title,
-        "is_active": v.is_active,
-        "on_hand": v.on_hand_total,
-        "reserved": v.reserved_total,
-        "available": available,
-        "threshold": v.threshold,
-        "state": stock_state(available, v.threshold),
-        "locations": [level_out(lvl) for lvl in v.stock_levels.all()],
-    }
 
 
 def _variant_or_404(variant_id: int) -> Variant:
@@ -164,14 +129,14 @@ class _Shaped:
         return self.qs.count()
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        return [stock_item(v) for v in self.qs[item]]
+        return [selectors.stock_item(v) for v in self.qs[item]]
 
 
 @admin_router.get("variants/{variant_id}/stock", response={200: StockItemOut, **READ})
 def variant_stock(request: HttpRequest, variant_id: int) -> Any:
     """On hand, reserved and available for one variant, per location and in total."""
     require(request, Perm.INVENTORY_VIEW)
-    return stock_item(_variant_or_404(variant_id))
+    return selectors.stock_item(_variant_or_404(variant_id))
 
 
 @admin_router.get("variants/{variant_id}/movements", response={200: list[MovementOut], **READ})
@@ -208,7 +173,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
     """Receive units at a location (a `receipt` ledger row). Quantity is a whole number from 1."""
     require(request, Perm.INVENTORY_ADJUST)
     services.receive_stock(**payload.model_dump())
-    return stock_item(_variant_or_404(payload.variant_id))
+    return selectors.stock_item(_variant_or_404(payload.variant_id))
 
 
 @admin_router.post("stock/adjust", response={200: StockItemOut, **WRITE})
@@ -216,7 +181,7 @@ def stock_adjust(request: HttpRequest, payload: AdjustIn) -> Any:
     """A signed correction with a reason; `adjustment` needs a note."""
     require(request, Perm.INVENTORY_ADJUST)
     services.adjust_stock(**payload.model_dump())
-    return stock_item(_variant_or_404(payload.variant_id))
+    return selectors.stock_item(_variant_or_404(payload.variant_id))
 
 
 @admin_router.post("stock/transfer", response={200: StockItemOut, **WRITE})
@@ -225,7 +190,7 @@ def stock_transfer(request: HttpRequest, payload: TransferIn) -> Any:
     is available at the source is refused with 409."""
     require(request, Perm.INVENTORY_ADJUST)
     services.transfer_stock(**payload.model_dump())
-    return stock_item(_variant_or_404(payload.variant_id))
+    return selectors.stock_item(_variant_or_404(payload.variant_id))
 
 
 def _report_out(result: bulk.BulkReport) -> dict[str, Any]:

@@ -4,6 +4,7 @@ list reads cost a fixed number of queries whatever the page size."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -106,6 +107,41 @@ def describe_availability(
 
 
 # --- merchant overview ------------------------------------------------------------------
+def level_out(level: StockLevel) -> dict[str, Any]:
+    loc = level.location
+    return {
+        "location_id": loc.pk,
+        "location_code": loc.code,
+        "location_name": loc.name,
+        "location_active": loc.is_active,
+        "on_hand": level.on_hand,
+        "reserved": level.reserved,
+        "available": level.on_hand - level.reserved,
+    }
+
+
+def stock_state(available: int, threshold: int) -> str:
+    return "out" if available <= 0 else "low" if available <= threshold else "in_stock"
+
+
+def stock_item(v: Variant) -> dict[str, Any]:
+    available = v.on_hand_total - v.reserved_total
+    return {
+        "variant_id": v.pk,
+        "sku": v.sku,
+        "product_id": v.product_id,
+        "product_title": v.product.title,
+        "variant_title": v.title,
+        "is_active": v.is_active,
+        "on_hand": v.on_hand_total,
+        "reserved": v.reserved_total,
+        "available": available,
+        "threshold": v.threshold,
+        "state": stock_state(available, v.threshold),
+        "locations": [level_out(lvl) for lvl in v.stock_levels.all()],
+    }
+
+
 def _level_sum(field: str, location_id: int | None) -> Coalesce:
     levels = StockLevel.objects.filter(ACTIVE_LEVELS, variant=OuterRef("pk"))
     if location_id:

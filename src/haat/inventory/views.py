@@ -18,7 +18,6 @@ from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
 from haat.dashboard.access import forbidden, require_perm
 from haat.inventory import locations, selectors, services
-from haat.inventory.api_admin import stock_item
 from haat.inventory.forms import LocationForm, ThresholdForm
 from haat.inventory.models import Location
 
@@ -47,7 +46,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         "inventory/stock_list.html",
         {
             "page": page,
-            "rows": [stock_item(v) for v in page],
+            "rows": [selectors.stock_item(v) for v in page],
             "filters": filters,
             "query": params.urlencode(),
             "locations": list(Location.objects.all()),
@@ -60,8 +59,8 @@ def stock_list(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.INVENTORY_VIEW)
 def low_stock(request: HttpRequest) -> HttpResponse:
     """Low (at or below threshold) and out-of-stock variants, listed separately."""
-    low = [stock_item(v) for v in selectors.low_stock_queryset()[:200]]
-    out = [stock_item(v) for v in selectors.out_of_stock_queryset()[:200]]
+    low = [selectors.stock_item(v) for v in selectors.low_stock_queryset()[:200]]
+    out = [selectors.stock_item(v) for v in selectors.out_of_stock_queryset()[:200]]
     return render(request, "inventory/low_stock.html", {"low": low, "out": out})
 
 
@@ -94,7 +93,7 @@ def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
         "inventory/variant_stock.html",
         {
             "variant": variant,
-            "item": stock_item(variant),
+            "item": selectors.stock_item(variant),
             "movements": movements,
             "holds": list(selectors.active_holds_queryset(variant_id=pk)[:100]),
             "form": form,

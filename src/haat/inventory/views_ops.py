@@ -19,7 +19,6 @@ from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
 from haat.dashboard.access import require_perm
 from haat.inventory import bulk, report, selectors, services
-from haat.inventory.api_admin import stock_item
 from haat.inventory.forms import (
     AdjustForm,
     ImportForm,
@@ -91,7 +90,7 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
             "form": form,
             "title": title,
             "op": op,
-            "item": stock_item(variant),
+            "item": selectors.stock_item(variant),
             "action": reverse(f"dashboard:stock_{op}"),
         },
         status=422 if form.errors else 200,
