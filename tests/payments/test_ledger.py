@@ -153,6 +153,12 @@ def test_no_gateway_for_currency_is_a_clear_conflict(variant):
     assert not Payment.objects.exists()
 
 
+def test_cash_is_collectable_only_for_confirmed_cod_orders(variant):
+    assert cod.can_collect(make_order(variant, payment_type="cod", status="confirmed"))
+    assert not cod.can_collect(make_order(variant, payment_type="cod", status="pending_payment"))
+    assert not cod.can_collect(make_order(variant, payment_type="prepaid", status="confirmed"))
+
+
 def test_partial_cod_advance_then_cash_on_delivery(variant):
     order = make_order(variant, payment_type="partial_cod", due_online=9900)
     payment = started(order, purpose="upfront")
@@ -161,6 +167,7 @@ def test_partial_cod_advance_then_cash_on_delivery(variant):
     order.refresh_from_db()
     assert order.status == "confirmed" and order.payment_status == "partially_paid"
     assert order.balance_due == Money(90100, "INR")
+    assert cod.can_collect(order)  # confirmed, cash still due
     with pytest.raises(Conflict):  # more than the courier should collect
         cod.record_cod_collected(order=order, amount=Money(90101, "INR"), reference="AWB1")
     row, created = cod.record_cod_collected(
@@ -171,3 +178,4 @@ def test_partial_cod_advance_then_cash_on_delivery(variant):
     assert again == (None, False)
     order.refresh_from_db()
     assert order.payment_status == "paid" and order.amount_paid == order.total_amount
+    assert not cod.can_collect(order)  # nothing left to collect

@@ -20,7 +20,8 @@ from haat.orders import money, services
 from haat.orders.forms import CancelForm, CodCollectedForm, OrderFilterForm, RefundForm
 from haat.orders.models import Order
 from haat.orders.selectors import order_by_number, order_money, order_queryset, order_stock
-from haat.orders.state import TRANSITIONS
+from haat.orders.state import can_transition
+from haat.payments.cod import can_collect
 
 PAGE_SIZE = 50
 
@@ -57,16 +58,13 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "addresses": [("Shipping", order.shipping_address), ("Billing", order.billing_address)],
         "stock": order_stock(order),
         "money": cash,
-        "balance": max(order.total_amount - order.amount_paid, 0),
+        "balance": order.balance_due.amount,
         "can_cancel": user.can(Perm.ORDERS_MANAGE)
-        and "cancelled" in TRANSITIONS.get(order.status, ()),
+        and can_transition(order.status, Order.Status.CANCELLED),
         "cancel_form": CancelForm(),
         "can_refund": user.can(Perm.REFUNDS_CREATE) and cash.refundable > 0,
         "refund_key": secrets.token_urlsafe(18),
-        "can_collect": user.can(Perm.PAYMENTS_MANAGE)
-        and order.status == Order.Status.CONFIRMED
-        and order.amount_due_on_delivery > 0
-        and order.amount_paid < order.total_amount,
+        "can_collect": user.can(Perm.PAYMENTS_MANAGE) and can_collect(order),
         "can_confirm_lines": user.can(Perm.ORDERS_MANAGE)
         and order.status == Order.Status.PENDING_CONFIRMATION,
     }

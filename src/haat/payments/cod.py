@@ -31,6 +31,16 @@ MAX_ROWS = 5000
 COD_TYPES = (Order.PaymentType.COD, Order.PaymentType.PARTIAL_COD)
 
 
+def can_collect(order: Order) -> bool:
+    """Whether cash can be recorded for the order now (what `record_cod_collected`
+    accepts; the order page shows its form only then)."""
+    return (
+        order.payment_type in COD_TYPES
+        and order.status == Order.Status.CONFIRMED
+        and order.amount_paid < order.total_amount
+    )
+
+
 def record_cod_collected(
     *, order: Order, amount: Money, reference: str
 ) -> tuple[PaymentTransaction | None, bool]:

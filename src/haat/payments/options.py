@@ -28,7 +28,7 @@ from django.conf import settings
 
 from haat.catalog.models import Category, Product, Variant
 from haat.core.errors import ValidationError
-from haat.core.money import Money
+from haat.core.money import Money, money_json
 from haat.customers.validation import INDIAN_STATES, country_codes, indian_state
 from haat.payments.config import gateway_code_for_currency, get_settings
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentSettings, PaymentType
@@ -53,12 +53,8 @@ class PaymentOption:
     total: Money
 
     def as_dict(self) -> dict[str, Any]:
-        def m(value: Money) -> dict[str, Any]:
-            return {
-                "amount": value.amount,
-                "currency": value.currency,
-                "formatted": value.format(settings.HAAT_LOCALE),
-            }
+        def m(value: Money) -> dict[str, Any] | None:
+            return money_json(value.amount, value.currency)
 
         return {
             "type": self.type,
