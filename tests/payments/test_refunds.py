@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from haat.core.errors import Conflict, ValidationError
 from haat.core.models import AuditLogEntry, OutboxEvent
@@ -146,6 +148,23 @@ def test_remittance_import_reconciles_per_row(variant):
     due.refresh_from_db()
     short.refresh_from_db()
     assert due.payment_status == "paid" and short.payment_status == "pending"
+
+
+def test_a_re_uploaded_remittance_file_costs_the_same_queries_for_1_or_5_rows(variant):
+    def remit(orders):
+        return "order_number,amount,reference,remitted_on\n" + "".join(
+            f"{o.number},1000.00,RR{o.pk},2025-01-31\n" for o in orders
+        )
+
+    orders = [make_order(variant, payment_type="cod", status="confirmed") for _ in range(5)]
+    cod.import_cod_remittance(csv_text=remit(orders))  # recorded once
+    counts = []
+    for some in (orders[:1], orders):
+        with CaptureQueriesContext(connection) as ctx:
+            report = cod.import_cod_remittance(csv_text=remit(some))
+        assert {r.status for r in report.rows} == {"duplicate"}
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
 
 
 def test_malformed_remittance_changes_nothing(variant):

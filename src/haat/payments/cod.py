@@ -203,10 +203,20 @@ def import_cod_remittance(*, csv_text: str) -> RemittanceReport:
             code="invalid_rows",
             details={"field": "file", "rows": errors},
         )
-    return RemittanceReport([_reconcile(row, orders) for row in checked])
+    recorded = set(
+        PaymentTransaction.objects.filter(
+            gateway=COD_GATEWAY,
+            kind=PaymentTransaction.Kind.COD_COLLECTED,
+            gateway_reference__in=[row.reference for row in checked],
+        ).values_list("gateway_reference", flat=True)
+    )
+    return RemittanceReport([_reconcile(row, orders, recorded) for row in checked])
 
 
-def _reconcile(row: RemittanceRow, orders: dict[int, Order]) -> RemittanceRow:
+def _reconcile(row: RemittanceRow, orders: dict[int, Order], recorded: set[str]) -> RemittanceRow:
+    """One row against its order; `recorded`: references already in the ledger (read once
+    for the whole file, so a re-uploaded file costs one query, not one per row)."""
+
     def done(status: str, message: str) -> RemittanceRow:
         return RemittanceRow(**{**row.as_dict(), "status": status, "message": message})
 
@@ -215,11 +225,7 @@ def _reconcile(row: RemittanceRow, orders: dict[int, Order]) -> RemittanceRow:
         return done("unknown_order", f"No order {row.order_number}.")
     if order.payment_type not in COD_TYPES:
         return done("not_cod", f"{order.number} was not cash on delivery.")
-    if PaymentTransaction.objects.filter(
-        gateway=COD_GATEWAY,
-        kind=PaymentTransaction.Kind.COD_COLLECTED,
-        gateway_reference=row.reference,
-    ).exists():
+    if row.reference in recorded:
         return done("duplicate", "Already recorded.")
     due = order.total_amount - order.amount_paid
     if row.amount != due:
