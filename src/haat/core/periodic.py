@@ -66,10 +66,8 @@ def unregister(name: str) -> None:
 
 
 def claim(job: PeriodicTask, now: datetime) -> bool:
-    """True for exactly one caller per interval: the one whose UPDATE matched the row."""
-    PeriodicRun.objects.bulk_create(
-        [PeriodicRun(name=job.name, last_enqueued_at=NEVER)], ignore_conflicts=True
-    )
+    """True for exactly one caller per interval: the one whose UPDATE matched the row
+    (`run_due` makes sure the row exists)."""
     updated = PeriodicRun.objects.filter(
         name=job.name, last_enqueued_at__lte=now - job.every
     ).update(last_enqueued_at=now)
@@ -79,8 +77,14 @@ def claim(job: PeriodicTask, now: datetime) -> bool:
 def run_due(*, now: datetime | None = None) -> list[str]:
     """Enqueue every registered task whose interval has passed. Returns their names."""
     now = now or timezone.now()
+    jobs = periodic_tasks()
+    # One statement per tick for every job's row (new jobs get theirs on the first tick).
+    PeriodicRun.objects.bulk_create(
+        [PeriodicRun(name=job.name, last_enqueued_at=NEVER) for job in jobs],
+        ignore_conflicts=True,
+    )
     enqueued = []
-    for job in periodic_tasks():
+    for job in jobs:
         try:
             with transaction.atomic():
                 if not claim(job, now):
