@@ -49,14 +49,13 @@ def variant_with_prices(*, variant_id: int) -> Variant:
     return Variant.objects.prefetch_related("prices").get(pk=variant_id)
 
 
+def _images_prefetch() -> Prefetch:
+    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+
+
 def _with_related(qs: QuerySet[Product]) -> QuerySet[Product]:
-    return qs.prefetch_related(
-        _variants_prefetch(),
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-        "categories",
-        "options",
-        "price_ranges",
-    )
+    """Everything a product's editor and detail reply show."""
+    return qs.prefetch_related(_variants_prefetch(), _images_prefetch(), "categories", "options")
 
 
 def admin_product_queryset(
@@ -67,7 +66,8 @@ def admin_product_queryset(
     collection_id: int | None = None,
     availability: str = "",
 ) -> QuerySet[Product]:
-    """Products for staff lists, newest first, with `variant_count` annotated.
+    """Products for staff lists, newest first, with `variant_count` annotated and what a
+    list row shows (images, categories) prefetched.
 
     `q` matches title, slug, brand or any variant SKU (case-insensitive).
     """
@@ -107,7 +107,7 @@ def admin_product_queryset(
                 )
             )
         )
-    return _with_related(qs.order_by("-created_at", "-id"))
+    return qs.order_by("-created_at", "-id").prefetch_related(_images_prefetch(), "categories")
 
 
 def with_price_range(qs: QuerySet[Product], *, currency: str) -> QuerySet[Product]:
