@@ -105,7 +105,8 @@ def test_refund_api_needs_key_and_permission(admin_api, variant):
         order.number,
         1000,
     )
-    assert api.get("/api/v1/admin/payments/refunds", {"order": "HT-99999"}).status_code == 404
+    missing = api.get("/api/v1/admin/payments/refunds", {"order": "HT-99999"})
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "order_not_found")
     assert admin_api("marketing").get("/api/v1/admin/payments/refunds").status_code == 403
 
 

@@ -98,22 +98,25 @@ def order_by_token(*, token: str) -> Order:
     return order
 
 
-def order_by_number(number: str) -> Order:
+def find_order(number: str, queryset: QuerySet[Order] | None = None) -> Order:
+    """The order numbered `number` (`HT-10042` or `10042`) from `queryset` (default: the
+    bare order); 404 `order_not_found` otherwise."""
     pk = pk_from_number(number)
-    order = (
-        Order.objects.select_related("customer")
-        .prefetch_related(
-            "lines",
-            Prefetch("transitions", queryset=OrderTransition.objects.select_related("actor")),
-        )
-        .filter(pk=pk)
-        .first()
-        if pk
-        else None
-    )
-    if order is None:
+    order = (queryset if queryset is not None else Order.objects).filter(pk=pk).first()
+    if not pk or order is None:
         raise NotFound(f"No order {number}.", code="order_not_found")
     return order
+
+
+def order_by_number(number: str) -> Order:
+    """The order with what its detail page and reply show."""
+    return find_order(
+        number,
+        Order.objects.select_related("customer").prefetch_related(
+            "lines",
+            Prefetch("transitions", queryset=OrderTransition.objects.select_related("actor")),
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,9 @@ from ninja.pagination import paginate
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
-from haat.core.errors import NotFound
 from haat.core.money import Money, money_json
 from haat.orders import money as order_money
-from haat.orders.models import Order, pk_from_number
+from haat.orders.selectors import find_order
 from haat.payments import cod, config, rules, selectors
 from haat.payments.schemas import (
     CodCollectedIn,
@@ -124,20 +123,12 @@ def delete_partial_cod_rule(request: HttpRequest, rule_id: int) -> Any:
     return Status(204, None)
 
 
-def _order(number: str) -> Order:
-    pk = pk_from_number(number)
-    order = Order.objects.filter(pk=pk).first() if pk else None
-    if order is None:
-        raise NotFound(f"No order {number}.")
-    return order
-
-
 @admin_router.get("payments/transactions", response=list[TransactionOut])
 @paginate(Paginated)
 def list_transactions(request: HttpRequest, order: str = "") -> Any:
     """The money ledger, newest first; `order=HT-10042` for one order."""
     require(request, Perm.ORDERS_VIEW)
-    return selectors.transactions(order_id=_order(order).pk if order else None)
+    return selectors.transactions(order_id=find_order(order).pk if order else None)
 
 
 @admin_router.get("payments/refunds", response=list[RefundOut])
@@ -145,7 +136,7 @@ def list_transactions(request: HttpRequest, order: str = "") -> Any:
 def list_refunds(request: HttpRequest, order: str = "") -> Any:
     """Refunds, newest first; optionally for one order number."""
     require(request, Perm.ORDERS_VIEW)
-    return selectors.refunds(order_id=_order(order).pk if order else None)
+    return selectors.refunds(order_id=find_order(order).pk if order else None)
 
 
 @admin_router.post("orders/{number}/refunds", response={201: dict})
@@ -154,7 +145,7 @@ def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
     required: the same key returns the same refund. A refused refund changes nothing and is
     recorded in the audit log (`payments.refund_refused`)."""
     require(request, Perm.REFUNDS_CREATE)
-    order = _order(number)
+    order = find_order(number)
     lines = None
     if payload.lines is not None:
         lines = [(row.get("line_id"), row.get("quantity")) for row in payload.lines]
@@ -175,7 +166,7 @@ def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) ->
     """Cash the courier collected; the same reference again changes nothing (200). A refused
     amount changes nothing and is recorded in the audit log (`payments.cod_refused`)."""
     require(request, Perm.PAYMENTS_MANAGE)
-    order = _order(number)
+    order = find_order(number)
     _, created = order_money.collect_cod(
         order=order, amount=Money(payload.amount, order.currency_id), reference=payload.reference
     )
