@@ -18,6 +18,7 @@ from django.test import Client
 
 from haat.accounts.api_keys import create_api_key
 from haat.accounts.models import ApiKey, User
+from haat.core import money
 from haat.core.currency_data import seed_currencies
 from haat.core.models import Currency
 
@@ -67,16 +68,22 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests (live server, concurrency) end with a flush that also removes
-    rows seeded by data migrations; put the ISO currencies back for the tests after them."""
+    rows seeded by data migrations; put the ISO currencies back for the tests after them.
+    Then make sure the process has read the currencies' decimal places, once per process as
+    in production, so that first read never lands inside a test's statement count."""
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
         request.fixturenames
     )
     if not uses_db:
+        # Money reads decimal places from the Currency rows: a test without the database
+        # must not pass only because an earlier test happened to fill the cache.
+        request.getfixturevalue("monkeypatch").setattr(money, "_places", {})
         return
     request.getfixturevalue("_django_db_helper")
     if not Currency.objects.exists():
         seed_currencies(Currency)
+    money.currency_places()
 
 
 @pytest.fixture

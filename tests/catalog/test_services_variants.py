@@ -68,18 +68,20 @@ def test_gtin_check_digits():
         ({"option_values": {"Size": "XXL"}}, "option_values"),
         ({"option_values": {"Colour": "Red"}}, "option_values"),
         ({"option_values": {}}, "option_values"),
-        ({"cost": Money(100, "USD")}, "cost"),
-        ({"prices": [price("10.00", "USD")]}, "prices.USD"),
-        ({"prices": [price("-1", "INR")]}, "prices.INR"),
-        ({"prices": [price("10000000001", "INR")]}, "prices.INR"),
-        ({"prices": [price("100", "INR", compare_at="100")]}, "prices.INR.compare_at"),
-        ({"prices": [price("100", "INR"), price("200", "INR")]}, "prices.INR"),
+        # Money values are built in the test (lambda): Money reads the Currency rows.
+        ({"cost": lambda: Money(100, "USD")}, "cost"),
+        ({"prices": lambda: [price("10.00", "USD")]}, "prices.USD"),
+        ({"prices": lambda: [price("-1", "INR")]}, "prices.INR"),
+        ({"prices": lambda: [price("10000000001", "INR")]}, "prices.INR"),
+        ({"prices": lambda: [price("100", "INR", compare_at="100")]}, "prices.INR.compare_at"),
+        ({"prices": lambda: [price("100", "INR"), price("200", "INR")]}, "prices.INR"),
         ({"is_active": "yes"}, "is_active"),
     ],
 )
 def test_create_variant_rejects_bad_input(fields, field):
     product = make_product(sizes=("S",))
-    fields = {"sku": "OK-1", "option_values": {"Size": "S"}, **fields}
+    built = {name: value() if callable(value) else value for name, value in fields.items()}
+    fields = {"sku": "OK-1", "option_values": {"Size": "S"}, **built}
     with pytest.raises(ValidationError) as exc:
         services.create_variant(product=product, **fields)
     assert exc.value.details["field"] == field

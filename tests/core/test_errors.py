@@ -75,6 +75,7 @@ def test_domain_errors_map_to_status_and_body(kind, status, code):
     }
 
 
+@pytest.mark.django_db  # Money reads the Currency rows
 def test_error_raised_deep_in_domain_code_is_mapped():
     response = client.get("/money")
     assert response.status_code == 422

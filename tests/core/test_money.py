@@ -10,6 +10,9 @@ import pytest
 from haat.core.errors import ValidationError
 from haat.core.money import CurrencyMismatch, Money
 
+# Money reads codes and decimal places from the stored Currency rows.
+pytestmark = pytest.mark.django_db
+
 
 def test_arithmetic_in_one_currency():
     a = Money(1050, "INR")

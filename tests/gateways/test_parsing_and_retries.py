@@ -73,6 +73,7 @@ def test_razorpay_link_events_use_the_link_id(event, kind, reason):
     assert reason in update.failure_reason
 
 
+@pytest.mark.django_db  # Stripe units depend on the Currency rows' places
 @pytest.mark.parametrize(
     ("event", "obj", "kind", "amount"),
     [
@@ -102,6 +103,7 @@ def test_stripe_intent_events_convert_units(event, obj, kind, amount):
     assert update.currency == obj["currency"].upper()
 
 
+@pytest.mark.django_db  # Stripe units depend on the Currency rows' places
 def test_stripe_refund_events():
     charge = {
         "id": "ch_1",

@@ -13,6 +13,7 @@ from haat.gateways.services import save_account
 from haat.gateways.stripe_units import from_stripe, stripe_exponent, to_stripe
 
 
+@pytest.mark.django_db  # Stripe units depend on the Currency rows' places
 @pytest.mark.parametrize(
     ("haat_amount", "currency", "stripe_amount"),
     [
@@ -30,6 +31,7 @@ def test_to_and_from_stripe_units(haat_amount, currency, stripe_amount):
     assert from_stripe(stripe_amount, currency) == haat_amount
 
 
+@pytest.mark.django_db  # Stripe units depend on the Currency rows' places
 def test_exponent_table_classes():
     assert [stripe_exponent(c) for c in ("JPY", "VND", "INR", "ISK", "KWD", "BHD")] == [
         0,
@@ -41,6 +43,7 @@ def test_exponent_table_classes():
     ]
 
 
+@pytest.mark.django_db  # Stripe units depend on the Currency rows' places
 def test_three_decimal_amount_not_ending_in_zero_is_refused_clearly():
     with pytest.raises(ValidationError) as err:
         to_stripe(12345, "KWD")
@@ -49,6 +52,7 @@ def test_three_decimal_amount_not_ending_in_zero_is_refused_clearly():
     assert err.value.details["field"] == "amount"
 
 
+@pytest.mark.django_db  # Stripe units depend on the Currency rows' places
 def test_more_than_eight_digits_is_refused():
     with pytest.raises(ValidationError):
         to_stripe(100_000_000, "INR")

@@ -1,200 +1,53 @@
-"""ISO 4217 currency rows from Babel's CLDR data, used to seed the Currency table."""
+"""The pinned ISO 4217 table (`currency_snapshot.json`) the Currency rows are seeded from.
+
+The snapshot is generated once by `tools/currency_snapshot.py` from ISO 4217 List One and
+committed, so an install seeds the same codes and decimal places whatever Babel is installed
+(Babel 2.19 moved HUF from 2 places to 0; ISO says 2).
+
+Seeding only ever inserts missing rows. An existing row keeps its decimal places even when
+the snapshot says otherwise (rows seeded from an older Babel say IDR 0, ISO says 2): amounts
+are stored in minor units counted with the row's places, so changing them would change what
+every stored price, order and payment in that currency means.
+"""
 
 from __future__ import annotations
 
-from babel.numbers import (
-    get_currency_name,
-    get_currency_precision,
-    get_currency_symbol,
-    list_currencies,
-)
-
-# Historic and fund codes Babel still lists; nobody prices goods in these.
-EXCLUDED = {
-    "ADP",
-    "AFA",
-    "ALK",
-    "AOK",
-    "AON",
-    "AOR",
-    "ARA",
-    "ARL",
-    "ARM",
-    "ARP",
-    "ATS",
-    "AZM",
-    "BAD",
-    "BAN",
-    "BEC",
-    "BEF",
-    "BEL",
-    "BGL",
-    "BGM",
-    "BGO",
-    "BOL",
-    "BOP",
-    "BOV",
-    "BRB",
-    "BRC",
-    "BRE",
-    "BRN",
-    "BRR",
-    "BRZ",
-    "BUK",
-    "BYB",
-    "BYR",
-    "CHE",
-    "CHW",
-    "CLE",
-    "CLF",
-    "CNH",
-    "CNX",
-    "COU",
-    "CSD",
-    "CSK",
-    "CYP",
-    "DDM",
-    "DEM",
-    "ECS",
-    "ECV",
-    "EEK",
-    "ESA",
-    "ESB",
-    "ESP",
-    "FIM",
-    "FRF",
-    "GEK",
-    "GHC",
-    "GNS",
-    "GQE",
-    "GRD",
-    "GWE",
-    "GWP",
-    "HRD",
-    "HRK",
-    "IEP",
-    "ILP",
-    "ILR",
-    "ISJ",
-    "ITL",
-    "KRH",
-    "KRO",
-    "LTL",
-    "LTT",
-    "LUC",
-    "LUF",
-    "LUL",
-    "LVL",
-    "LVR",
-    "MAF",
-    "MCF",
-    "MDC",
-    "MGF",
-    "MKN",
-    "MLF",
-    "MRO",
-    "MTL",
-    "MTP",
-    "MVP",
-    "MXP",
-    "MXV",
-    "MZE",
-    "MZM",
-    "NIC",
-    "NLG",
-    "PEI",
-    "PES",
-    "PLZ",
-    "PTE",
-    "RHD",
-    "ROL",
-    "RUR",
-    "SDD",
-    "SDP",
-    "SIT",
-    "SKK",
-    "SLL",
-    "SRG",
-    "STD",
-    "SUR",
-    "TJR",
-    "TMM",
-    "TPE",
-    "TRL",
-    "UAK",
-    "UGS",
-    "USN",
-    "USS",
-    "UYI",
-    "UYP",
-    "UYW",
-    "VEB",
-    "VEF",
-    "VNN",
-    "XAG",
-    "XAU",
-    "XBA",
-    "XBB",
-    "XBC",
-    "XBD",
-    "XDR",
-    "XEU",
-    "XFO",
-    "XFU",
-    "XPD",
-    "XPT",
-    "XRE",
-    "XSU",
-    "XTS",
-    "XUA",
-    "XXX",
-    "YDD",
-    "YUD",
-    "YUM",
-    "YUN",
-    "YUR",
-    "ZAL",
-    "ZMK",
-    "ZRN",
-    "ZRZ",
-    "ZWD",
-    "ZWL",
-    "ZWR",
-    "VED",
-    "XCG",
-    "ZWG",
-}
+import functools
+import json
+from importlib import resources
+from typing import TypedDict
 
 
-def iso_currencies() -> list[dict]:
-    rows = []
-    for code in sorted(list_currencies()):
-        if code in EXCLUDED or len(code) != 3:
-            continue
-        rows.append(
-            {
-                "code": code,
-                "name": get_currency_name(code, locale="en"),
-                "symbol": get_currency_symbol(code, locale="en_IN")[:10],
-                "decimal_places": get_currency_precision(code),
-            }
-        )
-    return rows
+class CurrencyRow(TypedDict):
+    code: str
+    name: str
+    symbol: str
+    decimal_places: int
 
 
 # Shown first in currency pickers; everything else follows alphabetically.
 DISPLAY_ORDER = {"INR": 1, "USD": 2, "EUR": 3, "GBP": 4, "AED": 5}
+DEFAULT = "INR"
+
+
+@functools.cache
+def iso_currencies() -> tuple[CurrencyRow, ...]:
+    """The snapshot's rows, by code."""
+    text = resources.files("haat.core").joinpath("currency_snapshot.json").read_text("utf-8")
+    return tuple(json.loads(text)["currencies"])
 
 
 def seed_currencies(currency_model) -> None:
-    """Insert the ISO table with INR enabled and default. Missing rows only, so it is safe
-    to run again (a data migration and test set-up both use it)."""
+    """Insert the snapshot rows the table lacks, disabled; on an empty table (a fresh install)
+    INR is enabled and made the default. Existing rows are never changed, so it is safe to run
+    again (data migrations and test set-up use it)."""
+    fresh = not currency_model.objects.exists()
     currency_model.objects.bulk_create(
         [
             currency_model(
                 **row,
-                enabled=row["code"] == "INR",
-                is_default=row["code"] == "INR",
+                enabled=fresh and row["code"] == DEFAULT,
+                is_default=fresh and row["code"] == DEFAULT,
                 display_order=DISPLAY_ORDER.get(row["code"], 1000),
             )
             for row in iso_currencies()

@@ -8,7 +8,9 @@ from django.db.models import Q
 
 
 class Currency(models.Model):
-    """An ISO 4217 currency the store may sell in. Seeded from Babel's ISO data."""
+    """An ISO 4217 currency the store may sell in, seeded from the pinned snapshot
+    (core/currency_snapshot.json). `decimal_places` is the contract stored amounts are counted
+    in: it never changes once a row exists (see core.money and core.currency_data)."""
 
     code = models.CharField(max_length=3, primary_key=True)
     name = models.CharField(max_length=100)

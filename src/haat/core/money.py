@@ -1,20 +1,24 @@
 """Money as an integer count of minor units plus an ISO 4217 code; never a float.
 
-Decimal places come from ISO 4217 through Babel (JPY 0, INR 2, KWD 3), so the value
-object needs no database access.
+Which codes exist and how many decimal places each has (JPY 0, INR 2, KWD 3) come from the
+stored `Currency` rows, the contract every stored amount was counted in; Babel only formats,
+with the row's places forced. So a library upgrade cannot change what 120000 HUF means.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import NumberPattern
+from django.conf import settings
 
 from haat.core.errors import ValidationError
+from haat.core.models import Currency
 
 # The largest amount we accept in minor units: fits a signed 64-bit column with room.
 MAX_MINOR_UNITS = 10**15
@@ -24,19 +28,32 @@ class CurrencyMismatch(ValidationError):
     code = "currency_mismatch"
 
 
-@functools.cache
+# Code -> decimal places of every Currency row, read once per process. No invalidation is
+# needed: a row's places never change once seeded (nothing writes decimal_places, and seeding
+# only inserts missing rows), so the cache cannot go stale. Left empty until the table has
+# rows, so a process that starts before `migrate` still sees them afterwards.
+_places: dict[str, int] = {}
+
+
+def currency_places() -> dict[str, int]:
+    """Decimal places by currency code, from the stored Currency rows (cached)."""
+    if not _places:
+        # Read every row first, then merge them in one step: another thread never sees half.
+        _places.update(dict(Currency.objects.values_list("code", "decimal_places")))
+    return _places
+
+
 def known_currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
+    return frozenset(currency_places())
 
 
-@functools.cache
 def decimal_places(currency: str) -> int:
-    return get_currency_precision(currency)
+    return currency_places()[normalize_currency(currency)]
 
 
 def normalize_currency(code: str) -> str:
     code = (code or "").strip().upper()
-    if code not in known_currencies():
+    if code not in currency_places():
         raise ValidationError(
             f"'{code}' is not an ISO 4217 currency code.",
             code="unknown_currency",
@@ -85,13 +102,16 @@ class Money:
     # --- views ----------------------------------------------------------------------
     @property
     def decimal_places(self) -> int:
-        return decimal_places(self.currency)
+        return currency_places()[self.currency]
 
     def to_decimal(self) -> Decimal:
         return Decimal(self.amount).scaleb(-self.decimal_places)
 
     def format(self, locale: str = "en_IN") -> str:
-        return format_currency(self.to_decimal(), self.currency, locale=_locale(locale))
+        pattern = _currency_pattern(locale, self.decimal_places)
+        return pattern.apply(
+            self.to_decimal(), _locale(locale), currency=self.currency, currency_digits=False
+        )
 
     def __str__(self) -> str:
         return f"{self.to_decimal():f} {self.currency}"
@@ -173,6 +193,15 @@ def _locale(identifier: str) -> Locale:
     return Locale.parse(identifier)
 
 
+@functools.cache
+def _currency_pattern(locale: str, places: int) -> NumberPattern:
+    """The locale's currency pattern showing exactly `places` decimals: Babel would otherwise
+    use its own CLDR digits for the code (HUF 0 since Babel 2.19), not the stored row's."""
+    pattern = copy.copy(_locale(locale).currency_formats["standard"])
+    pattern.frac_prec = (places, places)
+    return pattern
+
+
 @functools.lru_cache(maxsize=16_384)
 def formatted(amount: int, currency: str, locale: str) -> str:
     """`Money(amount, currency).format(locale)`, cached: Babel takes ~20-100 µs a call and
@@ -185,8 +214,6 @@ def money_json(amount: int | None, currency: str) -> dict[str, Any] | None:
     `{"amount": 129900, "currency": "INR", "formatted": "₹1,299.00"}` (None stays None)."""
     if amount is None:
         return None
-    from django.conf import settings
-
     amount = int(amount)
     code = normalize_currency(currency)
     return {

@@ -1,7 +1,8 @@
 """Haat minor units ↔ Stripe's "smallest currency unit", per currency.
 
-Haat stores amounts with ISO 4217 decimal places (JPY 0, INR 2, KWD 3, ISK 0). Stripe
-mostly agrees, with exceptions (docs.stripe.com/currencies, integrations §2):
+Haat stores amounts with the decimal places of the store's Currency row (ISO 4217 on a
+fresh install: JPY 0, INR 2, KWD 3, ISK 0; `core.money.decimal_places`). Stripe mostly
+agrees, with exceptions (docs.stripe.com/currencies, integrations §2):
 - zero-decimal currencies are sent as whole units (¥100 → 100);
 - ISK is sent as a two-decimal amount divisible by 100 (kr 500 → 50000);
 - three-decimal currencies (BHD JOD KWD OMR TND) are sent with 3 decimals and the last

@@ -1,9 +1,9 @@
 from django.db import migrations
 
+from haat.core.currency_data import seed_currencies
+
 
 def seed(apps, schema_editor):
-    from haat.core.currency_data import seed_currencies
-
     seed_currencies(apps.get_model("core", "Currency"))
 
 
