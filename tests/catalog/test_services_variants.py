@@ -70,11 +70,11 @@ def test_gtin_check_digits():
         ({"option_values": {}}, "option_values"),
         # Money values are built in the test (lambda): Money reads the Currency rows.
         ({"cost": lambda: Money(100, "USD")}, "cost"),
-        ({"prices": lambda: [price("10.00", "USD")]}, "prices.USD"),
-        ({"prices": lambda: [price("-1", "INR")]}, "prices.INR"),
-        ({"prices": lambda: [price("10000000001", "INR")]}, "prices.INR"),
-        ({"prices": lambda: [price("100", "INR", compare_at="100")]}, "prices.INR.compare_at"),
-        ({"prices": lambda: [price("100", "INR"), price("200", "INR")]}, "prices.INR"),
+        ({"prices": lambda: [price("10.00", "USD")]}, "prices[0]"),
+        ({"prices": lambda: [price("-1", "INR")]}, "prices[0]"),
+        ({"prices": lambda: [price("10000000001", "INR")]}, "prices[0]"),
+        ({"prices": lambda: [price("100", "INR", compare_at="100")]}, "prices[0].compare_at"),
+        ({"prices": lambda: [price("100", "INR"), price("200", "INR")]}, "prices[1]"),
         ({"is_active": "yes"}, "is_active"),
     ],
 )

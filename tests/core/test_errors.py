@@ -6,7 +6,7 @@ import pytest
 from ninja import NinjaAPI, Schema
 from ninja.testing import TestClient
 
-from haat.api.errors import install_error_handlers
+from haat.api.errors import install_error_handlers, schema_field
 from haat.core.errors import (
     AuthenticationError,
     Conflict,
@@ -15,6 +15,7 @@ from haat.core.errors import (
     PermissionDenied,
     RateLimited,
     ValidationError,
+    field_path,
 )
 from haat.core.money import Money
 
@@ -49,6 +50,26 @@ class Body(Schema):
 @api.post("/typed")
 def typed(request, payload: Body):
     return {"ok": payload.quantity}
+
+
+class Line(Schema):
+    variant_id: int
+    quantity: int
+
+
+class Address(Schema):
+    postal_code: str
+
+
+class Order(Schema):
+    lines: list[Line]
+    shipping_address: Address
+    fees: dict[str, int] = {}
+
+
+@api.post("/nested")
+def nested(request, payload: Order, page: int = 1):
+    return {"ok": len(payload.lines)}
 
 
 client = TestClient(api)
@@ -97,3 +118,44 @@ def test_schema_validation_uses_the_same_body():
 def test_code_override_is_per_instance():
     assert NotFound("x", code="product_not_found").code == "product_not_found"
     assert NotFound("y").code == "not_found"
+
+
+def test_field_path_dots_keys_and_brackets_indices():
+    assert field_path(["lines", 0, "quantity"]) == "lines[0].quantity"
+    assert field_path(["shipping_address", "postal_code"]) == "shipping_address.postal_code"
+    assert field_path(["lines", 2]) == "lines[2]"
+    assert field_path(["cod_fee", "INR"]) == "cod_fee.INR"
+    assert field_path([]) == ""
+    assert schema_field(("body", "payload", "lines", 0, "quantity")) == "lines[0].quantity"
+    assert schema_field(("query", "page")) == "page"
+    assert schema_field(("path", "slug")) == "slug"
+    assert schema_field(("form", "note")) == "note"
+
+
+def test_schema_errors_use_the_one_field_path_style():
+    response = client.post(
+        "/nested?page=x",
+        json={
+            "lines": [{"variant_id": 1, "quantity": 1}, {"variant_id": 2, "quantity": "many"}],
+            "shipping_address": {"postal_code": 560025},
+            "fees": {"INR": "lots"},
+        },
+    )
+    assert response.status_code == 422
+    body = response.json()["error"]
+    assert sorted(f["field"] for f in body["details"]["fields"]) == [
+        "fees.INR",
+        "lines[1].quantity",
+        "page",
+        "shipping_address.postal_code",
+    ]
+    assert not any(".1." in f["field"] for f in body["details"]["fields"])
+
+
+def test_a_body_that_cannot_be_read_is_400_and_a_refused_one_422():
+    unreadable = client.post("/typed", data=b"{not json", content_type="application/json")
+    assert unreadable.status_code == 400
+    assert unreadable.json()["error"]["code"] == "malformed_request"
+    wrong_shape = client.post("/typed", json=[1, 2])
+    assert wrong_shape.status_code == 422
+    assert wrong_shape.json()["error"]["code"] == "invalid"

@@ -69,6 +69,16 @@ def test_post_without_csrf_token_is_refused(started):
     assert not WebhookEvent.objects.exists()
 
 
+def test_an_unknown_action_is_refused_with_422_and_changes_nothing(browser, started):
+    payment, checkout = started
+    response = browser.post_form(checkout.redirect_url, {"action": "refund"})
+    assert response.status_code == 422  # read, and a value refused (docs/api.md)
+    assert "Pay successfully" in response.content.decode()
+    assert not WebhookEvent.objects.exists()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+
+
 def test_pay_goes_through_the_webhook_task_then_the_result_page_stops_polling(browser, started):
     payment, checkout = started
     response = browser.post_form(checkout.redirect_url, {"action": "pay", "return_url": RETURN})

@@ -8,19 +8,34 @@ from ninja.errors import AuthenticationError as NinjaAuthenticationError
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from haat.core.errors import DomainError
+from haat.core.errors import DomainError, field_path
+
+# Where ninja says a value came from: the first element of a pydantic error's `loc`.
+SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+# Every operation names its request body `payload`; ninja puts that name after "body".
+BODY_PARAM = "payload"
 
 
 def _body(code: str, message: str, details: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
+def schema_field(loc: tuple | list) -> str:
+    """A pydantic error location as Haat's field path: `("body", "payload", "lines", 0,
+    "quantity")` -> `lines[0].quantity`, `("query", "page")` -> `page`."""
+    parts = list(loc)
+    if parts and parts[0] in SOURCES:
+        parts.pop(0)
+        if parts[:1] == [BODY_PARAM]:
+            parts.pop(0)
+    return field_path(p if isinstance(p, int) else str(p) for p in parts)
+
+
 def _field_errors(errors: list[dict]) -> list[dict]:
-    out = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query")]
-        out.append({"field": ".".join(loc), "message": err.get("msg", "invalid")})
-    return out
+    return [
+        {"field": schema_field(err.get("loc", ())), "message": err.get("msg", "invalid")}
+        for err in errors
+    ]
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -52,4 +67,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(request, _body("http_error", str(exc)), status=exc.status_code)
+        # Ninja answers 400 only when it cannot read the body (not JSON, not UTF-8).
+        code = "malformed_request" if exc.status_code == 400 else "http_error"
+        return api.create_response(request, _body(code, str(exc)), status=exc.status_code)

@@ -29,7 +29,7 @@ from haat.core.money import money_json
 
 store_router = Router(auth=StorefrontAuth, tags=["store: catalog"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {401: ErrorOut, 422: ErrorOut}
 CURRENCY_HELP = "ISO 4217 code of an enabled currency; default: the store's default currency"
 
 

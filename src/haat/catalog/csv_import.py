@@ -302,10 +302,11 @@ _FIELD_TO_COLUMN = {
 
 
 def _column(exc: DomainError) -> str:
+    """The CSV column of a service error: `prices[i]` errors carry their currency."""
     name = str(exc.details.get("field", ""))
-    if name.startswith("prices."):
-        parts = name.split(".")
-        return f"compare_at_{parts[1]}" if len(parts) > 2 else f"price_{parts[1]}"
+    if name.startswith("prices[") and exc.details.get("currency"):
+        prefix = "compare_at" if name.endswith(".compare_at") else "price"
+        return f"{prefix}_{exc.details['currency']}"
     return _FIELD_TO_COLUMN.get(name, name)
 
 

@@ -49,49 +49,51 @@ def check_currency_enabled(code: str, enabled: list[str] | set[str], *, field: s
     return code
 
 
-def check_amount(amount: int, *, field: str) -> None:
+def check_amount(amount: int, *, field: str, currency: str | None = None) -> None:
+    details = {"field": field, **({"currency": currency} if currency else {})}
     if amount < 0:
-        raise ValidationError(
-            "Price cannot be negative.", code="negative_price", details={"field": field}
-        )
+        raise ValidationError("Price cannot be negative.", code="negative_price", details=details)
     if amount > MAX_PRICE_MINOR:
         raise ValidationError(
-            "Price is unrealistically large.", code="price_too_large", details={"field": field}
+            "Price is unrealistically large.", code="price_too_large", details=details
         )
 
 
 def clean_prices(prices: Any, enabled: list[str] | set[str]) -> dict[str, PriceInput]:
-    """Validate a list of PriceInput; returns them keyed by currency."""
+    """Validate a list of PriceInput; returns them keyed by currency. An error names the
+    list item (`prices[1].compare_at`) and gives its currency in `details["currency"]`."""
     if prices is None:
         return {}
     if not isinstance(prices, list | tuple):
         raise ValidationError("prices must be a list.", details={"field": "prices"})
     out: dict[str, PriceInput] = {}
-    for p in prices:
+    for i, p in enumerate(prices):
+        field = f"prices[{i}]"
         if not isinstance(p, PriceInput) or not isinstance(p.amount, Money):
-            raise ValidationError("Each price needs an amount.", details={"field": "prices"})
+            raise ValidationError("Each price needs an amount.", details={"field": field})
         cur = p.amount.currency
-        field = f"prices.{cur}"
         check_currency_enabled(cur, enabled, field=field)
         if cur in out:
             raise ValidationError(
-                f"{cur} is given twice.", code="duplicate_currency", details={"field": field}
+                f"{cur} is given twice.",
+                code="duplicate_currency",
+                details={"field": field, "currency": cur},
             )
-        check_amount(p.amount.amount, field=field)
+        check_amount(p.amount.amount, field=field, currency=cur)
         if p.compare_at is not None:
             cfield = f"{field}.compare_at"
             if not isinstance(p.compare_at, Money) or p.compare_at.currency != cur:
                 raise ValidationError(
                     "Compare-at price must be in the same currency.",
                     code="currency_mismatch",
-                    details={"field": cfield},
+                    details={"field": cfield, "currency": cur},
                 )
-            check_amount(p.compare_at.amount, field=cfield)
+            check_amount(p.compare_at.amount, field=cfield, currency=cur)
             if p.compare_at.amount <= p.amount.amount:
                 raise ValidationError(
                     "Compare-at price must be higher than the price.",
                     code="compare_at_not_higher",
-                    details={"field": cfield},
+                    details={"field": cfield, "currency": cur},
                 )
         out[cur] = p
     return out

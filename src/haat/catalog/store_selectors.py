@@ -23,7 +23,7 @@ from haat.catalog.models import (
     VariantPrice,
 )
 from haat.core.currencies import default_currency, get_enabled_currency
-from haat.core.errors import DomainError, NotFound, ValidationError
+from haat.core.errors import NotFound, ValidationError
 from haat.core.models import Currency
 from haat.core.money import Money
 
@@ -50,16 +50,13 @@ IMAGE_COLUMNS = (
 def store_currency(code: str | None) -> Currency:
     """The currency a storefront request prices in: the given enabled one, or the default.
 
-    Unknown and disabled codes are a bad request (400, not core's 422): the shopper's
-    client asked for something the store does not offer, and it must not silently get
-    prices in another currency.
+    Unknown and disabled codes are refused (422, as in a cart's body): the shopper's client
+    asked for something the store does not offer, and it must not silently get prices in
+    another currency.
     """
     if not code:
         return default_currency()
-    try:
-        return get_enabled_currency(code)
-    except ValidationError as exc:
-        raise DomainError(exc.message, code=exc.code, details=exc.details) from None
+    return get_enabled_currency(code)
 
 
 def parse_price(value: str | None, *, currency: str, field: str) -> int | None:

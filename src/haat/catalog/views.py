@@ -301,9 +301,8 @@ def product_prices(request: HttpRequest, pk: int) -> HttpResponse:
                     for code in removals:
                         pricing.remove_variant_price(variant=variant, currency=code)
         except DomainError as err:
-            # Services name the cell as details["field"] == "prices.USD[.compare_at]".
-            field = str(err.details.get("field", "")) if err.details else ""
-            code = str(err.details.get("currency", "")) or field.partition(".")[2][:3]
+            # Price errors name the currency of the refused cell in details["currency"].
+            code = str(err.details.get("currency", ""))
             errors[(current.pk if current else 0, code if code in currencies else "")] = err.message
             messages.error(request, f"{current.sku if current else ''}: {err.message}")
         else:

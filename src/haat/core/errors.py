@@ -2,11 +2,31 @@
 
 Services raise these; the API turns them into `{"error": {"code", "message", "details"}}`
 with the class's HTTP status, and the dashboard shows `message` as a flash message.
+
+`details["field"]` names the refused value in one style everywhere (API schema errors,
+services, imports): dotted keys and bracketed list indices, `lines[0].quantity`,
+`shipping_address.postal_code`, `cod_fee.INR`. `field_path` builds it from parts.
+
+400 or 422 (docs/api.md): 400 only when the request cannot be read at all (a body that is
+not JSON, a webhook whose signature fails); a request that was read but carries a refused
+value, in its body, query string or path, is a ValidationError, 422.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+
+def field_path(parts: Iterable[str | int]) -> str:
+    """`("lines", 0, "quantity")` -> `lines[0].quantity`: keys dotted, list indices bracketed."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
 
 
 class DomainError(Exception):

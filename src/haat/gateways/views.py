@@ -92,7 +92,7 @@ def test_pay(request: HttpRequest, token: str) -> HttpResponse:
         action = request.POST.get("action", "")
         if action not in ("pay", "fail"):
             context["error"] = "Choose “Pay successfully” or “Fail payment”."
-            return render(request, "gateways/test_pay.html", context, status=400)
+            return render(request, "gateways/test_pay.html", context, status=422)
         testgateway.payment_event(payment=payment, succeed=action == "pay")
         url = reverse("gateways:test_pay_result", args=[token])
         return redirect(f"{url}?{urlencode({'return_url': return_url})}" if return_url else url)
