@@ -9,8 +9,6 @@ catalog services, so the same rules, audit entries and events apply as in the ed
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
@@ -18,6 +16,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from haat.catalog.models import Product, Variant, VariantPrice
+from haat.core import csv_files
 from haat.core.errors import ValidationError
 from haat.core.models import Currency
 from haat.core.money import Money
@@ -100,7 +99,7 @@ def export_catalog_csv(*, out: TextIO, product_ids: list[int] | None = None) -> 
         qs = qs.filter(pk__in=product_ids)
     products = list(qs)
     width = max([2, *(len(p.options.all()) for p in products)])
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_files.writer(out, lineterminator="\n")
     writer.writerow(header(currencies, width))
     count = 0
     for p in products:
@@ -175,25 +174,18 @@ def read_rows(file: BinaryIO) -> tuple[list[str], list[tuple[int, dict[str, str]
     text, error = _read_text(file)
     if error:
         return [], [], [error]
-    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, dict[str, str]]] = []
     head: list[str] = []
-    number = 1  # records, not physical lines: a quoted cell may span lines
     try:
-        head = [normalize_column(h) for h in next(reader, [])]
-        if not any(head):
-            return [], [], [RowError(1, "", "The file is empty; the first row must be the header.")]
-        for values in reader:
-            number += 1
-            if not any(v.strip() for v in values):
+        for number, values in csv_files.records(text):
+            if number == 1:
+                head = [normalize_column(h) for h in values]
                 continue
-            if len(values) > len(head):
-                error = RowError(number, "", "This row has more cells than the header.")
-                return head, rows, [error]
-            cells = {h: (values[i] if i < len(values) else "") for i, h in enumerate(head)}
-            rows.append((number, cells))
-    except csv.Error as exc:
-        return head, rows, [RowError(number + 1, "", f"This row is not valid CSV: {exc}.")]
+            rows.append((number, dict(zip(head, values, strict=True))))
+    except csv_files.CsvRowError as exc:
+        return head, rows, [RowError(exc.row, "", exc.reason)]
+    if not any(head):
+        return [], [], [RowError(1, "", "The file is empty; the first row must be the header.")]
     return head, rows, []
 
 

@@ -8,14 +8,13 @@ A file with any bad row changes nothing; the report says what each row did or wh
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.db import transaction
 
 from haat.catalog.models import Variant
+from haat.core import csv_files
 from haat.core.audit import record_audit
 from haat.core.errors import ValidationError
 from haat.inventory import alerts
@@ -183,16 +182,14 @@ def import_csv(*, file: BinaryIO, note: str = "") -> BulkReport:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text.", details={"field": "file"}) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    table = list(csv_files.records(text))
+    header = [h.strip().lower() for h in (table[0][1] if table else [])]
     if not set(COLUMNS) <= set(header):
         raise ValidationError(
             f"The header must have the columns {', '.join(COLUMNS)}.", details={"field": "file"}
         )
-    reader.fieldnames = header
     rows = [
-        {k: (row.get(k) or "") for k in COLUMNS}
-        for row in reader
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
+        {k: dict(zip(header, cells, strict=True)).get(k, "") for k in COLUMNS}
+        for _, cells in table[1:]
     ]
     return set_counts(rows=rows, note=note or "CSV stock import", first_row=2)

@@ -3,13 +3,13 @@ location, with the value at cost. Past dates are rebuilt from the ledger in SQL.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime, time, timedelta
 from typing import TextIO
 
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from haat.core import csv_files
 from haat.core.errors import ValidationError
 from haat.inventory.models import StockLevel, StockMovement
 
@@ -113,7 +113,7 @@ def _blank(value: int | None) -> int | str:
 
 def write_report(*, out: TextIO, day: date) -> int:
     header, rows = report_rows(day)
-    writer = csv.writer(out)
+    writer = csv_files.writer(out)
     writer.writerow(header)
     writer.writerows(rows)
     return len(rows)

@@ -10,13 +10,12 @@ not what the courier owes for that order; nothing recorded), `unknown_order`, `n
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.db import transaction
 
+from haat.core import csv_files
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
 from haat.core.events import record_event
@@ -141,8 +140,8 @@ class RemittanceReport:
 
 
 def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    table = list(csv_files.records(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (table[0][1] if table else [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ValidationError(
@@ -150,9 +149,9 @@ def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
             code="bad_columns",
             details={"field": "file", "missing": missing},
         )
-    reader.fieldnames = header
     rows = [
-        (i + 2, {k: (v or "").strip() for k, v in r.items() if k}) for i, r in enumerate(reader)
+        (number, {k: v.strip() for k, v in zip(header, cells, strict=True) if k})
+        for number, cells in table[1:]
     ]
     if not rows:
         raise ValidationError("The file has no rows.", details={"field": "file"})
