@@ -12,6 +12,12 @@ def root(request: HttpRequest):
     return redirect("dashboard:home")
 
 
+# Under /api/ every error Django answers itself is the JSON error body too.
+handler400 = "haat.api.errors.handler400"
+handler403 = "haat.api.errors.handler403"
+handler404 = "haat.api.errors.handler404"
+handler500 = "haat.api.errors.handler500"
+
 urlpatterns = [
     path("", root),
     path("health", health, name="health"),

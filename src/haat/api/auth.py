@@ -51,6 +51,13 @@ class _BearerKey(HttpBearer):
 class _StaffSession(SessionAuth):
     openapi_description = "Signed-in dashboard session (CSRF token required for writes)"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there is nothing to protect from CSRF: a missing,
+        # forged or revoked key is then 401 not_authenticated, not 403 "CSRF check failed".
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         user = super().authenticate(request, key)
         if user is None or not user.is_active:

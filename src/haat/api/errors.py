@@ -1,8 +1,17 @@
-"""Every API error has the body `{"error": {"code", "message", "details"}}` (DESIGN §5)."""
+"""Every API error has the body `{"error": {"code", "message", "details"}}` (DESIGN §5).
+
+`install_error_handlers` covers what ninja sees; the `handler*` views (named in
+`haat.urls`) cover what Django answers itself, so nothing under `/api/` is ever an HTML
+page: an unknown path (404), a crash (500), a body over the upload limit (413).
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError as NinjaAuthenticationError
 from ninja.errors import HttpError
@@ -14,6 +23,8 @@ from haat.core.errors import DomainError, field_path
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
 # Every operation names its request body `payload`; ninja puts that name after "body".
 BODY_PARAM = "payload"
+
+logger = logging.getLogger("haat.api")
 
 
 def _body(code: str, message: str, details: dict | None = None) -> dict:
@@ -70,3 +81,47 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # Ninja answers 400 only when it cannot read the body (not JSON, not UTF-8).
         code = "malformed_request" if exc.status_code == 400 else "http_error"
         return api.create_response(request, _body(code, str(exc)), status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        body = _body("payload_too_large", "The request body is larger than this server accepts.")
+        return api.create_response(request, body, status=413)
+
+    @api.exception_handler(Exception)
+    def crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled error on %s %s", request.method, request.path, exc_info=exc)
+        return api.create_response(request, _INTERNAL, status=500)
+
+
+_INTERNAL = _body("internal_error", "Something went wrong on our side; it has been logged.")
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        body = _body("payload_too_large", "The request body is larger than this server accepts.")
+        return JsonResponse(body, status=413)
+    return JsonResponse(_body("malformed_request", "The request could not be read."), status=400)
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    return JsonResponse(_body("permission_denied", "You may not do this."), status=403)
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse(_body("not_found", "There is no such API endpoint."), status=404)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return JsonResponse(_INTERNAL, status=500)
