@@ -331,6 +331,15 @@ def test_bulk_price_below_zero_changes_nothing(owner_api, kurta):
     assert sorted(VariantPrice.objects.values_list("amount", flat=True)) == before
 
 
+def test_bulk_price_change_names_unknown_products_and_changes_nothing(owner_api, kurta):
+    before = sorted(VariantPrice.objects.values_list("amount", flat=True))
+    payload = {"product_ids": [kurta.id, 999999], "currency": "INR", "mode": "set", "value": "1"}
+    body = error(owner_api.post(URL + "products/bulk/prices", payload), 422)
+    assert body["code"] == "unknown_id"
+    assert body["details"] == {"field": "product_ids", "unknown": [999999]}
+    assert sorted(VariantPrice.objects.values_list("amount", flat=True)) == before
+
+
 # --- categories and collections -----------------------------------------------------
 def test_category_crud_tree_and_flat(owner_api):
     root = owner_api.post(URL + "categories", {"name": "Apparel"}).json()

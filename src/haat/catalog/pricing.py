@@ -13,7 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Min
 
-from haat.catalog.models import PriceHistory, ProductPriceRange, Variant, VariantPrice
+from haat.catalog import validators
+from haat.catalog.models import PriceHistory, Product, ProductPriceRange, Variant, VariantPrice
 from haat.core.audit import record_audit, record_audits
 from haat.core.context import current_actor
 from haat.core.errors import NotFound, ValidationError
@@ -318,10 +319,15 @@ def bulk_change_prices(
         )
     parsed = _parse_bulk_value(mode, value, currency)
     places = decimal_places(currency)
-    ids = sorted(set(product_ids))
+    ids = sorted(validators.clean_ids(product_ids, field="product_ids"))
     if not ids:
         return 0
     with transaction.atomic():
+        known = set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if unknown := [pk for pk in ids if pk not in known]:
+            raise validators.invalid(
+                "product_ids", f"Unknown product_ids: {unknown}.", "unknown_id", unknown=unknown
+            )
         variants = list(
             Variant.objects.filter(product_id__in=ids).select_related("product").order_by("id")
         )
