@@ -244,6 +244,25 @@ HAAT_LOW_STOCK_DEFAULT = env.int("HAAT_LOW_STOCK_DEFAULT", default=5)
 HAAT_ONLY_N_LEFT = env.int("HAAT_ONLY_N_LEFT", default=5)
 HAAT_PAGE_SIZE_MAX = 100
 
+# --- Rate limits (haat.core.ratelimit): "count/period", period s, m, h or d ----------------
+# Per client IP limits are generous, so a sale's honest traffic from one office or mobile
+# carrier NAT gets through; per customer and per key limits catch one abuser behind them.
+HAAT_RATE_LIMITS_ENABLED = env.bool("HAAT_RATE_LIMITS_ENABLED", default=True)
+HAAT_RATE_LIMITS = {
+    "store_ip": "1200/m",  # storefront API requests per client IP
+    "store_key": "60000/m",  # per publishable key: the whole storefront
+    "checkout_ip": "600/m",  # checkouts (cart or buy now) per client IP
+    "checkout_customer": "10/m",  # checkouts per customer e-mail or phone, or per cart
+    "admin_key": "6000/m",  # admin API requests per secret key or signed-in staff member
+    "pay_ip": "120/m",  # the pay page /pay/<token> per client IP
+    "pay_token": "30/m",  # per order token
+    "login_ip": "30/h",  # failed sign-ins per client IP, across accounts
+    "login_account": "20/h",  # failed sign-ins per account, across IPs (the owner is told)
+    "password_reset_ip": "20/h",  # reset requests per client IP
+    "password_reset_email": "5/h",  # reset requests per address
+    **env.dict("HAAT_RATE_LIMITS", default={}),
+}
+
 # --- Payment gateways ---------------------------------------------------------------------
 # Credentials here take precedence over the ones entered in the dashboard (which are stored
 # encrypted); the dashboard shows which source is in use.

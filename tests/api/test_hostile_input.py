@@ -35,14 +35,14 @@ def _error(response, status: int, code: str) -> dict:
         "/api/v1/admin/products?q=%00",
     ],
 )
-def test_nul_in_query_or_path_is_a_400_json_error(store_api, path):
+def test_nul_in_query_or_path_is_a_422_json_error(store_api, path):
     response = Client().get(path, headers=store_api.headers)
-    _error(response, 400, "invalid_characters")
+    _error(response, 422, "invalid_characters")
 
 
-def test_nul_in_a_public_page_path_is_a_plain_400():
+def test_nul_in_a_public_page_path_is_a_plain_422():
     response = Client().get("/pay/%00")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert b"NUL" in response.content
 
 
@@ -60,7 +60,7 @@ def test_nul_and_lone_surrogates_in_json_are_refused_and_change_nothing(store_ap
     response = Client().post(
         "/api/v1/store/checkout", text, content_type="application/json", headers=store_api.headers
     )
-    body = _error(response, 400, "invalid_characters")
+    body = _error(response, 422, "invalid_characters")
     assert body["details"] == {"field": field}
     assert (Cart.objects.count(), Customer.objects.count(), Order.objects.count()) == before
 
@@ -78,7 +78,7 @@ def test_nul_in_a_dashboard_form_is_refused(staff_client):
         "title=A%00&status=draft",
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Product.objects.exists()
 
 

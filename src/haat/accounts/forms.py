@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from haat.accounts import lockout
 from haat.accounts.models import ApiKey, User
 from haat.accounts.roles import Role
 
@@ -36,6 +37,7 @@ class EmailLoginForm(AuthenticationForm):
                 self.request, username=email, email=email, password=password
             )
             if self.user_cache is None:
+                lockout.record_failure(self.request, email)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from haat.accounts import lockout
 from haat.accounts.emails import send_set_password_email
 from haat.accounts.models import User
 from haat.accounts.roles import Role
@@ -228,3 +229,4 @@ def record_password_reset(*, user: User) -> None:
     with transaction.atomic():
         record_audit(action="staff.password_reset", obj=user)
     reset_lockout(username=user.email)
+    lockout.lift(user.email)

@@ -13,11 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 
-from haat.accounts import services
+from haat.accounts import lockout, services
 from haat.accounts.forms import EmailLoginForm, PasswordChangeForm, StaffPasswordResetForm
+from haat.core.context import client_ip
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
+from haat.core.ratelimit import limit_view
 
 
 class LoginView(auth_views.LoginView):
@@ -25,11 +28,33 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Locked by Haat's own counters (this address across accounts, or this account
+        # across addresses; see accounts.lockout): the lock-out page, before any check.
+        if lockout.locked(request, request.POST.get("username", "")):
+            response = render(
+                request,
+                "dashboard/auth/locked_out.html",
+                {"username": request.POST.get("username", "")[:254]},
+                status=429,
+            )
+            response["Retry-After"] = "3600"
+            return response
+        return super().post(request, *args, **kwargs)
+
 
 class LogoutView(auth_views.LogoutView):
     next_page = "dashboard:login"
 
 
+@method_decorator(
+    limit_view(
+        ("password_reset_ip", lambda request, _: client_ip(request) or ""),
+        ("password_reset_email", lambda request, _: request.POST.get("email", "").lower()[:254]),
+        methods=("POST",),
+    ),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     """Always says "check your inbox", whether or not the address is known, so the page
     cannot be used to find out who works here."""

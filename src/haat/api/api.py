@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from haat import __version__
 from haat.api.errors import install_error_handlers
+from haat.api.throttles import ClientThrottle
 
 api = NinjaAPI(
     title="Haat API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    throttle=[ClientThrottle()],
 )
 install_error_handlers(api)
 

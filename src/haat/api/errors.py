@@ -8,16 +8,18 @@ page: an unknown path (404), a crash (500), a body over the upload limit (413).
 from __future__ import annotations
 
 import logging
+import math
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError as NinjaAuthenticationError
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from haat.core.errors import DomainError, field_path
+from haat.core.ratelimit import TooManyRequests
 
 # Where ninja says a value came from: the first element of a pydantic error's `loc`.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
@@ -53,6 +55,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return api.create_response(request, exc.as_body(), status=exc.http_status)
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After from the throttle's wait().
+        error = TooManyRequests(math.ceil(exc.wait or 1), scope=getattr(request, "rate_limit", ""))
+        return api.create_response(request, error.as_body(), status=error.http_status)
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

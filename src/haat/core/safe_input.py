@@ -3,7 +3,7 @@
 PostgreSQL refuses both in text columns, so a `%00` in a search, a slug or a token, or a
 `\\u0000` / lone `\\ud800` in a JSON body, used to end as a 500 deep inside a query.
 `SafeInputMiddleware` checks every request at the edge (path, query string, form fields
-and JSON bodies) and answers 400 `invalid_characters` naming where, before any view
+and JSON bodies) and answers 422 `invalid_characters` naming where, before any view
 runs; under `/api/` with the JSON error body. Files (multipart) are checked by their own
 readers (images, CSV: UTF-8 decoding).
 
@@ -28,8 +28,9 @@ _SUSPICIOUS_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 class UnsafeText(ValidationError):
+    """422: the request was read, and a value in it is refused (docs/api.md's rule)."""
+
     code = "invalid_characters"
-    http_status = 400
 
 
 def unsafe(text: str) -> bool:

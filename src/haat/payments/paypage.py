@@ -25,8 +25,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
 from haat.core.audit import record_audit
+from haat.core.context import client_ip
 from haat.core.errors import DomainError
 from haat.core.money import Money
+from haat.core.ratelimit import limit_view
 from haat.orders.models import Order
 from haat.payments import flows
 from haat.payments.models import Payment
@@ -83,6 +85,10 @@ def _refused(order: Order, state: str, message: str) -> None:
         )
 
 
+@limit_view(
+    ("pay_ip", lambda request, _: client_ip(request) or ""),
+    ("pay_token", lambda _, kwargs: kwargs.get("token", "")[:64]),
+)
 @require_http_methods(["GET", "POST"])
 @ensure_csrf_cookie
 def pay_page(request: HttpRequest, token: str) -> HttpResponse:
