@@ -7,6 +7,11 @@ from django.db import models
 from django.db.models import F, Q
 
 
+def option_title(option_values: dict | None) -> str:
+    """A variant's name from its option values ("M / Indigo"), "Default" without any."""
+    return " / ".join(str(v) for v in (option_values or {}).values()) or "Default"
+
+
 class Category(models.Model):
     """A node of the category tree (adjacency list; trees here are small)."""
 
@@ -154,7 +159,7 @@ class Variant(models.Model):
 
     @property
     def title(self) -> str:
-        return " / ".join(str(v) for v in self.option_values.values()) or "Default"
+        return option_title(self.option_values)
 
 
 class VariantPrice(models.Model):

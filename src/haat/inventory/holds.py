@@ -34,7 +34,8 @@ from haat.inventory.ledger import (
     lock_levels,
     movement_row,
 )
-from haat.inventory.models import StockHold, StockLevel, StockMovement
+from haat.inventory.models import StockHold, StockMovement
+from haat.inventory.sql import TAKE_ONLY_ROW_SQL, LockedLevel
 
 MAX_LINE_QUANTITY = 1000
 MAX_LINES = 200
@@ -188,7 +189,7 @@ def _take(
             return taken
     ids = sorted({r.variant_id for r in requests})
     levels = lock_levels(ids)
-    variants = {lvl.variant_id: (lvl.v_sku, lvl.v_active) for lvl in levels.values()}
+    variants = {lvl.variant_id: (lvl.sku, lvl.variant_active) for lvl in levels.values()}
     if len(variants) < len(ids):  # no stock record anywhere: unknown or never stocked
         rows = Variant.objects.filter(id__in=[v for v in ids if v not in variants])
         variants |= {
@@ -221,7 +222,7 @@ def _take(
             for v, loc, q in picks
         ],
     )
-    thresholds = {lvl.variant_id: lvl.v_threshold for lvl in levels.values()}
+    thresholds = {lvl.variant_id: lvl.threshold for lvl in levels.values()}
     rows = [row(v, loc, q) for v, loc, q in picks]
     written = sql.insert_rows(record, rows)
     return _Taken(
@@ -231,25 +232,6 @@ def _take(
         {v: r[0] for v, r in variants.items()},
         thresholds,
     )
-
-
-# Guarded by the row count: enough available, the variant's only stock row, an active
-# location, an active variant. Returns what the alerts need.
-_TAKE_ONE_ROW_SQL = """
-UPDATE inventory_stocklevel
-SET on_hand = on_hand - %s, reserved = reserved + %s, updated_at = %s
-WHERE variant_id = %s AND on_hand - reserved >= %s
-  AND NOT EXISTS (SELECT 1 FROM inventory_stocklevel other
-                  WHERE other.variant_id = inventory_stocklevel.variant_id
-                    AND other.id <> inventory_stocklevel.id)
-  AND EXISTS (SELECT 1 FROM inventory_location loc
-              WHERE loc.id = inventory_stocklevel.location_id AND loc.is_active)
-  AND EXISTS (SELECT 1 FROM catalog_variant v
-              WHERE v.id = inventory_stocklevel.variant_id AND v.is_active)
-RETURNING location_id, on_hand - reserved AS available,
-  (SELECT v.sku FROM catalog_variant v WHERE v.id = inventory_stocklevel.variant_id) AS sku,
-  (SELECT t.threshold FROM inventory_lowstockthreshold t
-    WHERE t.variant_id = inventory_stocklevel.variant_id) AS threshold"""
 
 
 def _take_one_row(
@@ -269,12 +251,12 @@ def _take_one_row(
             record, [values], source="taken", columns={"location_id": "location_id"}
         )
         statement = (
-            f"WITH taken AS ({_TAKE_ONE_ROW_SQL}), recorded AS ({insert}) "  # noqa: S608
+            f"WITH taken AS ({TAKE_ONLY_ROW_SQL}), recorded AS ({insert}) "  # noqa: S608
             "SELECT taken.*, recorded.id FROM taken, recorded"
         )
         found = sql.fetch_one(statement, params + extra)
     else:
-        found = sql.fetch_one(_TAKE_ONE_ROW_SQL, params)
+        found = sql.fetch_one(TAKE_ONLY_ROW_SQL, params)
     if found is None:
         return None
     location_id, available, sku, threshold = found[:4]
@@ -284,18 +266,18 @@ def _take_one_row(
 
 
 def _allocate(
-    requests: list[HoldRequest], levels: dict[tuple[int, int], StockLevel], skus: dict[int, str]
+    requests: list[HoldRequest], levels: dict[tuple[int, int], LockedLevel], skus: dict[int, str]
 ) -> tuple[list[tuple[int, int, int, int]], list[dict]]:
     """(line, variant, location, qty) allocations in memory, and the lines that fall short."""
-    by_variant: dict[int, list[StockLevel]] = defaultdict(list)
+    by_variant: dict[int, list[LockedLevel]] = defaultdict(list)
     for level in levels.values():
-        if level.location.is_active:
+        if level.location_active:
             by_variant[level.variant_id].append(level)
-    free = {key: lvl.on_hand - lvl.reserved for key, lvl in levels.items()}
+    free = {key: lvl.available for key, lvl in levels.items()}
     allocations: list[tuple[int, int, int, int]] = []
     shortages: list[dict] = []
     for line, req in enumerate(requests):
-        places = sorted(by_variant[req.variant_id], key=lambda x: (x.location.priority, x.pk))
+        places = sorted(by_variant[req.variant_id], key=lambda x: (x.location_priority, x.id))
         keys = [(req.variant_id, lvl.location_id) for lvl in places]
         total = sum(max(free[k], 0) for k in keys)
         if total < req.quantity:

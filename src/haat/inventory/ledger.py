@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from haat.core import sql
 from haat.core.context import current_actor
 from haat.core.errors import ValidationError
-from haat.inventory.models import Location, StockLevel, StockMovement
+from haat.inventory.models import StockLevel, StockMovement
+from haat.inventory.sql import LockedLevel, lock_level_rows, write_levels
 
 Key = tuple[int, int]  # (variant_id, location_id)
 
@@ -59,60 +59,33 @@ def clean_quantity(
     return value
 
 
-# The lock: every StockLevel of the variants, in the one global order, with what the
-# writers need to decide (location priority and state, the variant's sku, active flag
-# and low-stock threshold) joined in. Hand-written: it is on every checkout.
-_LOCK_SQL = """
-SELECT s.id, s.variant_id, s.location_id, s.on_hand, s.reserved,
-       loc.code, loc.priority, loc.is_active, v.sku, v.is_active, t.threshold
-FROM inventory_stocklevel s
-JOIN inventory_location loc ON loc.id = s.location_id
-JOIN catalog_variant v ON v.id = s.variant_id
-LEFT JOIN inventory_lowstockthreshold t ON t.variant_id = s.variant_id
-WHERE s.variant_id IN ({ids})
-ORDER BY s.variant_id, s.location_id{lock}"""
-
-
-def lock_levels(variant_ids: Iterable[int], *, ensure: Iterable[Key] = ()) -> dict[Key, StockLevel]:
+def lock_levels(
+    variant_ids: Iterable[int], *, ensure: Iterable[Key] = ()
+) -> dict[Key, LockedLevel]:
     """Lock every StockLevel of these variants (creating the `ensure` ones first), in
-    ONE query ordered by (variant, location). Each level carries its `location`
-    (code, priority, is_active) and the variant's `v_sku`, `v_active`, `v_threshold`."""
+    ONE query ordered by (variant, location); see `inventory.sql.LockedLevel`."""
     missing = [StockLevel(variant_id=v, location_id=loc) for v, loc in set(ensure)]
     if missing:
         StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
-    rows = sql.fetch_all(_LOCK_SQL.format(ids=sql.placeholders(len(ids)), lock=lock), ids)
-    levels = {}
-    for pk, variant_id, location_id, on_hand, reserved, code, priority, loc_active, *v in rows:
-        level = StockLevel(
-            id=pk,
-            variant_id=variant_id,
-            location_id=location_id,
-            on_hand=on_hand,
-            reserved=reserved,
-        )
-        level.location = Location(
-            id=location_id, code=code, priority=priority, is_active=loc_active
-        )
-        level.v_sku, level.v_active, level.v_threshold = v[0], bool(v[1]), v[2]
-        levels[(variant_id, location_id)] = level
-    return levels
+    return {(lvl.variant_id, lvl.location_id): lvl for lvl in lock_level_rows(ids)}
 
 
-def available_totals(levels: dict[Key, StockLevel], variant_ids: Iterable[int]) -> dict[int, int]:
-    """Available units per variant over active locations, from already-locked rows."""
+def available_totals(levels: dict[Key, LockedLevel], variant_ids: Iterable[int]) -> dict[int, int]:
+    """Available units per variant over active locations, from already-locked rows (what
+    `inventory.sql.available_units_sql` reads, for rows changed in this transaction)."""
     totals = dict.fromkeys(variant_ids, 0)
     for (variant_id, _), level in levels.items():
-        if variant_id in totals and level.location.is_active:
-            totals[variant_id] += level.on_hand - level.reserved
+        if variant_id in totals and level.location_active:
+            totals[variant_id] += level.available
     return totals
 
 
-def apply_changes(levels: dict[Key, StockLevel], changes: list[Change]) -> list[StockMovement]:
+def apply_changes(levels: dict[Key, LockedLevel], changes: list[Change]) -> list[StockMovement]:
     """Apply changes to locked rows: check the invariants, then one UPDATE and one INSERT.
+    `levels` then holds the new numbers.
 
     Raises ValidationError (changing nothing) when a result would break the CHECKs.
     """
@@ -134,39 +107,23 @@ def apply_changes(levels: dict[Key, StockLevel], changes: list[Change]) -> list[
         details = {"variant_id": key[0], "location_id": key[1], "on_hand": level.on_hand}
         if on_hand < 0:
             raise ValidationError(
-                f"Stock at {level.location.code} cannot go below zero "
+                f"Stock at {level.location_code} cannot go below zero "
                 f"(on hand {level.on_hand}, change {d_on_hand:+d}).",
                 code="insufficient_stock",
                 details={**details, "field": "quantity"},
             )
         if reserved < 0 or reserved > on_hand:
             raise ValidationError(
-                f"Stock at {level.location.code} cannot go below the {level.reserved} units "
+                f"Stock at {level.location_code} cannot go below the {level.reserved} units "
                 "reserved for checkouts.",
                 code="insufficient_stock",
                 details={**details, "reserved": level.reserved, "field": "quantity"},
             )
         if (d_on_hand, d_reserved) != (0, 0):
-            level.on_hand, level.reserved, level.updated_at = on_hand, reserved, now
-            touched.append(level)
-    _write_levels(touched, now)
+            touched.append(replace(level, on_hand=on_hand, reserved=reserved))
+    write_levels(touched, now)
+    levels.update({(lvl.variant_id, lvl.location_id): lvl for lvl in touched})
     return write_movements(changes)
-
-
-def _write_levels(levels: list[StockLevel], now: datetime) -> None:
-    """The new numbers of locked rows, in one UPDATE."""
-    if not levels:
-        return
-    whens = " ".join(["WHEN %s THEN %s"] * len(levels))
-    params: list[Any] = [x for lvl in levels for x in (lvl.pk, lvl.on_hand)]
-    params += [x for lvl in levels for x in (lvl.pk, lvl.reserved)]
-    params += [connection.ops.adapt_datetimefield_value(now)] + [lvl.pk for lvl in levels]
-    ids = sql.placeholders(len(levels))
-    statement = (
-        f"UPDATE inventory_stocklevel SET on_hand = CASE id {whens} END, "  # noqa: S608 (placeholders only)
-        f"reserved = CASE id {whens} END, updated_at = %s WHERE id IN ({ids})"
-    )
-    sql.execute(statement, params)
 
 
 def write_movements(changes: Iterable[Change]) -> list[StockMovement]:

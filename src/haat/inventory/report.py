@@ -9,6 +9,7 @@ from typing import TextIO
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from haat.catalog.models import option_title
 from haat.core import csv_files
 from haat.core.errors import ValidationError
 from haat.inventory.models import StockLevel, StockMovement
@@ -75,7 +76,7 @@ def report_rows(day: date) -> tuple[list[str], list[list]]:
             [
                 sku,
                 title,
-                _title(opts),
+                option_title(opts),
                 code,
                 on_hand,
                 reserved,
@@ -96,15 +97,11 @@ def report_rows(day: date) -> tuple[list[str], list[list]]:
         .order_by("variant__sku", "location__code")
     )
     out = [
-        [sku, title, _title(opts), code, on_hand, _blank(cost), _blank(value), cur]
+        [sku, title, option_title(opts), code, on_hand, _blank(cost), _blank(value), cur]
         for sku, title, opts, code, cost, cur, on_hand, value in rows
         if on_hand
     ]
     return PAST_HEADER, out
-
-
-def _title(option_values: dict | None) -> str:
-    return " / ".join(str(v) for v in (option_values or {}).values()) or "Default"
 
 
 def _blank(value: int | None) -> int | str:

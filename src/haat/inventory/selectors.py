@@ -22,8 +22,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from haat.catalog.models import Product, Variant
+from haat.core import sql
 from haat.inventory.alerts import default_threshold
 from haat.inventory.models import LowStockThreshold, StockHold, StockLevel, StockMovement
+from haat.inventory.sql import available_units, available_units_annotation
 
 ACTIVE_LEVELS = Q(location__is_active=True)
 
@@ -34,16 +36,7 @@ def only_n_left() -> int:
 
 def available_by_variant(variant_ids: list[int]) -> dict[int, int]:
     """Units that can still be held, per variant, over active locations. One query."""
-    rows = (
-        StockLevel.objects.filter(ACTIVE_LEVELS, variant_id__in=list(variant_ids))
-        .values("variant_id")
-        .order_by()
-        .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
-    )
-    out = dict.fromkeys(variant_ids, 0)
-    for row in rows:
-        out[row["variant_id"]] = row["on_hand"] - row["reserved"]
-    return out
+    return available_units(variant_ids)
 
 
 @dataclass(frozen=True)
@@ -116,7 +109,7 @@ def level_out(level: StockLevel) -> dict[str, Any]:
         "location_active": loc.is_active,
         "on_hand": level.on_hand,
         "reserved": level.reserved,
-        "available": level.on_hand - level.reserved,
+        "available": level.available,
     }
 
 
@@ -125,7 +118,6 @@ def stock_state(available: int, threshold: int) -> str:
 
 
 def stock_item(v: Variant) -> dict[str, Any]:
-    available = v.on_hand_total - v.reserved_total
     return {
         "variant_id": v.pk,
         "sku": v.sku,
@@ -135,9 +127,9 @@ def stock_item(v: Variant) -> dict[str, Any]:
         "is_active": v.is_active,
         "on_hand": v.on_hand_total,
         "reserved": v.reserved_total,
-        "available": available,
+        "available": v.available_total,
         "threshold": v.threshold,
-        "state": stock_state(available, v.threshold),
+        "state": stock_state(v.available_total, v.threshold),
         "locations": [level_out(lvl) for lvl in v.stock_levels.all()],
     }
 
@@ -164,6 +156,9 @@ def stock_queryset(
         .annotate(
             on_hand_total=_level_sum("on_hand", location_id),
             reserved_total=_level_sum("reserved", location_id),
+            available_total=available_units_annotation(
+                f"{sql.table(Variant)}.{sql.column(Variant, 'id')}", location_id=location_id
+            ),
             threshold=Coalesce(Subquery(threshold[:1]), Value(default_threshold())),
         )
         .prefetch_related(
@@ -184,11 +179,10 @@ def stock_queryset(
         )
     if category_id:
         qs = qs.filter(product_id__in=Product.objects.filter(categories=category_id).values("pk"))
-    available = F("on_hand_total") - F("reserved_total")
     if state == "low":
-        qs = qs.alias(avail=available).filter(avail__gt=0, avail__lte=F("threshold"))
+        qs = qs.filter(available_total__gt=0, available_total__lte=F("threshold"))
     elif state == "out":
-        qs = qs.alias(avail=available).filter(avail__lte=0)
+        qs = qs.filter(available_total__lte=0)
     return qs
 
 

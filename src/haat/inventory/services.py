@@ -31,9 +31,9 @@ from haat.inventory.models import (
     BackInStockSubscription,
     Location,
     LowStockThreshold,
-    StockLevel,
     StockMovement,
 )
+from haat.inventory.sql import LockedLevel
 
 R = StockMovement.Reason
 # Reasons staff may pick on the adjust form, and the sign each one allows.
@@ -88,8 +88,8 @@ def write_changes(
     *,
     action: str,
     audit_obj: object = None,
-    check: Callable[[dict[tuple[int, int], StockLevel]], None] | None = None,
-) -> dict[tuple[int, int], StockLevel]:
+    check: Callable[[dict[tuple[int, int], LockedLevel]], None] | None = None,
+) -> dict[tuple[int, int], LockedLevel]:
     """Lock, (check,) apply, record crossings and one audit entry. `check` sees the locked
     rows, so a decision based on current stock is never made on a stale read."""
     ids = {c.variant_id for c in changes}
@@ -123,7 +123,7 @@ def write_changes(
 
 def receive_stock(
     *, variant_id: int, location_id: int, quantity: int, note: str = "", reference: str = ""
-) -> StockLevel:
+) -> LockedLevel:
     """Goods arrived at a location (a receipt / restock ledger row)."""
     variant = get_variant(variant_id)
     location = get_location(location_id, field="location_id")
@@ -148,7 +148,7 @@ def adjust_stock(
     reason: str,
     note: str,
     reference: str = "",
-) -> StockLevel:
+) -> LockedLevel:
     """A counted correction, customer return, RTO or write-off; `quantity` is signed.
     `reference` ties the ledger row to what caused it (e.g. a cancelled order's number)."""
     if reason not in ADJUST_REASONS:
@@ -182,7 +182,7 @@ def adjust_stock(
 
 def transfer_stock(
     *, variant_id: int, from_location_id: int, to_location_id: int, quantity: int, note: str = ""
-) -> tuple[StockLevel, StockLevel]:
+) -> tuple[LockedLevel, LockedLevel]:
     """Move units between locations: both ledger legs in one transaction. Only available
     units move; a transfer larger than that is refused and changes nothing."""
     variant = get_variant(variant_id)
@@ -207,7 +207,7 @@ def transfer_stock(
         ),
     ]
 
-    def check(levels: dict[tuple[int, int], StockLevel]) -> None:
+    def check(levels: dict[tuple[int, int], LockedLevel]) -> None:
         available = levels[(variant.pk, source.pk)].available
         if quantity > available:
             raise ValidationError(
