@@ -7,6 +7,8 @@ through INSERT … ON CONFLICT, instead of a read-then-write).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -16,6 +18,25 @@ from haat.customers.models import Address, Customer
 from haat.customers.validation import AddressData, normalize_email, normalize_phone
 
 COLUMNS = ("id", "email", "phone", "name", "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer as checkout matched or created it (the `COLUMNS` of its row)."""
+
+    id: int
+    email: str
+    phone: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def pk(self) -> int:
+        """The id, named as on a model (callers take either)."""
+        return self.id
+
+
 MATCH_SQL = (
     f"SELECT {', '.join(COLUMNS)} FROM customers_customer "  # noqa: S608 (constant names)
     "WHERE email = %s OR phone = %s ORDER BY CASE WHEN email = %s THEN 0 ELSE 1 END, id LIMIT 1"
@@ -27,7 +48,7 @@ MATCH_SQL = (
 UPSERT = "ON CONFLICT (email) DO UPDATE SET updated_at = excluded.updated_at"
 
 
-def match_or_create_customer(*, email: str, phone: str, name: str = "") -> Customer:
+def match_or_create_customer(*, email: str, phone: str, name: str = "") -> CustomerRecord:
     """The customer with this e-mail, else the oldest one with this phone, else a new one.
 
     `email` and `phone` may be raw input; they are validated here (field-named errors).
@@ -47,7 +68,7 @@ def match_or_create_customer(*, email: str, phone: str, name: str = "") -> Custo
 
 def customer_for_checkout(
     *, email: str, phone: str, name: str, addresses: list[AddressData]
-) -> Customer:
+) -> CustomerRecord:
     """`match_or_create_customer` and `save_addresses` together, in the checkout's
     transaction. On PostgreSQL one statement does both (WITH: match, else insert, then
     the addresses); SQLite, which has no INSERT inside WITH, runs the two."""
@@ -87,7 +108,7 @@ def _clean(email: str, phone: str, name: str) -> tuple[str, str, str]:
     return normalize_email(email), normalize_phone(phone), " ".join(str(name or "").split())[:200]
 
 
-def _complete(customer: Customer, *, phone: str, name: str) -> Customer:
+def _complete(customer: CustomerRecord, *, phone: str, name: str) -> CustomerRecord:
     """A customer found again gets the name and phone they lacked."""
     changes = {}
     if name and not customer.name:
@@ -95,28 +116,21 @@ def _complete(customer: Customer, *, phone: str, name: str) -> Customer:
     if not customer.phone:
         changes["phone"] = phone
     if changes:
-        Customer.objects.filter(pk=customer.pk).update(**changes)
-        for field, value in changes.items():
-            setattr(customer, field, value)
+        Customer.objects.filter(pk=customer.id).update(**changes)
+        customer = replace(customer, **changes)
     return customer
 
 
-def _customer(row: tuple) -> Customer:
-    customer = Customer(
-        id=row[0],
-        email=row[1],
-        phone=row[2],
-        name=row[3],
-        created_at=sql.datetime_value(row[4]),
-        updated_at=sql.datetime_value(row[5]),
+def _customer(row: tuple) -> CustomerRecord:
+    pk, email, phone, name, created_at, updated_at = row
+    return CustomerRecord(
+        pk, email, phone, name, sql.datetime_value(created_at), sql.datetime_value(updated_at)
     )
-    customer._state.adding = False
-    return customer
 
 
-def save_addresses(*, customer: Customer, addresses: list[AddressData]) -> None:
+def save_addresses(*, customer: CustomerRecord, addresses: list[AddressData]) -> None:
     """Remember each distinct address once per customer (one INSERT, duplicates ignored)."""
-    rows = [{**row, "customer_id": customer.pk} for row in _address_rows(addresses)]
+    rows = [{**row, "customer_id": customer.id} for row in _address_rows(addresses)]
     sql.insert_rows(Address, rows, on_conflict="ON CONFLICT DO NOTHING", returning=())
 
 
