@@ -104,8 +104,10 @@ PREPAID_BUDGET = 32
 
 
 def test_prepaid_checkout_stays_within_its_budget(store_api, settings):
-    """Prepaid adds payment_options (5 reads) and opening the test gateway payment (the
-    Payment row, its order lock and the stored reply) after COMMIT; still constant."""
+    """Prepaid adds the payment option's gateway lookup (1 read: payment settings and rules
+    come from the per-process config, checked against the stamp read with the lines) and
+    opening the test gateway payment (the Payment row, its order lock and the stored
+    reply) after COMMIT; still constant."""
     settings.HAAT_TEST_GATEWAY_ENABLED = True
     location = make_location()
     variants = [make_variant(stock=100, location=location) for _ in range(10)]

@@ -1,5 +1,6 @@
-"""The checkout's payment plan agrees with `payment_options`, including the cached COD
-fast path, and a settings change is seen at once."""
+"""The checkout's payment plan agrees with `payment_options` under every setting, a
+settings change is seen at once, and a plan whose settings stamp is known (checkout reads
+it with its lines) reads nothing while the settings are unchanged."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from haat.checkout.payment import PaymentTypeUnavailable, plan_checkout
+from haat.core import settings_stamp
 from haat.core.money import Money
 from haat.payments.config import update_settings
 from haat.payments.options import payment_options
@@ -82,7 +84,7 @@ def test_cod_plan_matches_payment_options_under_every_setting(qty, express):
     agree(variant, qty=qty, express=express)
 
 
-def test_cod_fast_path_reads_no_payment_tables_once_cached():
+def test_cod_plan_reads_nothing_once_loaded_for_the_stamp_checkout_read():
     variant = make_variant(price="499.00")
     args = {
         "payment_type": "cod",
@@ -93,10 +95,19 @@ def test_cod_fast_path_reads_no_payment_tables_once_cached():
         "address": KA,
     }
     plan_checkout(**args)
+    stamp = settings_stamp.current()
     with CaptureQueriesContext(connection) as ctx:
-        result = plan_checkout(**args)
+        result = plan_checkout(**args, settings_stamp=stamp)
     assert result.terms.amount_due_on_delivery == 49900 + 14900
     assert not ctx.captured_queries, [q["sql"] for q in ctx.captured_queries]
+    # Without the stamp: that one read, and still no payment table.
+    with CaptureQueriesContext(connection) as ctx:
+        plan_checkout(**args)
+    assert [q["sql"] for q in ctx.captured_queries] == [f"SELECT {settings_stamp.stamp_sql()}"]
+    # The stamp moved: the next plan reads the settings again and obeys them.
+    update_settings(data={"cod_fee": {"INR": 4900}})
+    result = plan_checkout(**args, settings_stamp=settings_stamp.current())
+    assert result.terms.amount_due_on_delivery == 49900 + 14900 + 4900
 
 
 def test_other_types_ask_payment_options():

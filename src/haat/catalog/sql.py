@@ -57,24 +57,14 @@ class PricedVariant:
         return self.is_active and self.product.status == Product.Status.ACTIVE
 
 
-@dataclass(frozen=True)
-class Fragment:
-    """Select-list `columns` and FROM-clause `joins` for a composed statement; `width`
-    columns, read back by the matching parser."""
-
-    columns: str
-    joins: str
-    width: int
-
-
 PRICED_VARIANT_WIDTH = 10
 
 
-def priced_variant_sql(*, matching: str, currency: str) -> Fragment:
+def priced_variant_sql(*, matching: str, currency: str) -> sql.Fragment:
     """The variant whose id satisfies `cat_v.id {matching}` (e.g. `= l.variant_id` or
     `IN (%s, %s)`), LEFT JOINed with its product, and its price in `currency` (an SQL
     expression); read back with `priced_variant`."""
-    return Fragment(
+    return sql.Fragment(
         columns=(
             "cat_v.id, cat_v.sku, cat_v.option_values, cat_v.is_active, cat_p.id, cat_p.title, "
             "cat_p.status, cat_p.availability, cat_p.expected_days, "
@@ -86,6 +76,7 @@ def priced_variant_sql(*, matching: str, currency: str) -> Fragment:
             "LEFT JOIN catalog_product cat_p ON cat_p.id = cat_v.product_id"
         ),
         width=PRICED_VARIANT_WIDTH,
+        key="cat_v.id",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from haat.api.auth import StorefrontAuth
 from haat.checkout import carts, services
@@ -20,8 +20,9 @@ from haat.checkout.schemas import (
     CheckoutIn,
     LineIn,
     LinePatchIn,
+    OptionsQuery,
 )
-from haat.checkout.selectors import cart_payload, cart_view
+from haat.checkout.selectors import cart_payload, cart_payment_options, cart_view
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
 
@@ -31,11 +32,11 @@ def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> An
     """A new cart in the given enabled currency (default: the store's). Optional `lines`
     (`[{variant_id, quantity}]`, validated like adding a line; all or nothing) make it a
     one-request "buy now" ready for checkout."""
-    cart, lines = carts.create_cart_with_lines(
+    created = carts.create_cart_with_lines(
         currency=payload.currency if payload else None,
         lines=[(line.variant_id, line.quantity) for line in payload.lines] if payload else (),
     )
-    return Status(201, cart_payload(cart, lines=lines))
+    return Status(201, cart_payload(created))
 
 
 @store_router.get("carts/{token}", response=dict)
@@ -47,14 +48,15 @@ def get_cart(request: HttpRequest, token: str) -> Any:
 @store_router.patch("carts/{token}", response=dict)
 def update_cart(request: HttpRequest, token: str, payload: CartPatchIn) -> Any:
     """Change the currency; every line is re-priced in it."""
-    return cart_payload(carts.set_currency(token=token, currency=payload.currency))
+    carts.set_currency(token=token, currency=payload.currency)
+    return cart_view(token=token)
 
 
 @store_router.post("carts/{token}/lines", response={201: dict})
 def add_line(request: HttpRequest, token: str, payload: LineIn) -> Any:
     """Add a variant (adding one already in the cart increases its quantity)."""
-    cart, _ = carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
-    return Status(201, cart_payload(cart))
+    carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
+    return Status(201, cart_view(token=token))
 
 
 @store_router.patch("carts/{token}/lines/{line_id}", response=dict)
@@ -70,6 +72,17 @@ def remove_line(request: HttpRequest, token: str, line_id: int) -> Any:
     """Remove a line from the cart. Returns the cart."""
     carts.remove_line(token=token, line_id=line_id)
     return cart_view(token=token)
+
+
+@store_router.get("carts/{token}/payment-options", response=dict, tags=["store: payments"])
+def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]) -> Any:
+    """Each payment type for this cart and address: available or why not, and what is
+    paid now and on delivery (always summing to the total)."""
+    return cart_payment_options(
+        token=token,
+        address={"state": query.state, "country": query.country, "postal_code": query.postal_code},
+        express_sourcing=query.express_sourcing,
+    )
 
 
 @store_router.post("carts/{token}/checkout", response={201: dict, 200: dict})

@@ -6,6 +6,7 @@ request bodies never are, and it runs once per nested object on the checkout pat
 
 from __future__ import annotations
 
+from ninja import Field, Schema
 from pydantic import BaseModel, StrictBool, StrictInt
 
 
@@ -61,3 +62,12 @@ class BuyNowLineIn(BaseModel):
 class BuyNowIn(CheckoutIn):
     currency: str | None = None  # an enabled currency; default: the store's
     lines: list[BuyNowLineIn]
+
+
+class OptionsQuery(Schema):
+    """Where the cart would be delivered, for its payment options."""
+
+    state: str = Field("", max_length=100, description="Indian state code or name")
+    country: str = Field("IN", max_length=2, description="ISO 3166 country code")
+    postal_code: str = Field("", max_length=20)
+    express_sourcing: bool = False

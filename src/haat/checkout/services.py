@@ -34,14 +34,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from haat.catalog.models import Product, Variant
 from haat.checkout import idempotency
-from haat.checkout.carts import check_token_age, clean_lines, complete_cart, priced_variants
-from haat.checkout.models import Cart, CartLine
+from haat.checkout.carts import clean_lines, complete_cart, priced_variants
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
-from haat.checkout.selectors import checkout_lines
+from haat.checkout.selectors import cart_read
+from haat.checkout.sql import CartRead, PricedLine, reprice_lines
 from haat.core.audit import record_audit
-from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
+from haat.core.errors import Conflict, DomainError, ValidationError
 from haat.core.money import money_json
 from haat.customers.services import customer_for_checkout
 from haat.customers.validation import (
@@ -176,14 +175,12 @@ def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> Chec
     replay = _replay(idem)
     if replay is not None:
         return replay
-    currency, variants = priced_variants(wanted, data.get("currency"))
-    lines = [
-        _Line(variants[v], quantity, variants[v].live_amount, variants[v].available)
-        for v, quantity in wanted.items()
-    ]
-    _refuse_changed_prices(lines, expected, currency)
+    priced = priced_variants(wanted, data.get("currency"))
+    _refuse_changed_prices(priced.lines, expected, priced.currency)
     try:
-        return CheckoutResult(201, _place(currency, lines, contact, idem))
+        return CheckoutResult(
+            201, _place(priced.currency, priced.lines, contact, idem, priced.settings_stamp)
+        )
     except PaymentTypeUnavailable as exc:
         _record_refusal(contact, exc)
         raise
@@ -210,15 +207,17 @@ def _expected_prices(raw: list[dict[str, Any]]) -> dict[int, int]:
     return out
 
 
-def _refuse_changed_prices(lines: list[_Line], expected: dict[int, int], currency: str) -> None:
+def _refuse_changed_prices(
+    lines: list[PricedLine], expected: dict[int, int], currency: str
+) -> None:
     changes = [
         {
             "sku": line.variant.sku,
-            "old": money_json(expected[line.variant.pk], currency),
+            "old": money_json(expected[line.variant.id], currency),
             "new": money_json(line.unit_amount, currency),
         }
         for line in lines
-        if line.variant.pk in expected and expected[line.variant.pk] != line.unit_amount
+        if line.variant.id in expected and expected[line.variant.id] != line.unit_amount
     ]
     if changes:
         raise Conflict(
@@ -247,18 +246,9 @@ def _record_refusal(contact: Contact, exc: DomainError, *, token: str = "") -> N
         )
 
 
-@dataclass(frozen=True)
-class _Line:
-    """A line being bought: the variant (with its product), quantity, the unit price
-    charged and the units available when it was read (unlocked)."""
-
-    variant: Variant
-    quantity: int
-    unit_amount: int
-    available: int
-
-
-def _plan(currency: str, lines: list[_Line], contact: Contact) -> CheckoutPlan:
+def _plan(
+    currency: str, lines: list[PricedLine], contact: Contact, settings_stamp: int | None
+) -> CheckoutPlan:
     return plan_checkout(
         payment_type=contact.payment_type,
         express_sourcing=contact.express_sourcing,
@@ -266,28 +256,26 @@ def _plan(currency: str, lines: list[_Line], contact: Contact) -> CheckoutPlan:
         lines=[(line.variant, line.quantity) for line in lines],
         subtotal=sum(line.unit_amount * line.quantity for line in lines),
         address=contact.shipping.as_dict(),
+        settings_stamp=settings_stamp,
     )
 
 
-def _open_lines(token: str) -> tuple[Cart, list[CartLine]]:
-    cart, lines = checkout_lines(token)
-    if cart is None:
-        raise NotFound("No cart with this token.", code="cart_not_found")
-    check_token_age(cart)
-    if cart.completed_at is not None:
+def _open_lines(token: str) -> CartRead:
+    read = cart_read(token)
+    if read.cart.completed_at is not None:
         raise Conflict("This cart has been checked out already.", code="cart_completed")
-    if not lines:
+    if not read.lines:
         raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
-    return cart, lines
+    return read
 
 
-def _refuse_sold_out(lines: list[_Line]) -> None:
+def _refuse_sold_out(lines: list[PricedLine]) -> None:
     """A line short of stock already (unlocked read) ends the checkout before anything
     is written: in a flash sale most late buyers leave here. The lines that pass are
     decided again under lock, last in the order's transaction."""
     short = [
         {
-            "variant_id": line.variant.pk,
+            "variant_id": line.variant.id,
             "sku": line.variant.sku,
             "requested": line.quantity,
             "available": max(line.available, 0),
@@ -300,14 +288,9 @@ def _refuse_sold_out(lines: list[_Line]) -> None:
         raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": short})
 
 
-def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
+def _check_lines(currency: str, lines: list[PricedLine]) -> None:
     """Refuse unsellable lines and silently changed prices (re-pricing the cart)."""
-    currency = cart.currency_id
-    unsellable = [
-        line.variant.sku
-        for line in lines
-        if not line.variant.is_active or line.variant.product.status != Product.Status.ACTIVE
-    ]
+    unsellable = [line.variant.sku for line in lines if not line.variant.sellable]
     if unsellable:
         raise ValidationError(
             f"No longer for sale: {', '.join(unsellable)}. Remove them from the cart.",
@@ -332,9 +315,7 @@ def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
         }
         for line in changed
     ]
-    for line in changed:
-        line.unit_amount = line.live_amount
-    CartLine.objects.bulk_update(changed, ["unit_amount"])
+    reprice_lines({line.id: line.live_amount for line in changed})
     raise Conflict(
         "Prices changed since these items were added; the cart now shows the new prices.",
         code="price_changed",
@@ -343,33 +324,32 @@ def _check_lines(cart: Cart, lines: list[CartLine]) -> None:
 
 
 def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[str, Any]:
-    cart, cart_lines = _open_lines(token)
-    _check_lines(cart, cart_lines)
-    lines = [
-        _Line(line.variant, line.quantity, line.unit_amount, line.available) for line in cart_lines
-    ]
+    read = _open_lines(token)
+    _check_lines(read.cart.currency, read.lines)
 
     def close_cart(order: Order) -> None:
-        if not complete_cart(cart, order):
+        if not complete_cart(read.cart, order):
             raise Conflict("This cart has been checked out already.", code="cart_completed")
 
-    return _place(cart.currency_id, lines, contact, idem, close_cart)
+    return _place(read.cart.currency, read.lines, contact, idem, read.settings_stamp, close_cart)
 
 
 def _place(
     currency: str,
-    lines: list[_Line],
+    lines: list[PricedLine],
     contact: Contact,
     idem: Idempotency | None,
+    settings_stamp: int | None,
     on_order: Callable[[Order], None] | None = None,
 ) -> dict[str, Any]:
     """Steps 4-6 of the module docstring for priced, sellable lines; `on_order` runs in
-    the order's transaction right after the order is written (the cart's claim)."""
-    plan = _plan(currency, lines, contact)
+    the order's transaction right after the order is written (the cart's claim).
+    `settings_stamp` was read with the lines (see checkout.payment)."""
+    plan = _plan(currency, lines, contact, settings_stamp)
     _refuse_sold_out(lines)
     inputs = [
         LineInput(
-            variant_id=line.variant.pk,
+            variant_id=line.variant.id,
             sku=line.variant.sku,
             product_title=line.variant.product.title,
             option_values=line.variant.option_values,

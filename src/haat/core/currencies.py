@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from haat.core import sql
 from haat.core.audit import diff, record_audit
 from haat.core.errors import NotFound, ValidationError
 from haat.core.models import Currency
@@ -52,6 +53,19 @@ def get_enabled_currency(code: str) -> Currency:
             details={"field": "currency", "currency": currency.code},
         )
     return currency
+
+
+def currency_sql(*, given: bool) -> sql.Fragment:
+    """The currency whose code is the `%s` parameter (`given`), else the store's default,
+    for a statement another context composes: its code and whether it is enabled (no row
+    at all for an unknown code)."""
+    return sql.Fragment(
+        columns="core_cur.code, core_cur.enabled",
+        joins="core_currency core_cur",
+        width=2,
+        where="core_cur.code = %s" if given else "core_cur.is_default",
+        key="core_cur.code",
+    )
 
 
 def list_currencies(*, enabled: bool | None = None, q: str = "") -> QuerySet[Currency]:

@@ -124,3 +124,17 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_enqueued_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SettingsStamp(models.Model):
+    """One row (pk 1): a stamp that changes in the same transaction as any change of the
+    store's settings rows, so every process knows its copy of them is stale; see
+    `haat.core.settings_stamp`."""
+
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="settings_stamp_singleton")]
+
+    def __str__(self) -> str:
+        return f"settings stamp {self.stamp}"

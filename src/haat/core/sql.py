@@ -16,12 +16,18 @@ everything else keeps using the ORM.
   cursor (so `%s` placeholders, query logging and the test query counters all apply).
   Hand-written statements name Django's default tables (`app_model`); the builders take
   names from the models. The suite runs every one of them on SQLite and PostgreSQL.
+
+Each context writes the SQL of its own tables in its `sql.py` and nobody else names
+them. When a hot path needs one statement across contexts (checkout reads a cart's lines,
+prices and stock at once), the owners hand out `Fragment`s of it and parse their own
+columns back into frozen values.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -32,6 +38,20 @@ from django.utils.dateparse import parse_datetime
 
 _MISSING = object()
 MAX_PARAMS = 8000  # per INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One context's part of a statement another context composes: `width` select-list
+    `columns` (read back by the owner's parser), FROM-clause text `joins`, an optional
+    WHERE condition, and `key`, the expression of the row's id for fragments keyed on it.
+    Parameters, if any, are the `%s` in `joins` then in `where`, in that order."""
+
+    columns: str
+    joins: str
+    width: int
+    where: str = ""
+    key: str = ""
 
 
 def quote(name: str) -> str:
@@ -106,7 +126,7 @@ def _insert_sql(
     columns = ", ".join(quote(f.column) for f in fields)
     row = f"({placeholders(len(fields))})"
     # Names from the model's meta, values only as parameters.
-    sql = f"INSERT INTO {table(model)} ({columns}) VALUES {', '.join([row] * count)}"  # noqa: S608
+    sql = f"INSERT INTO {table(model)} ({columns}) VALUES {', '.join([row] * count)}"
     if on_conflict:
         sql += f" {on_conflict}"
     if returning:
@@ -249,7 +269,7 @@ def _insert_from_sql(
         else f"%s::{field.cast_db_type(conn)}"
         for field, _, _ in kinds
     ]
-    select = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (names from meta)
+    select = f"SELECT {', '.join(values)} FROM {source}"
     if where:
         select += f" WHERE {where}"
     names = ", ".join(quote(field.column) for field, _, _ in kinds)

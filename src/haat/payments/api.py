@@ -1,12 +1,13 @@
-"""Payments API: the storefront's payment options (`store_router`) and payment admin
-(`admin_router`): settings, rules, transactions, refunds and COD. Parse, call, shape."""
+"""Payments API: payment admin (`admin_router`): settings, rules, transactions, refunds
+and COD. Parse, call, shape. A cart's payment options are checkout's (they price the
+cart): `GET /store/carts/{token}/payment-options` lives in checkout/api.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from haat.accounts.roles import Perm
@@ -20,7 +21,6 @@ from haat.payments.schemas import (
     CodCollectedIn,
     MethodRuleIn,
     MethodRuleOut,
-    OptionsQuery,
     PartialCodRuleIn,
     PartialCodRuleOut,
     RefundIn,
@@ -30,19 +30,10 @@ from haat.payments.schemas import (
     TransactionOut,
 )
 
+# No storefront routes left (api/api.py still mounts this router until the front doors
+# iterate a registry of contexts).
 store_router = Router(auth=StorefrontAuth, tags=["store: payments"])
 admin_router = Router(auth=StaffAuth, tags=["admin: payments"])
-
-
-@store_router.get("carts/{token}/payment-options", response=dict)
-def cart_payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]) -> Any:
-    """Each payment type for this cart and address: available or why not, and what is
-    paid now and on delivery (always summing to the total)."""
-    return selectors.cart_payment_options(
-        token=token,
-        address={"state": query.state, "country": query.country, "postal_code": query.postal_code},
-        express_sourcing=query.express_sourcing,
-    )
 
 
 def settings_payload() -> dict[str, Any]:

@@ -2,10 +2,16 @@
 
 Per-currency amounts are stored as `{"INR": 14900, "USD": 300}` in minor units and must
 name enabled currencies; forms enter major units and parse them with `Money.from_decimal`.
+
+`payment_config()` is what payment options and checkout decide by: the settings row and
+the rules as one value, kept per process and reloaded when the settings stamp moved
+(`haat.core.settings_stamp`), so the options a shopper is shown and the fee checkout
+charges come from the same data, in every process, from the commit of a change on.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +21,8 @@ from haat.core.audit import diff, record_audit
 from haat.core.errors import ValidationError
 from haat.core.models import Currency
 from haat.core.money import MAX_MINOR_UNITS, Money
-from haat.payments.models import PaymentSettings
+from haat.core.settings_stamp import NOT_READ, Stamped
+from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentSettings
 
 AMOUNT_FIELDS = ("partial_cod_minimum", "cod_fee", "cod_max_order_value", "express_fee")
 BOOL_FIELDS = (
@@ -41,6 +48,39 @@ def get_settings() -> PaymentSettings:
         },
     )
     return obj
+
+
+@dataclass(frozen=True)
+class PaymentConfig:
+    """The payment settings and every payment-method and partial-COD rule, as loaded
+    together. Shared by a process's threads: read it, never change it."""
+
+    settings: PaymentSettings
+    method_rules: tuple[PaymentMethodRule, ...]
+    partial_cod_rules: tuple[PartialCodRule, ...]  # by min_order_value, id
+
+    def express_fee(self, currency: str) -> Money:
+        """The express-sourcing fee in `currency` (zero: not offered there)."""
+        return self.settings.amount("express_fee", currency)
+
+
+def _load_config() -> PaymentConfig:
+    return PaymentConfig(
+        settings=get_settings(),
+        method_rules=tuple(PaymentMethodRule.objects.all()),
+        partial_cod_rules=tuple(PartialCodRule.objects.order_by("min_order_value", "id")),
+    )
+
+
+_config = Stamped(_load_config)
+
+
+def payment_config(*, stamp: int | None = NOT_READ) -> PaymentConfig:
+    """The current `PaymentConfig`. Pass `stamp=` when the settings stamp was read
+    already (checkout reads it with its lines): no query then unless it moved, when the
+    settings and rules are read again (three queries); without it, one query for the
+    stamp."""
+    return _config.get(stamp=stamp)
 
 
 def snapshot(obj: PaymentSettings) -> dict[str, Any]:

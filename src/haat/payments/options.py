@@ -19,19 +19,20 @@ Rules, in order:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 from django.conf import settings
 
-from haat.catalog.models import Category, Product, Variant
+from haat.catalog.models import Category, Product
 from haat.core.errors import ValidationError
 from haat.core.money import Money, money_json
 from haat.customers.validation import INDIAN_STATES, country_codes, indian_state
-from haat.payments.config import gateway_code_for_currency, get_settings
-from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentSettings, PaymentType
+from haat.payments.config import PaymentConfig, gateway_code_for_currency, payment_config
+from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentType
 
 LABELS = {
     PaymentType.PREPAID: "Paying online",
@@ -40,6 +41,17 @@ LABELS = {
     PaymentType.RESERVE_AND_PAY: "Reserve & pay",
 }
 _STATE_CODES = {name: code for code, name in INDIAN_STATES.items()}
+
+
+class Item(Protocol):
+    """What the rules need of a line's variant: its product's id and title (a catalog
+    `Variant`, or checkout's `PricedVariant`)."""
+
+    @property
+    def product_id(self) -> int: ...
+
+    @property
+    def product(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -112,19 +124,28 @@ def split_partial_cod(
 
 
 class _Catalog:
-    """The products in the cart with their categories and the category tree: two
-    queries, the tree only when a category rule needs it."""
+    """The products in the cart, with their categories and the category tree read only
+    when a category rule needs them (one query each)."""
 
-    def __init__(self, lines: list[tuple[Variant, int]]) -> None:
-        seen: dict[int, Product] = {}
-        for variant, _ in lines:
-            seen.setdefault(variant.product_id, variant.product)
-        self.products = list(seen.values())
-        self.categories: dict[int, list[int]] = defaultdict(list)
-        rows = Product.categories.through.objects.filter(product_id__in=list(seen))
-        for product_id, category_id in rows.values_list("product_id", "category_id"):
-            self.categories[product_id].append(category_id)
+    def __init__(self, lines: Sequence[tuple[Item, int]]) -> None:
+        titles: dict[int, str] = {}
+        for item, _ in lines:
+            titles.setdefault(item.product_id, item.product.title)
+        self.products = list(titles.items())  # (product id, title), in line order
+        self._categories: dict[int, list[int]] | None = None
         self._parents: dict[int, int | None] | None = None
+
+    @property
+    def categories(self) -> dict[int, list[int]]:
+        """Category ids per product id."""
+        if self._categories is None:
+            self._categories = defaultdict(list)
+            rows = Product.categories.through.objects.filter(
+                product_id__in=[pk for pk, _ in self.products]
+            )
+            for product_id, category_id in rows.values_list("product_id", "category_id"):
+                self._categories[product_id].append(category_id)
+        return self._categories
 
     def chain(self, category_id: int) -> Iterable[tuple[int, int]]:
         """(distance, category id) from `category_id` up to its root."""
@@ -138,7 +159,7 @@ class _Catalog:
 
 
 def _rule_reason(
-    ptype: str, rules: list[PaymentMethodRule], dest: Destination, catalog: _Catalog
+    ptype: str, rules: Sequence[PaymentMethodRule], dest: Destination, catalog: _Catalog
 ) -> str:
     """Why the rules forbid `ptype` for this destination and cart ("" if they don't)."""
     label = LABELS[ptype]
@@ -159,19 +180,19 @@ def _rule_reason(
             return f"{label} is not available for deliveries to {where}."
     by_product = {r.product_id: r for r in mine if r.scope == PaymentMethodRule.Scope.PRODUCT}
     by_category = {r.category_id: r for r in mine if r.scope == PaymentMethodRule.Scope.CATEGORY}
-    for product in catalog.products:
-        rule = by_product.get(product.pk)
+    for product_id, title in catalog.products:
+        rule = by_product.get(product_id)
         if rule is None and by_category:
             nearest = [
                 (distance, by_category[cid])
-                for category_id in catalog.categories.get(product.pk, [])
+                for category_id in catalog.categories.get(product_id, [])
                 for distance, cid in catalog.chain(category_id)
                 if cid in by_category
             ]
             # the nearest rule on each path decides; any forbidding path forbids
             rule = _nearest_verdict(nearest)
         if rule is not None and rule.effect == PaymentMethodRule.Effect.FORBID:
-            return f"{label} is not available for {product.title}."
+            return f"{label} is not available for {title}."
     return ""
 
 
@@ -185,16 +206,17 @@ def _nearest_verdict(found: list[tuple[int, PaymentMethodRule]]) -> PaymentMetho
 
 
 def resolve_partial_cod(
-    *, cfg: PaymentSettings, currency: str, subtotal: Money, catalog: _Catalog
+    *, config: PaymentConfig, currency: str, subtotal: Money, catalog: _Catalog
 ) -> tuple[Decimal, Money]:
     """(percent, minimum) for partial COD; see the module docstring for the order."""
-    rules = list(
-        PartialCodRule.objects.filter(currency_id=currency).order_by("min_order_value", "id")
-    )
-    covering = [r for r in rules if r.covers(subtotal.amount)]
-    for product in catalog.products:
+    covering = [
+        rule
+        for rule in config.partial_cod_rules
+        if rule.currency_id == currency and rule.covers(subtotal.amount)
+    ]
+    for product_id, _ in catalog.products:
         for rule in covering:
-            if rule.scope == PartialCodRule.Scope.PRODUCT and rule.product_id == product.pk:
+            if rule.scope == PartialCodRule.Scope.PRODUCT and rule.product_id == product_id:
                 return rule.percent, rule.minimum
     by_category = {}
     for rule in covering:
@@ -203,8 +225,8 @@ def resolve_partial_cod(
     if by_category:
         found = [
             (distance, line, by_category[cid])
-            for line, product in enumerate(catalog.products)
-            for category_id in catalog.categories.get(product.pk, [])
+            for line, (product_id, _) in enumerate(catalog.products)
+            for category_id in catalog.categories.get(product_id, [])
             for distance, cid in catalog.chain(category_id)
             if cid in by_category
         ]
@@ -214,70 +236,112 @@ def resolve_partial_cod(
     for rule in covering:
         if rule.scope == PartialCodRule.Scope.STORE:
             return rule.percent, rule.minimum
+    cfg = config.settings
     return cfg.partial_cod_percent, cfg.amount("partial_cod_minimum", currency)
+
+
+class PaymentQuote:
+    """Every payment type's availability and split for one order value, worked out only
+    as far as asked: checkout asks for the chosen type alone, and a COD quote with no
+    rule in play reads nothing at all (the categories and the gateway are read only for
+    the rules and types that need them)."""
+
+    def __init__(
+        self,
+        *,
+        config: PaymentConfig,
+        currency: str,
+        lines: Sequence[tuple[Item, int]],
+        subtotal: Money,
+        address: dict[str, Any],
+        extras: Money | None = None,
+    ) -> None:
+        if subtotal.currency != currency:
+            raise ValidationError("subtotal is in another currency.", details={"field": "subtotal"})
+        self.dest = Destination.from_address(address)
+        self.config, self.currency, self.subtotal = config, currency, subtotal
+        self.catalog = _Catalog(lines)
+        self.base = subtotal + (extras or Money.zero(currency))
+        self.cod_fee = config.settings.amount("cod_fee", currency)
+
+    @cached_property
+    def has_gateway(self) -> bool:
+        return bool(gateway_code_for_currency(self.currency, self.config.settings))
+
+    @cached_property
+    def cod_reason(self) -> str:
+        """Why COD is not available ("" when it is), its on/off switch aside."""
+        reason = _rule_reason(PaymentType.COD, self.config.method_rules, self.dest, self.catalog)
+        limit = self.config.settings.amount("cod_max_order_value", self.currency)
+        if not reason and limit and self.base > limit:
+            reason = (
+                "Cash on delivery is available for orders up to "
+                f"{limit.format(settings.HAAT_LOCALE)}."
+            )
+        return reason
+
+    def reason(self, ptype: str) -> str:
+        """Why `ptype` is not available ("" when it is)."""
+        if not self.config.settings.enabled(ptype):
+            return f"{LABELS[ptype]} is not offered by this store."
+        online = (PaymentType.PREPAID, PaymentType.RESERVE_AND_PAY, PaymentType.PARTIAL_COD)
+        if ptype in online and not self.has_gateway:
+            return f"Online payment in {self.currency} is not set up."
+        if ptype in (PaymentType.COD, PaymentType.PARTIAL_COD) and self.cod_reason:
+            return self.cod_reason
+        if ptype == PaymentType.COD:
+            return ""
+        return _rule_reason(ptype, self.config.method_rules, self.dest, self.catalog)
+
+    def split(self, ptype: str) -> tuple[Money, Money, Money]:
+        """(pay now, pay on delivery, fee) for `ptype`."""
+        zero = Money.zero(self.currency)
+        if ptype == PaymentType.COD:
+            return zero, self.base + self.cod_fee, self.cod_fee
+        if ptype == PaymentType.PARTIAL_COD:
+            percent, minimum = resolve_partial_cod(
+                config=self.config,
+                currency=self.currency,
+                subtotal=self.subtotal,
+                catalog=self.catalog,
+            )
+            partial = split_partial_cod(
+                base=self.base,
+                fee=self.cod_fee,
+                percent=percent,
+                minimum=minimum,
+                fee_upfront=self.config.settings.cod_fee_upfront,
+            )
+            return partial.pay_now, partial.pay_on_delivery, self.cod_fee
+        return self.base, zero, zero
+
+    def option(self, ptype: str) -> PaymentOption:
+        now, later, fee = self.split(ptype)
+        reason = self.reason(ptype)
+        return PaymentOption(ptype, not reason, reason, now, later, fee, now + later)
+
+    def options(self) -> list[PaymentOption]:
+        return [self.option(ptype) for ptype in PaymentType.values]
 
 
 def payment_options(
     *,
     currency: str,
-    lines: list[tuple[Variant, int]],
+    lines: Sequence[tuple[Item, int]],
     subtotal: Money,
     address: dict[str, Any],
     extras: Money | None = None,
+    config: PaymentConfig | None = None,
 ) -> list[PaymentOption]:
     """Every payment type with its availability and split. `extras` (shipping, express
-    sourcing) is added to the order value before fees and the partial-COD percent."""
-    if subtotal.currency != currency:
-        raise ValidationError("subtotal is in another currency.", details={"field": "subtotal"})
-    dest = Destination.from_address(address)
-    cfg = get_settings()
-    catalog = _Catalog(lines)
-    rules = list(PaymentMethodRule.objects.all())
-    base = subtotal + (extras or Money.zero(currency))
-    zero = Money.zero(currency)
-    cod_fee = cfg.amount("cod_fee", currency)
-    has_gateway = bool(gateway_code_for_currency(currency, cfg))
-
-    cod_reason = _rule_reason(PaymentType.COD, rules, dest, catalog)
-    limit = cfg.amount("cod_max_order_value", currency)
-    if not cod_reason and limit and base > limit:
-        cod_reason = (
-            f"Cash on delivery is available for orders up to {limit.format(settings.HAAT_LOCALE)}."
-        )
-
-    def reason_for(ptype: str) -> str:
-        if not cfg.enabled(ptype):
-            return f"{LABELS[ptype]} is not offered by this store."
-        if ptype in (PaymentType.PREPAID, PaymentType.RESERVE_AND_PAY) and not has_gateway:
-            return f"Online payment in {currency} is not set up."
-        if ptype == PaymentType.COD:
-            return cod_reason
-        if ptype == PaymentType.PARTIAL_COD:
-            if not has_gateway:
-                return f"Online payment in {currency} is not set up."
-            if cod_reason:
-                return cod_reason
-        return _rule_reason(ptype, rules, dest, catalog)
-
-    percent, minimum = resolve_partial_cod(
-        cfg=cfg, currency=currency, subtotal=subtotal, catalog=catalog
+    sourcing) is added to the order value before fees and the partial-COD percent.
+    `config` defaults to the current `payment_config()`."""
+    quote = PaymentQuote(
+        config=config or payment_config(),
+        currency=currency,
+        lines=lines,
+        subtotal=subtotal,
+        address=address,
+        extras=extras,
     )
-    partial = split_partial_cod(
-        base=base, fee=cod_fee, percent=percent, minimum=minimum, fee_upfront=cfg.cod_fee_upfront
-    )
-    splits = {
-        PaymentType.PREPAID: (base, zero, zero),
-        PaymentType.COD: (zero, base + cod_fee, cod_fee),
-        PaymentType.PARTIAL_COD: (partial.pay_now, partial.pay_on_delivery, cod_fee),
-        PaymentType.RESERVE_AND_PAY: (base, zero, zero),
-    }
-    options = []
-    for ptype in PaymentType.values:
-        now, later, fee = splits[ptype]
-        reason = reason_for(ptype)
-        options.append(PaymentOption(ptype, not reason, reason, now, later, fee, now + later))
-    return options
-
-
-def express_fee(currency: str) -> Money:
-    return get_settings().amount("express_fee", currency)
+    return quote.options()

@@ -11,13 +11,6 @@ from haat.core.money import money_json
 from haat.payments.models import PaymentTransaction, Refund
 
 
-class OptionsQuery(Schema):
-    state: str = Field("", max_length=100, description="Indian state code or name")
-    country: str = Field("IN", max_length=2, description="ISO 3166 country code")
-    postal_code: str = Field("", max_length=20)
-    express_sourcing: bool = False
-
-
 class SettingsIn(Schema):
     """Only the fields sent are changed. Per-currency maps are {"INR": 14900} (minor units)."""
 

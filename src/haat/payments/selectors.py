@@ -6,10 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from haat.checkout.carts import get_cart
-from haat.checkout.selectors import priced_lines
-from haat.core.errors import ValidationError
-from haat.core.money import Money, money_json
+from haat.core.money import money_json
 from haat.payments.config import gateway_code_for_currency
 from haat.payments.models import (
     PartialCodRule,
@@ -18,10 +15,8 @@ from haat.payments.models import (
     PaymentTransaction,
     Refund,
 )
-from haat.payments.options import express_fee, payment_options
 
 __all__ = [
-    "cart_payment_options",
     "gateway_code_for_currency",
     "method_rules",
     "partial_cod_rules",
@@ -76,30 +71,3 @@ def refund_payload(refund: Refund) -> dict[str, Any]:
         "processed_at": refund.processed_at.isoformat() if refund.processed_at else None,
     }
 
-
-def cart_payment_options(*, token: str, address: dict[str, str], express_sourcing: bool) -> dict:
-    """Each payment type for an open cart at its live prices and this address: available or
-    why not, and the split (paid now / on delivery) that always sums to the total."""
-    cart = get_cart(token, open_only=True)
-    currency = cart.currency_id
-    lines = list(priced_lines({"cart": cart}, currency))
-    if not lines:
-        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
-    subtotal = sum(
-        (line.live_amount if line.live_amount is not None else line.unit_amount) * line.quantity
-        for line in lines
-    )
-    fee = express_fee(currency)
-    options = payment_options(
-        currency=currency,
-        lines=[(line.variant, line.quantity) for line in lines],
-        subtotal=Money(subtotal, currency),
-        address=address,
-        extras=fee if express_sourcing else None,
-    )
-    return {
-        "currency": currency,
-        "subtotal": money_json(subtotal, currency),
-        "express_fee": money_json(fee.amount, currency),
-        "options": [option.as_dict() for option in options],
-    }
