@@ -18,7 +18,7 @@ from django.test import Client
 
 from haat.accounts.api_keys import create_api_key
 from haat.accounts.models import ApiKey, User
-from haat.core import money
+from haat.core import money, settings_stamp
 from haat.core.currency_data import seed_currencies
 from haat.core.models import Currency
 
@@ -129,6 +129,7 @@ def store_api(db) -> JsonClient:
 def currencies(db):
     def enable(*codes: str) -> list[Currency]:
         Currency.objects.filter(code__in=codes).update(enabled=True)
+        settings_stamp.bump()  # a bulk write sends no signal
         return list(Currency.objects.filter(code__in=codes))
 
     return enable

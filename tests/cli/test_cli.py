@@ -1,11 +1,9 @@
 """The `haat` command line: argument parsing in-process, real commands in subprocesses."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,16 +11,9 @@ import pytest
 
 from haat.cli import build_parser, main
 from haat.server import DEFAULT_THREADS, MAX_DEFAULT_WORKERS, default_workers, server_options
+from tests.processes import free_port, haat_env, wait_for_health
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def haat_env(data_dir: Path) -> dict[str, str]:
-    """A clean environment for a child `haat`: its own data dir, SQLite, no test settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HAAT_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(HAAT_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
-    return env
 
 
 def run_haat(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -34,12 +25,6 @@ def run_haat(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.Comp
         text=True,
         timeout=timeout,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_defaults():
@@ -135,19 +120,6 @@ def test_serve_answers_health_then_stops_with_its_worker(tmp_path):
     assert (tmp_path / "haat.sqlite3").exists()
     time.sleep(0.2)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and not zombie(pid)]
-
-
-def wait_for_health(port: int, process: subprocess.Popen, *, deadline: float) -> bytes:
-    url = f"http://127.0.0.1:{port}/health"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"haat serve exited early:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read()
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("haat serve did not answer /health in time")
 
 
 def child_pids(pid: int) -> list[int]:

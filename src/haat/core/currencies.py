@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from haat.core import sql
+from haat.core import settings_stamp, sql
 from haat.core.audit import diff, record_audit
 from haat.core.errors import NotFound, ValidationError
 from haat.core.models import Currency
@@ -187,6 +187,7 @@ def set_display_order(*, codes: list[str]) -> list[Currency]:
                 currency.display_order = position
         if changed:
             Currency.objects.bulk_update([c for c, _, _ in changed], ["display_order"])
+            settings_stamp.bump()  # a bulk write sends no signal
             record_audit(
                 action="currency.reordered",
                 object_type=Currency._meta.label_lower,

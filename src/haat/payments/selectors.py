@@ -70,4 +70,3 @@ def refund_payload(refund: Refund) -> dict[str, Any]:
         "created_at": refund.created_at.isoformat(),
         "processed_at": refund.processed_at.isoformat() if refund.processed_at else None,
     }
-
