@@ -111,7 +111,7 @@ def create_cart_with_lines(
     token, now = secrets.token_urlsafe(24), timezone.now()
     if not wanted:  # one INSERT: no transaction needed
         cart = sql.insert_cart(token=token, currency=cart_currency(currency), now=now)
-        return CartRead(cart, [], None)
+        return CartRead(cart, (), None)
     priced = priced_variants(wanted, currency)
     with transaction.atomic():
         cart = sql.insert_cart(token=token, currency=priced.currency, now=now)
@@ -128,7 +128,7 @@ def create_cart_with_lines(
                 for line in priced.lines
             ]
         )
-    lines_with_ids = [replace(line, id=pk) for pk, line in zip(ids, priced.lines, strict=True)]
+    lines_with_ids = tuple(replace(line, id=pk) for pk, line in zip(ids, priced.lines, strict=True))
     return CartRead(cart, lines_with_ids, priced.settings_stamp)
 
 
@@ -158,7 +158,7 @@ class PricedLines:
     them."""
 
     currency: str
-    lines: list[PricedLine]  # in the order wanted; unit_amount is the live price
+    lines: tuple[PricedLine, ...]  # in the order wanted; unit_amount is the live price
     settings_stamp: int | None
 
 
@@ -203,7 +203,7 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines
                 details={"field": field, "sku": variant.sku, "currency": read.currency},
             )
         lines.append(priced_line(variant, quantity, variant.amount, available))
-    return PricedLines(read.currency, lines, read.settings_stamp)
+    return PricedLines(read.currency, tuple(lines), read.settings_stamp)
 
 
 def add_line(*, token: str, variant_id: int, quantity: int) -> CartRecord:

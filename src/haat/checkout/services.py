@@ -28,7 +28,7 @@ A crash before COMMIT leaves nothing; a crash after it leaves an order waiting f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,7 +208,7 @@ def _expected_prices(raw: list[dict[str, Any]]) -> dict[int, int]:
 
 
 def _refuse_changed_prices(
-    lines: list[PricedLine], expected: dict[int, int], currency: str
+    lines: Sequence[PricedLine], expected: dict[int, int], currency: str
 ) -> None:
     changes = [
         {
@@ -247,7 +247,7 @@ def _record_refusal(contact: Contact, exc: DomainError, *, token: str = "") -> N
 
 
 def _plan(
-    currency: str, lines: list[PricedLine], contact: Contact, settings_stamp: int | None
+    currency: str, lines: Sequence[PricedLine], contact: Contact, settings_stamp: int | None
 ) -> CheckoutPlan:
     return plan_checkout(
         payment_type=contact.payment_type,
@@ -269,7 +269,7 @@ def _open_lines(token: str) -> CartRead:
     return read
 
 
-def _refuse_sold_out(lines: list[PricedLine]) -> None:
+def _refuse_sold_out(lines: Sequence[PricedLine]) -> None:
     """A line short of stock already (unlocked read) ends the checkout before anything
     is written: in a flash sale most late buyers leave here. The lines that pass are
     decided again under lock, last in the order's transaction."""
@@ -288,7 +288,7 @@ def _refuse_sold_out(lines: list[PricedLine]) -> None:
         raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": short})
 
 
-def _check_lines(currency: str, lines: list[PricedLine]) -> None:
+def _check_lines(currency: str, lines: Sequence[PricedLine]) -> None:
     """Refuse unsellable lines and silently changed prices (re-pricing the cart)."""
     unsellable = [line.variant.sku for line in lines if not line.variant.sellable]
     if unsellable:
@@ -336,7 +336,7 @@ def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[st
 
 def _place(
     currency: str,
-    lines: list[PricedLine],
+    lines: Sequence[PricedLine],
     contact: Contact,
     idem: Idempotency | None,
     settings_stamp: int | None,

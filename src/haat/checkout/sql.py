@@ -82,7 +82,7 @@ class CartRead:
     together."""
 
     cart: CartRecord
-    lines: list[PricedLine]
+    lines: tuple[PricedLine, ...]
     settings_stamp: int | None
 
 
@@ -130,7 +130,7 @@ def read_cart(token: str) -> CartRead | None:
         if row[8] is None or variant is None:
             continue
         lines.append(priced_line(variant, row[9], row[10], row[end], row[8]))
-    return CartRead(cart, lines, rows[0][7])
+    return CartRead(cart, tuple(lines), rows[0][7])
 
 
 @dataclass(frozen=True)
