@@ -18,7 +18,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Saffron-kettle-sunrise-77"
-LOGIN = reverse("dashboard:login")
+LOGIN = reverse("accounts:login")
 
 
 def _login(client: Client, email: str, password: str):
@@ -40,7 +40,7 @@ def test_sign_in_is_case_insensitive(owner):
 
 def test_login_page_links_to_password_reset(client):
     html = client.get(LOGIN).content.decode()
-    assert reverse("dashboard:password_reset") in html
+    assert reverse("accounts:password_reset") in html
     assert "Forgot password?" in html
 
 
@@ -61,7 +61,7 @@ def test_lock_out_after_failure_limit(owner):
     response = _login(client, "OWNER@example.test", PASSWORD)
     assert response.status_code == 429
     assert b"Too many attempts" in response.content
-    assert reverse("dashboard:password_reset").encode() in response.content
+    assert reverse("accounts:password_reset").encode() in response.content
     assert client.get(reverse("dashboard:home")).status_code == 302  # not signed in
     # another person at the same address is not locked out by it
     other = User.objects.create_user("other@example.test", PASSWORD, role="support")
@@ -74,7 +74,7 @@ def test_success_resets_the_failure_count(owner):
     for _ in range(limit - 1):
         _login(client, owner.email, "wrong-password")
     assert _login(client, owner.email, PASSWORD).status_code == 302
-    client.post(reverse("dashboard:logout"))
+    client.post(reverse("accounts:logout"))
     for _ in range(limit - 1):
         assert _login(client, owner.email, "wrong-password").status_code == 200
     assert _login(client, owner.email, PASSWORD).status_code == 302
@@ -82,9 +82,9 @@ def test_success_resets_the_failure_count(owner):
 
 def test_password_reset_end_to_end(owner):
     client = Client()
-    response = client.post(reverse("dashboard:password_reset"), {"email": "OWNER@example.test"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "OWNER@example.test"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard:password_reset_done")
+    assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [owner.email]
@@ -96,7 +96,7 @@ def test_password_reset_end_to_end(owner):
     set_url = page.redirect_chain[-1][0]
     done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.status_code == 302
-    assert done["Location"] == reverse("dashboard:password_reset_complete")
+    assert done["Location"] == reverse("accounts:password_reset_complete")
     assert AuditLogEntry.objects.filter(
         action="staff.password_reset", object_id=str(owner.pk)
     ).exists()
@@ -110,14 +110,14 @@ def test_password_reset_end_to_end(owner):
 
 
 def test_reset_for_unknown_address_looks_the_same_and_sends_nothing(client, owner):
-    response = client.post(reverse("dashboard:password_reset"), {"email": "nobody@example.test"})
-    assert response["Location"] == reverse("dashboard:password_reset_done")
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.test"})
+    assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
 
 
 def test_reset_not_sent_to_deactivated_staff(client, make_staff):
     user = make_staff("support", is_active=False)
-    client.post(reverse("dashboard:password_reset"), {"email": user.email})
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
     assert mail.outbox == []
 
 
@@ -126,7 +126,7 @@ def test_reset_lifts_the_lock_out(owner):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, owner.email, "wrong-password")
     assert _login(client, owner.email, PASSWORD).status_code == 429
-    client.post(reverse("dashboard:password_reset"), {"email": owner.email})
+    client.post(reverse("accounts:password_reset"), {"email": owner.email})
     page = client.get(_link_from(mail.outbox[0]), follow=True)
     client.post(
         page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
@@ -147,7 +147,7 @@ def test_invited_staff_sets_password_and_signs_in(owner, django_capture_on_commi
     # an invited member who lost the e-mail can ask for a fresh link
     mail.outbox.clear()
     invited = services.create_staff(email="late@shop.in", role="support")
-    Client().post(reverse("dashboard:password_reset"), {"email": invited.email})
+    Client().post(reverse("accounts:password_reset"), {"email": invited.email})
     assert [m.to for m in mail.outbox] == [["late@shop.in"]]
 
 
@@ -155,7 +155,7 @@ def test_change_own_password_page(make_staff):
     user = make_staff("support")
     client = Client()
     client.force_login(user)
-    url = reverse("dashboard:password_change")
+    url = reverse("accounts:password_change")
     bad = client.post(
         url,
         {"current_password": "x", "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD},

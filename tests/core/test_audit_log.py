@@ -115,7 +115,7 @@ def test_api_requires_audit_permission(admin_api, log):
 
 def test_page_filters_and_shows_changes(staff_client, log):
     client = staff_client("owner")
-    page = client.get(reverse("dashboard:audit_log"), {"actor": "asha"})
+    page = client.get(reverse("core:audit_log"), {"actor": "asha"})
     assert page.status_code == 200
     html = page.content.decode()
     assert "product.price_set" in html and "Kurta" in html
@@ -124,7 +124,7 @@ def test_page_filters_and_shows_changes(staff_client, log):
     assert '<option value="currency.enabled"' in html  # action filter choices
 
     partial = client.get(
-        reverse("dashboard:audit_log"),
+        reverse("core:audit_log"),
         {"object_type": "core.currency"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="audit-table",
@@ -134,19 +134,19 @@ def test_page_filters_and_shows_changes(staff_client, log):
     assert "Kurta" not in partial
 
     dated = client.get(
-        reverse("dashboard:audit_log"), {"date_from": "2024-03-02", "date_to": "2024-03-04"}
+        reverse("core:audit_log"), {"date_from": "2024-03-02", "date_to": "2024-03-04"}
     ).content.decode()
     assert "Old</span> → New" in dated and "Kurta" not in dated and "erp sync" not in dated
 
     wrong = client.get(
-        reverse("dashboard:audit_log"), {"date_from": "2024-03-05", "date_to": "2024-03-01"}
+        reverse("core:audit_log"), {"date_from": "2024-03-05", "date_to": "2024-03-01"}
     ).content.decode()
     assert "Must be on or after the" in wrong
 
 
 def test_page_query_count_is_constant(staff_client, log):
     client = staff_client("owner")
-    url = reverse("dashboard:audit_log")
+    url = reverse("core:audit_log")
 
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -171,5 +171,5 @@ def test_page_query_count_is_constant(staff_client, log):
 
 
 def test_page_requires_audit_permission(staff_client):
-    response = staff_client("marketing").get(reverse("dashboard:audit_log"))
+    response = staff_client("marketing").get(reverse("core:audit_log"))
     assert response.status_code == 403

@@ -163,7 +163,7 @@ def test_api_permissions(admin_api):
 # --- dashboard page -----------------------------------------------------------------------
 def test_page_lists_enabled_currencies(staff_client, currencies):
     currencies("USD")
-    response = staff_client("owner").get(reverse("dashboard:currency_list"))
+    response = staff_client("owner").get(reverse("core:currency_list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-code="INR"' in html and 'data-code="USD"' in html
@@ -173,10 +173,10 @@ def test_page_lists_enabled_currencies(staff_client, currencies):
 
 def test_page_read_only_for_viewers_and_forbidden_writes(staff_client):
     client = staff_client("support")
-    page = client.get(reverse("dashboard:currency_list"))
+    page = client.get(reverse("core:currency_list"))
     assert page.status_code == 200
     assert "Enable another currency" not in page.content.decode()
-    response = client.post(reverse("dashboard:currency_update", args=["USD"]), {"action": "enable"})
+    response = client.post(reverse("core:currency_update", args=["USD"]), {"action": "enable"})
     assert response.status_code == 403
     assert _state("USD")[0] is False
 
@@ -184,7 +184,7 @@ def test_page_read_only_for_viewers_and_forbidden_writes(staff_client):
 def test_htmx_toggle_default_and_error_message(staff_client):
     client = staff_client("owner")
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "currency-panel"}
-    url = reverse("dashboard:currency_update", args=["EUR"])
+    url = reverse("core:currency_update", args=["EUR"])
     response = client.post(url, {"action": "enable"}, **htmx)
     assert response.status_code == 200
     html = response.content.decode()
@@ -204,18 +204,18 @@ def test_htmx_toggle_default_and_error_message(staff_client):
 def test_search_and_reorder(staff_client, currencies):
     currencies("USD", "EUR")
     client = staff_client("manager")
-    found = client.get(reverse("dashboard:currency_search"), {"q": "dirham"}).content.decode()
+    found = client.get(reverse("core:currency_search"), {"q": "dirham"}).content.decode()
     assert "AED" in found and "Enable" in found
-    dollars = client.get(reverse("dashboard:currency_search"), {"q": "dollar"}).content.decode()
+    dollars = client.get(reverse("core:currency_search"), {"q": "dollar"}).content.decode()
     assert "AUD" in dollars and "USD" not in dollars  # only currencies not yet enabled
 
     response = client.post(
-        reverse("dashboard:currency_reorder"),
+        reverse("core:currency_reorder"),
         {"order-INR": "3", "order-USD": "1", "order-EUR": "2"},
     )
     assert response.status_code == 302
     assert [c.code for c in svc.enabled_currencies()] == ["USD", "EUR", "INR"]
     bad = client.post(
-        reverse("dashboard:currency_reorder"), {"order-INR": "x"}, follow=True
+        reverse("core:currency_reorder"), {"order-INR": "x"}, follow=True
     ).content.decode()
     assert "Position for INR must be a whole number." in bad

@@ -41,9 +41,9 @@ def test_home_shows_real_catalog_figures(staff_client):
     catalog.create_product(title="Draft Stole")
     response = staff_client("owner").get("/dashboard/")
     figures = response.context["figures"]
-    assert figures["products"] == {"total": 2, "active": 1, "draft": 1, "archived": 0}
-    assert figures["variants"] == 2
-    assert "INR" in figures["currencies"]
+    assert figures["catalog"]["products"] == {"total": 2, "active": 1, "draft": 1, "archived": 0}
+    assert figures["catalog"]["variants"] == 2
+    assert "INR" in figures["catalog"]["currencies"]
     # The active product has no price yet: the warning says so.
     assert figures["products_without_price"] == 1
     assert b"have no price yet" in response.content
@@ -57,7 +57,7 @@ def test_low_stock_badge_counts_variants_to_restock(staff_client):
     services.receive_stock(variant_id=low.pk, location_id=location.pk, quantity=2)
     services.receive_stock(variant_id=plenty.pk, location_id=location.pk, quantity=50)
     items = staff_client("fulfilment").get("/dashboard/").context["nav_items"]
-    badge = next(i for i in items if i["url_name"] == "dashboard:low_stock")
+    badge = next(i for i in items if i["url_name"] == "inventory:low_stock")
     assert badge["badge"] == 1
 
 
@@ -80,4 +80,4 @@ def test_home_shows_todays_orders_and_stock_to_restock(staff_client, store_api):
 def test_home_shows_only_what_the_role_may_see(staff_client):
     figures = staff_client("marketing").get("/dashboard/").context["figures"]
     assert "orders" not in figures and "recent_activity" not in figures
-    assert "products" in figures and "stock" in figures
+    assert "catalog" in figures and "stock" in figures

@@ -48,5 +48,5 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     if request.method == "POST":
         revoke_api_key(key_id=key.pk)
         messages.success(request, f"Revoked {key.name} ({key.prefix}…). It stops working now.")
-        return redirect("dashboard:api_key_list")
+        return redirect("accounts:api_key_list")
     return render(request, "accounts/api_key_revoke.html", {"key": key})

@@ -1,3 +1,6 @@
+"""Sign-in, password, staff, role and API-key pages under /dashboard/ as `accounts:`
+(accounts/frontdoor.py)."""
+
 from django.urls import path
 
 from haat.accounts import api_key_views, staff_views, views

@@ -34,7 +34,7 @@ def password_link(user: User, *, origin: str | None = None) -> str:
     """An absolute, one-time link to the page where `user` sets a new password."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("dashboard:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     return base_url(origin) + path
 
 

@@ -52,7 +52,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"{user.email} was added. We e-mailed them a link to set a password."
             )
-            return redirect("dashboard:staff_list")
+            return redirect("accounts:staff_list")
     return render(request, "accounts/staff_form.html", {"form": form, "member": None})
 
 
@@ -68,7 +68,7 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             attach_domain_error(form, exc)
         else:
             messages.success(request, f"Saved {member.email}.")
-            return redirect("dashboard:staff_list")
+            return redirect("accounts:staff_list")
     return render(request, "accounts/staff_form.html", {"form": form, "member": member})
 
 
@@ -81,9 +81,9 @@ def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
             services.deactivate_staff(user=member, actor_role=request.user.role)
         except DomainError as exc:
             messages.error(request, exc.message)
-            return redirect("dashboard:staff_edit", user_id=member.pk)
+            return redirect("accounts:staff_edit", user_id=member.pk)
         messages.success(request, f"{member.email} can no longer sign in.")
-        return redirect("dashboard:staff_list")
+        return redirect("accounts:staff_list")
     return render(request, "accounts/staff_deactivate.html", {"member": member})
 
 
@@ -97,7 +97,7 @@ def staff_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{member.email} can sign in again.")
-    return redirect("dashboard:staff_list")
+    return redirect("accounts:staff_list")
 
 
 @require_POST
@@ -110,14 +110,14 @@ def staff_resend_invite(request: HttpRequest, user_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:staff_list")
+        return redirect("accounts:staff_list")
     if sent:
         messages.success(request, f"Sent a set-password link to {member.email}.")
     else:
         messages.error(
             request, "The mail server did not accept the message. Check e-mail settings."
         )
-    return redirect("dashboard:staff_edit", user_id=member.pk)
+    return redirect("accounts:staff_edit", user_id=member.pk)
 
 
 @require_perm(Perm.STAFF_MANAGE)

@@ -44,7 +44,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = "dashboard:login"
+    next_page = "accounts:login"
 
 
 @method_decorator(
@@ -63,7 +63,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = StaffPasswordResetForm
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("dashboard:password_reset_done")
+    success_url = reverse_lazy("accounts:password_reset_done")
 
     @property
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
@@ -76,7 +76,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "dashboard/auth/password_reset_confirm.html"
-    success_url = reverse_lazy("dashboard:password_reset_complete")
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -1,7 +1,8 @@
 """Catalog API: storefront reads (`store_router`) and admin CRUD (`admin_router`).
 
-`haat.api.api` mounts these two; the endpoints live in `api_store`, `api_admin`,
-`api_admin_taxonomy` and `api_admin_images`, with shared shapes in `schemas`.
+`catalog/frontdoor.py` declares these two for `haat.api.api` to mount; the endpoints live
+in `api_store`, `api_admin`, `api_admin_taxonomy` and `api_admin_images`, with shared shapes
+in `schemas`.
 """
 
 from __future__ import annotations

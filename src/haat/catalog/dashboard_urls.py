@@ -1,4 +1,5 @@
-"""Catalog pages of the staff dashboard, mounted at /dashboard/catalog/ (namespace dashboard)."""
+"""Catalog pages of the staff dashboard, mounted at /dashboard/catalog/ as `catalog:`
+(catalog/frontdoor.py)."""
 
 from django.urls import path
 

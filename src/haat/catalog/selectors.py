@@ -224,3 +224,29 @@ def collection_members(*, collection_id: int) -> list[CollectionProduct]:
         .select_related("product")
         .order_by("position", "id")
     )
+
+
+def home_figures(user: object) -> dict[str, Any]:
+    """The dashboard home's catalog cards (every staff role sees the same figures)."""
+    products = Product.objects.aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(status=Product.Status.ACTIVE)),
+        draft=Count("id", filter=Q(status=Product.Status.DRAFT)),
+        archived=Count("id", filter=Q(status=Product.Status.ARCHIVED)),
+    )
+    return {
+        "products": products,
+        "variants": Variant.objects.count(),
+        "categories": Category.objects.count(),
+        "collections": Collection.objects.count(),
+        "currencies": list(Currency.objects.filter(enabled=True).values_list("code", flat=True)),
+    }
+
+
+def unpriced_product_count(user: object) -> int:
+    """Active products without any price: the storefront hides them, the home page warns."""
+    return (
+        Product.objects.filter(status=Product.Status.ACTIVE)
+        .exclude(variants__prices__isnull=False)
+        .count()
+    )

@@ -65,7 +65,7 @@ def load_product(pk: int) -> Product:
 
 
 def editor_url(pk: int, anchor: str = "") -> str:
-    return reverse("dashboard:product_edit", args=[pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("catalog:product_edit", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
 def price_rows(
@@ -187,7 +187,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, f"Created “{product.title}”. Now add variants and prices."
                 )
-                return redirect("dashboard:product_edit", pk=product.pk)
+                return redirect("catalog:product_edit", pk=product.pk)
         status = 422
     context = {
         "form": form,
@@ -214,7 +214,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
             attach_domain_error(form, err)
         else:
             messages.success(request, "Product saved.")
-            return redirect("dashboard:product_edit", pk=pk)
+            return redirect("catalog:product_edit", pk=pk)
     return render_editor(request, load_product(pk), status=422, form=form)
 
 
@@ -222,21 +222,21 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
     product = load_product(pk)
     if request.method != "POST":
-        return redirect("dashboard:product_edit", pk=pk)
+        return redirect("catalog:product_edit", pk=pk)
     try:
         services.delete_product(product=product)
     except DomainError as err:
         messages.error(request, err.message)
-        return redirect("dashboard:product_edit", pk=pk)
+        return redirect("catalog:product_edit", pk=pk)
     messages.success(request, f"Deleted “{product.title}”.")
-    return redirect("dashboard:product_list")
+    return redirect("catalog:product_list")
 
 
 @require_perm(Perm.CATALOG_EDIT)
 def product_options(request: HttpRequest, pk: int) -> HttpResponse:
     product = load_product(pk)
     if request.method != "POST":
-        return redirect("dashboard:product_edit", pk=pk)
+        return redirect("catalog:product_edit", pk=pk)
     form = OptionsForm(request.POST, options=list(product.options.all()))
     if form.is_valid():
         try:
@@ -286,7 +286,7 @@ def product_prices(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the whole matrix at once: every variant's prices or, on any error, none."""
     product = load_product(pk)
     if request.method != "POST":
-        return redirect("dashboard:product_edit", pk=pk)
+        return redirect("catalog:product_edit", pk=pk)
     currencies = enabled_currencies()
     plan, errors = parse_price_matrix(product, currencies, request.POST)
     if not errors:

@@ -136,7 +136,7 @@ def _back(request: HttpRequest) -> str:
 def product_bulk(request: HttpRequest) -> HttpResponse:
     """Bulk action on checked rows: first a confirmation naming the count, then the service."""
     if request.method != "POST":
-        return redirect("dashboard:product_list")
+        return redirect("catalog:product_list")
     form = BulkActionForm(request.POST, currencies=enabled_currencies())
     if not form.is_valid():
         for errors in form.errors.values():

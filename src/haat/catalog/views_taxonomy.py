@@ -48,7 +48,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
                 attach_domain_error(form, err)
             else:
                 messages.success(request, f"Created category “{category.name}”.")
-                return redirect("dashboard:category_list")
+                return redirect("catalog:category_list")
         status = 422
     context = {
         "rows": flatten_tree(selectors.category_tree()),
@@ -77,7 +77,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
             attach_domain_error(form, err)
         else:
             messages.success(request, f"Saved category “{form.cleaned_data['name']}”.")
-            return redirect("dashboard:category_list")
+            return redirect("catalog:category_list")
     status = 422 if form.is_bound else 200
     return render(
         request,
@@ -97,7 +97,7 @@ def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"Could not delete “{category.name}”: {err.message}")
         else:
             messages.success(request, f"Deleted category “{category.name}”.")
-    return redirect("dashboard:category_list")
+    return redirect("catalog:category_list")
 
 
 # --- collections ----------------------------------------------------------------------
@@ -115,7 +115,7 @@ def collection_list(request: HttpRequest) -> HttpResponse:
                 attach_domain_error(form, err)
             else:
                 messages.success(request, f"Created “{collection.name}”. Now add products.")
-                return redirect("dashboard:collection_edit", pk=collection.pk)
+                return redirect("catalog:collection_edit", pk=collection.pk)
         status = 422
     collections = selectors.collections_with_counts()
     context = {
@@ -147,7 +147,7 @@ def collection_edit(request: HttpRequest, pk: int) -> HttpResponse:
             attach_domain_error(form, err)
         else:
             messages.success(request, "Collection saved.")
-            return redirect("dashboard:collection_edit", pk=pk)
+            return redirect("catalog:collection_edit", pk=pk)
     context = {"form": form, "collection": collection, "members": _members(collection)}
     return render(
         request, "catalog/collections/edit.html", context, status=422 if form.is_bound else 200
@@ -159,14 +159,14 @@ def collection_products(request: HttpRequest, pk: int) -> HttpResponse:
     """Add, remove or move one product; the service stores the whole new order."""
     collection = get_object_or_404(Collection, pk=pk)
     if request.method != "POST":
-        return redirect("dashboard:collection_edit", pk=pk)
+        return redirect("catalog:collection_edit", pk=pk)
     order = [m.product_id for m in _members(collection)]
     op = request.POST.get("op", "")
     raw = request.POST.get("product_id", "")
     product_id = int(raw) if raw.isdigit() else None
     if product_id is None:
         messages.error(request, "Choose a product.")
-        return redirect("dashboard:collection_edit", pk=pk)
+        return redirect("catalog:collection_edit", pk=pk)
     if op == "add" and product_id not in order:
         order.append(product_id)
     elif op == "remove" and product_id in order:
@@ -183,7 +183,7 @@ def collection_products(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if op in ("add", "remove"):
             messages.success(request, "Product added." if op == "add" else "Product removed.")
-    return redirect("dashboard:collection_edit", pk=pk)
+    return redirect("catalog:collection_edit", pk=pk)
 
 
 @require_perm(Perm.CATALOG_EDIT)
@@ -215,6 +215,6 @@ def collection_delete(request: HttpRequest, pk: int) -> HttpResponse:
             taxonomy.delete_collection(collection=collection)
         except DomainError as err:
             messages.error(request, err.message)
-            return redirect("dashboard:collection_edit", pk=pk)
+            return redirect("catalog:collection_edit", pk=pk)
         messages.success(request, f"Deleted collection “{collection.name}”.")
-    return redirect("dashboard:collection_list")
+    return redirect("catalog:collection_list")

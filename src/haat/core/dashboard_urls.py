@@ -1,4 +1,5 @@
-"""Dashboard pages of the core context, under /dashboard/settings/."""
+"""Dashboard pages of the core context, under /dashboard/settings/ as `core:`
+(core/frontdoor.py)."""
 
 from django.urls import path
 

@@ -53,6 +53,13 @@ def audit_entries(
     return qs
 
 
+def recent_activity(user: object) -> list[AuditLogEntry]:
+    """The dashboard home's last eight audit entries, newest first."""
+    return list(
+        AuditLogEntry.objects.only("created_at", "actor_label", "action", "object_repr")[:8]
+    )
+
+
 def audit_filter_choices() -> dict[str, list[str]]:
     """The actions and object types that occur in the log, for filter drop-downs."""
     base = AuditLogEntry.objects.order_by()

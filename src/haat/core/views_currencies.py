@@ -18,7 +18,7 @@ SEARCH_LIMIT = 20
 def _panel(request: HttpRequest, *, clear_search: bool = False) -> HttpResponse:
     """The enabled-currencies table (htmx target) or, without htmx, the whole page."""
     if not request.htmx:
-        return redirect("dashboard:currency_list")
+        return redirect("core:currency_list")
     return render(
         request,
         "core/_currency_panel.html",

@@ -1,18 +1,22 @@
-"""All dashboard pages live in the `dashboard:` namespace; each context adds its own."""
+"""The dashboard's URLs, mounted at /dashboard/ by `haat/urls.py`: its home
+(`dashboard:home`), then each installed context's pages under the prefix and in the URL
+namespace its `frontdoor.py` declares (`catalog:product_list` is
+/dashboard/catalog/products/)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+from haat.core.registry import contributions
 from haat.dashboard import views
 
-app_name = "dashboard"
+home = [path("", views.home, name="home")]
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("", include("haat.accounts.dashboard_urls")),
-    path("", include("haat.core.dashboard_urls")),
-    path("catalog/", include("haat.catalog.dashboard_urls")),
-    path("inventory/", include("haat.inventory.dashboard_urls")),
-    path("orders/", include("haat.orders.dashboard_urls")),
-    path("payments/", include("haat.payments.dashboard_urls")),
-    path("", include("haat.gateways.dashboard_urls")),
-]
+
+def dashboard_urlpatterns() -> list[URLPattern | URLResolver]:
+    return [
+        path("", include((home, "dashboard"))),
+        *(
+            path(c.dashboard.prefix, include((c.dashboard.urls.urlpatterns, c.dashboard.namespace)))
+            for c in contributions()
+            if c.dashboard
+        ),
+    ]

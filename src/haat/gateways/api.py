@@ -1,7 +1,6 @@
 """Admin API for gateway credentials (write-only secrets) and received webhooks.
 
-Mounted by `haat/api/api.py`: `api.add_router("/admin/", gateways_admin)` with
-`from haat.gateways.api import admin_router as gateways_admin`.
+Declared in `gateways/frontdoor.py`; `haat/api/api.py` mounts it under /api/v1/admin/.
 """
 
 from datetime import datetime
@@ -60,7 +59,7 @@ class EventFilters(Schema):
 
 
 def _out(request: HttpRequest, status: GatewayStatus) -> dict:
-    url = request.build_absolute_uri(reverse(f"gateways:webhook_{status.gateway}"))
+    url = request.build_absolute_uri(reverse(f"gateways_public:webhook_{status.gateway}"))
     return {**status.__dict__, "webhook_url": url}
 
 

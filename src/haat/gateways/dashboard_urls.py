@@ -1,5 +1,5 @@
-"""Gateway settings in the dashboard. `haat/dashboard/urls.py` includes this with
-`path("", include("haat.gateways.dashboard_urls"))` (the paths carry their prefix)."""
+"""Gateway settings in the dashboard as `gateways:` (gateways/frontdoor.py), mounted at
+/dashboard/ with no prefix: the paths carry theirs (payments/gateways/)."""
 
 from django.urls import path
 

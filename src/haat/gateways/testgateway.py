@@ -88,7 +88,7 @@ class TestGateway:
 
 
 def pay_page_url(payment: Any, return_url: str = "") -> str:
-    url = reverse("gateways:test_pay", args=[payment.token])
+    url = reverse("gateways_public:test_pay", args=[payment.token])
     return f"{url}?{urlencode({'return_url': return_url})}" if return_url else url
 
 

@@ -1,10 +1,8 @@
-"""Public gateway URLs. Mount with `path("", include("haat.gateways.urls"))` in haat/urls.py."""
+"""Public gateway URLs, mounted at the site root as `gateways_public:` (gateways/frontdoor.py)."""
 
 from django.urls import path
 
 from haat.gateways import views, webhooks
-
-app_name = "gateways"
 
 urlpatterns = [
     path("webhooks/razorpay", webhooks.razorpay_webhook, name="webhook_razorpay"),

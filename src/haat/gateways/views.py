@@ -94,7 +94,7 @@ def test_pay(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = "Choose “Pay successfully” or “Fail payment”."
             return render(request, "gateways/test_pay.html", context, status=422)
         testgateway.payment_event(payment=payment, succeed=action == "pay")
-        url = reverse("gateways:test_pay_result", args=[token])
+        url = reverse("gateways_public:test_pay_result", args=[token])
         return redirect(f"{url}?{urlencode({'return_url': return_url})}" if return_url else url)
     return render(request, "gateways/test_pay.html", context)
 
@@ -121,8 +121,8 @@ def gateway_settings(request: HttpRequest) -> HttpResponse:
             "statuses": selectors.gateway_statuses(),
             "test_gateway_enabled": test_gateway_enabled(),
             "webhook_urls": {
-                "razorpay": request.build_absolute_uri(reverse("gateways:webhook_razorpay")),
-                "stripe": request.build_absolute_uri(reverse("gateways:webhook_stripe")),
+                "razorpay": request.build_absolute_uri(reverse("gateways_public:webhook_razorpay")),
+                "stripe": request.build_absolute_uri(reverse("gateways_public:webhook_stripe")),
             },
             "events": list(selectors.recent_events()[:20]),
         },
@@ -146,4 +146,4 @@ def gateway_settings_save(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(
             request, f"{account.get_gateway_display()} credentials saved ({account.mode} mode)."
         )
-    return redirect("dashboard:gateway_settings")
+    return redirect("gateways:gateway_settings")

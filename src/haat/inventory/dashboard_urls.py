@@ -1,5 +1,5 @@
-"""Inventory pages of the staff dashboard, mounted at /dashboard/inventory/ (namespace
-dashboard)."""
+"""Inventory pages of the staff dashboard, mounted at /dashboard/inventory/ as `inventory:`
+(inventory/frontdoor.py)."""
 
 from django.urls import path
 

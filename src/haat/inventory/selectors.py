@@ -205,6 +205,11 @@ def low_stock_count() -> int:
     return low_stock_queryset().count() + out_of_stock_queryset().count()
 
 
+def home_figures(user: object) -> dict[str, int]:
+    """The dashboard home's stock card: variants at or below their threshold, and out."""
+    return {"low": low_stock_queryset().count(), "out": out_of_stock_queryset().count()}
+
+
 def movements_queryset(variant_id: int) -> QuerySet[StockMovement]:
     return StockMovement.objects.filter(variant_id=variant_id).annotate(
         location_code=F("location__code")

@@ -84,7 +84,7 @@ def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
                 attach_domain_error(form, exc)
             else:
                 messages.success(request, "Low-stock threshold saved.")
-                return redirect("dashboard:variant_stock", pk=pk)
+                return redirect("inventory:variant_stock", pk=pk)
     movements = Paginator(selectors.movements_queryset(pk), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -117,7 +117,7 @@ def location_list(request: HttpRequest) -> HttpResponse:
                 attach_domain_error(form, exc)
             else:
                 messages.success(request, f"Location {loc.code} added.")
-                return redirect("dashboard:location_list")
+                return redirect("inventory:location_list")
     return render(
         request,
         "inventory/locations.html",
@@ -137,5 +137,5 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
             attach_domain_error(form, exc)
         else:
             messages.success(request, f"Location {location.code} saved.")
-            return redirect("dashboard:location_list")
+            return redirect("inventory:location_list")
     return render(request, "inventory/location_edit.html", {"location": location, "form": form})

@@ -72,7 +72,7 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
     )
     if variant is None:
         messages.error(request, "Pick a variant from the stock list first.")
-        return redirect("dashboard:stock_list")
+        return redirect("inventory:stock_list")
     form = form_class(request.POST or None, initial={"variant": variant.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,7 +81,7 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
             attach_domain_error(form, exc)
         else:
             messages.success(request, f"{title}: {variant.sku} saved.")
-            return redirect("dashboard:variant_stock", pk=variant.pk)
+            return redirect("inventory:variant_stock", pk=variant.pk)
     template = "inventory/_op_form.html" if request.htmx else "inventory/op_page.html"
     return render(
         request,
@@ -91,7 +91,7 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
             "title": title,
             "op": op,
             "item": selectors.stock_item(variant),
-            "action": reverse(f"dashboard:stock_{op}"),
+            "action": reverse(f"inventory:stock_{op}"),
         },
         status=422 if form.errors else 200,
     )

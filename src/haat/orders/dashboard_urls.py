@@ -1,4 +1,5 @@
-"""Dashboard pages of the orders context, under /dashboard/orders/."""
+"""Dashboard pages of the orders context, under /dashboard/orders/ as `orders:`
+(orders/frontdoor.py)."""
 
 from django.urls import path
 

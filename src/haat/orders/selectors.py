@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haat.core.errors import NotFound
-from haat.core.money import money_json
+from haat.core.money import Money, money_json
 from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.selectors import holds_for_owner, movements_for_reference
 from haat.orders.models import Order, OrderLine, OrderTransition, pk_from_number
@@ -129,6 +129,23 @@ class OrderFilters:
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def home_figures(user: object) -> dict[str, Any]:
+    """The dashboard home's order cards: today's orders (in the store's time zone) with
+    sales per currency, and the orders waiting on someone."""
+    today = Order.objects.filter(created_at__gte=_day_start(timezone.localdate())).exclude(
+        status=Order.Status.CANCELLED
+    )
+    sales = [
+        Money(row["total"], row["currency_id"])
+        for row in today.values("currency_id").annotate(total=Sum("total_amount"))
+    ]
+    waiting = Order.objects.aggregate(
+        pending_payment=Count("id", filter=Q(status=Order.Status.PENDING_PAYMENT)),
+        pending_confirmation=Count("id", filter=Q(status=Order.Status.PENDING_CONFIRMATION)),
+    )
+    return {"today": today.count(), "sales_today": sales, **waiting}
 
 
 def order_queryset(filters: OrderFilters) -> QuerySet[Order]:

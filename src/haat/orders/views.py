@@ -72,7 +72,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _back(number: str) -> HttpResponse:
-    return redirect("dashboard:order_detail", number=number)
+    return redirect("orders:order_detail", number=number)
 
 
 @require_POST
@@ -87,7 +87,7 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         services.cancel_order(order=order, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:order_list") if exc.code == "order_not_found" else _back(number)
+        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
     messages.success(request, f"Order {order.number} cancelled; its stock is back on sale.")
     return _back(order.number)
 
@@ -129,7 +129,7 @@ def order_refund(request: HttpRequest, number: str) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:order_list") if exc.code == "order_not_found" else _back(number)
+        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
     messages.success(request, f"Refund of {refund.money} recorded ({refund.get_status_display()}).")
     return _back(order.number)
 
@@ -149,7 +149,7 @@ def order_cod_collected(request: HttpRequest, number: str) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:order_list") if exc.code == "order_not_found" else _back(number)
+        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
     if created:
         messages.success(request, f"Cash collected on delivery: {amount}.")
     else:
@@ -170,7 +170,7 @@ def order_line_availability(request: HttpRequest, number: str, line_id: int) -> 
         result = money.confirm_line(order=order, line_id=line_id, available=answer == "yes")
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:order_list") if exc.code == "order_not_found" else _back(number)
+        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
     if result.outcome == "cancelled":
         messages.warning(request, f"Nothing could be sourced: {order.number} is cancelled.")
     elif result.outcome == "payment_requested":

@@ -1,4 +1,4 @@
-"""Payment pages; `haat/dashboard/urls.py` includes this at `payments/`."""
+"""Payment pages, under /dashboard/payments/ as `payments:` (payments/frontdoor.py)."""
 
 from django.urls import path
 

@@ -129,5 +129,5 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "payments/pay/checkout.html", context)
 
 
-app_name = "paypage"
+# Mounted at the site root as `paypage:` (payments/frontdoor.py).
 urlpatterns = [path("pay/<str:token>", pay_page, name="pay")]

@@ -71,7 +71,7 @@ def payment_settings(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, "Payment settings saved.")
-        return redirect("dashboard:payment_settings")
+        return redirect("payments:payment_settings")
     cfg = config.get_settings()
     return render(
         request,
@@ -139,7 +139,7 @@ def payment_rules(request: HttpRequest) -> HttpResponse:
             messages.success(request, _rule_action(request))
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect("dashboard:payment_rules")
+        return redirect("payments:payment_rules")
     return render(
         request,
         "payments/rules.html",

@@ -1,0 +1,6 @@
+"""What the checkout context adds to the front doors: the storefront cart and checkout API."""
+
+from haat.checkout import api
+from haat.core.registry import ApiRoutes, Contribution, register
+
+register(Contribution(label="checkout", api=(ApiRoutes("/store/", api.store_router),)))

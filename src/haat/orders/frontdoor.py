@@ -1,0 +1,21 @@
+"""What the orders context adds to the front doors: the storefront and admin orders API, the
+order pages at /dashboard/orders/, the Sales navigation section and the home page's order
+cards."""
+
+from haat.accounts.roles import Perm
+from haat.core.registry import ApiRoutes, Contribution, HomeWidget, NavEntry, Pages, register
+from haat.orders import api, dashboard_urls, selectors
+
+register(
+    Contribution(
+        label="orders",
+        api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
+        dashboard=Pages(dashboard_urls, namespace="orders", prefix="orders/"),
+        nav=(NavEntry("Orders", "orders:order_list", Perm.ORDERS_VIEW, "Sales", "▤", 100),),
+        widgets=(
+            HomeWidget(
+                "orders", "orders/_home_cards.html", selectors.home_figures, Perm.ORDERS_VIEW, 100
+            ),
+        ),
+    )
+)

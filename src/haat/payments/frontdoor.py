@@ -1,0 +1,32 @@
+"""What the payments context adds to the front doors: the storefront and admin payments API,
+the payment settings, rules and COD remittance pages at /dashboard/payments/, and the pay
+page for payment links at /pay/<order token>."""
+
+from haat.accounts.roles import Perm
+from haat.core.registry import ApiRoutes, Contribution, NavEntry, Pages, register
+from haat.payments import api, dashboard_urls, paypage
+
+register(
+    Contribution(
+        label="payments",
+        api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
+        dashboard=Pages(dashboard_urls, namespace="payments", prefix="payments/"),
+        public=Pages(paypage, namespace="paypage"),
+        nav=(
+            NavEntry(
+                "COD remittance", "payments:cod_remittance", Perm.PAYMENTS_MANAGE, "Sales", "₹", 110
+            ),
+            NavEntry(
+                "Payments", "payments:payment_settings", Perm.PAYMENTS_MANAGE, "Settings", "¤", 900
+            ),
+            NavEntry(
+                "Payment rules",
+                "payments:payment_rules",
+                Perm.PAYMENTS_MANAGE,
+                "Settings",
+                "⚖",
+                920,
+            ),
+        ),
+    )
+)
