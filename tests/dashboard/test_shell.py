@@ -59,6 +59,9 @@ def test_low_stock_badge_counts_variants_to_restock(staff_client):
     items = staff_client("fulfilment").get("/dashboard/").context["nav_items"]
     badge = next(i for i in items if i["url_name"] == "inventory:low_stock")
     assert badge["badge"] == 1
+    assert badge["badge_title"] == "1 variant to restock"
+    html = staff_client("fulfilment").get("/dashboard/").content.decode()
+    assert '<span class="nav-badge" title="1 variant to restock">1</span>' in html
 
 
 def test_home_shows_todays_orders_and_stock_to_restock(staff_client, store_api):
@@ -75,6 +78,19 @@ def test_home_shows_todays_orders_and_stock_to_restock(staff_client, store_api):
     assert [str(m) for m in figures["orders"]["sales_today"]] == ["1299.00 INR"]
     assert figures["stock"] == {"low": 1, "out": 0}  # 2 left, at or below the default of 5
     assert "₹1,299.00" in owner_home.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "queries"),
+    # session and user (2), then each widget the role may see: orders 3, stock 2,
+    # catalog 5 + 1 (products without a price), recent activity 1. The badge is cached.
+    [("owner", 14), ("manager", 14), ("fulfilment", 13), ("support", 13), ("marketing", 10)],
+)
+def test_home_query_count(staff_client, django_assert_num_queries, role, queries):
+    client = staff_client(role)
+    client.get("/dashboard/")  # caches the low-stock badge
+    with django_assert_num_queries(queries):
+        assert client.get("/dashboard/").status_code == 200
 
 
 def test_home_shows_only_what_the_role_may_see(staff_client):

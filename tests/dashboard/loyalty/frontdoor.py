@@ -1,0 +1,45 @@
+"""Everything the loyalty context adds to the front doors, in its own folder."""
+
+from haat.accounts.roles import Perm
+from haat.core.registry import (
+    ApiRoutes,
+    Badge,
+    Contribution,
+    HomeWidget,
+    NavEntry,
+    Pages,
+    register,
+)
+from tests.dashboard.loyalty import api, dashboard_urls, urls
+
+
+def members_waiting() -> int:
+    return 3
+
+
+def figures(user) -> dict:
+    return {"members": 120, "viewer": user.email}
+
+
+register(
+    Contribution(
+        label="loyalty",
+        api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
+        dashboard=Pages(dashboard_urls, namespace="loyalty", prefix="loyalty/"),
+        public=Pages(urls, namespace="loyalty_public"),
+        nav=(
+            NavEntry(
+                "Loyalty",
+                "loyalty:overview",
+                Perm.ORDERS_VIEW,
+                "Marketing",
+                "★",
+                500,
+                badge=Badge(members_waiting, lambda n: f"{n} members waiting"),
+            ),
+        ),
+        widgets=(
+            HomeWidget("loyalty", "loyalty/_home.html", figures, Perm.ORDERS_VIEW, order=150),
+        ),
+    )
+)
