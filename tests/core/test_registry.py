@@ -33,7 +33,7 @@ def scratch_registry(monkeypatch) -> None:
 
 
 def _nav(label: str, url_name: str, section: str, order: int) -> NavEntry:
-    return NavEntry(label, url_name, None, section, "·", order)
+    return NavEntry(label, url_name, None, section, "·", order=order)
 
 
 def test_contributions_follow_installed_apps_order():
@@ -73,7 +73,7 @@ def test_unknown_label_is_refused(scratch_registry):
         Contribution(label="customers", nav=(_nav("Again", "orders:order_list", "Sales", 1),)),
         Contribution(
             label="customers",
-            widgets=(HomeWidget("stock", "x.html", lambda user: None, None, 1),),
+            widgets=(HomeWidget("stock", "x.html", lambda user: None, None, order=1),),
         ),
         Contribution(
             label="customers",

@@ -11,11 +11,16 @@ register(
         api=(ApiRoutes("/admin/", api.admin_router),),
         dashboard=Pages(dashboard_urls, namespace="accounts"),
         nav=(
-            NavEntry("Staff", "accounts:staff_list", Perm.STAFF_MANAGE, "Settings", "☺", 940),
+            NavEntry("Staff", "accounts:staff_list", Perm.STAFF_MANAGE, "Settings", "☺", order=940),
             NavEntry(
-                "API keys", "accounts:api_key_list", Perm.API_KEYS_MANAGE, "Settings", "✱", 950
+                "API keys",
+                "accounts:api_key_list",
+                Perm.API_KEYS_MANAGE,
+                "Settings",
+                "✱",
+                order=950,
             ),
-            NavEntry("Roles", "accounts:roles", Perm.STAFF_MANAGE, "Settings", "◐", 960),
+            NavEntry("Roles", "accounts:roles", Perm.STAFF_MANAGE, "Settings", "◐", order=960),
         ),
     )
 )

@@ -12,12 +12,19 @@ register(
         api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
         dashboard=Pages(dashboard_urls, namespace="catalog", prefix="catalog/"),
         nav=(
-            NavEntry("Products", "catalog:product_list", Perm.CATALOG_VIEW, "Catalog", "▦", 300),
             NavEntry(
-                "Categories", "catalog:category_list", Perm.CATALOG_VIEW, "Catalog", "☰", 310
+                "Products", "catalog:product_list", Perm.CATALOG_VIEW, "Catalog", "▦", order=300
             ),
             NavEntry(
-                "Collections", "catalog:collection_list", Perm.CATALOG_VIEW, "Catalog", "◈", 320
+                "Categories", "catalog:category_list", Perm.CATALOG_VIEW, "Catalog", "☰", order=310
+            ),
+            NavEntry(
+                "Collections",
+                "catalog:collection_list",
+                Perm.CATALOG_VIEW,
+                "Catalog",
+                "◈",
+                order=320,
             ),
             NavEntry(
                 "Import / export",
@@ -25,7 +32,7 @@ register(
                 Perm.CATALOG_IMPORT,
                 "Catalog",
                 "⇅",
-                330,
+                order=330,
             ),
         ),
         widgets=(
@@ -34,7 +41,7 @@ register(
                 "catalog/_home_cards.html",
                 selectors.home_figures,
                 Perm.CATALOG_VIEW,
-                300,
+                order=300,
             ),
             HomeWidget(
                 "products_without_price",

@@ -12,9 +12,14 @@ register(
         dashboard=Pages(dashboard_urls, namespace="core"),
         nav=(
             NavEntry(
-                "Currencies", "core:currency_list", Perm.CURRENCIES_MANAGE, "Settings", "¤", 930
+                "Currencies",
+                "core:currency_list",
+                Perm.CURRENCIES_MANAGE,
+                "Settings",
+                "¤",
+                order=930,
             ),
-            NavEntry("Audit log", "core:audit_log", Perm.AUDIT_VIEW, "Settings", "✎", 970),
+            NavEntry("Audit log", "core:audit_log", Perm.AUDIT_VIEW, "Settings", "✎", order=970),
         ),
         widgets=(
             HomeWidget(

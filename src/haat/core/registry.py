@@ -9,10 +9,10 @@ for `tasks` and `consumers`)::
             label="catalog",  # the app label: the contribution counts only while it is installed
             api=(ApiRoutes("/store/", store_router), ApiRoutes("/admin/", admin_router)),
             dashboard=Pages(dashboard_urls, namespace="catalog", prefix="catalog/"),
-            nav=(NavEntry("Products", "catalog:product_list", perm=Perm.CATALOG_VIEW,
-                          section="Catalog", icon="▦", order=300),),
+            nav=(NavEntry("Products", "catalog:product_list", Perm.CATALOG_VIEW, "Catalog", "▦",
+                          order=300),),
             widgets=(HomeWidget("catalog", "catalog/_home_cards.html", selectors.home_figures,
-                                perm=Perm.CATALOG_VIEW, order=300),),
+                                Perm.CATALOG_VIEW, order=300),),
         )
     )
 
@@ -29,7 +29,7 @@ accounts context owns the role matrix); the dashboard checks them with `user.can
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from types import ModuleType
 from typing import Any, Literal
 
@@ -82,6 +82,7 @@ class NavEntry:
     perm: str | None
     section: str
     icon: str  # a single glyph; keeps the asset bundle free of icon fonts
+    _: KW_ONLY
     order: int
     badge: Badge | None = None
 
@@ -97,6 +98,7 @@ class HomeWidget:
     template: str
     selector: Callable[[Any], Any]
     perm: str | None
+    _: KW_ONLY
     order: int
     slot: Literal["cards", "panels"] = "cards"
 

@@ -14,7 +14,12 @@ register(
         public=Pages(urls, namespace="gateways_public"),
         nav=(
             NavEntry(
-                "Gateways", "gateways:gateway_settings", Perm.PAYMENTS_MANAGE, "Settings", "⇄", 910
+                "Gateways",
+                "gateways:gateway_settings",
+                Perm.PAYMENTS_MANAGE,
+                "Settings",
+                "⇄",
+                order=910,
             ),
         ),
     )

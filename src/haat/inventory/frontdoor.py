@@ -27,18 +27,25 @@ register(
         api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
         dashboard=Pages(dashboard_urls, namespace="inventory", prefix="inventory/"),
         nav=(
-            NavEntry("Stock", "inventory:stock_list", Perm.INVENTORY_VIEW, "Inventory", "▤", 200),
+            NavEntry(
+                "Stock", "inventory:stock_list", Perm.INVENTORY_VIEW, "Inventory", "▤", order=200
+            ),
             NavEntry(
                 "Low stock",
                 "inventory:low_stock",
                 Perm.INVENTORY_VIEW,
                 "Inventory",
                 "⚠",
-                210,
+                order=210,
                 badge=Badge(selectors.low_stock_count, _to_restock),
             ),
             NavEntry(
-                "Locations", "inventory:location_list", Perm.INVENTORY_VIEW, "Inventory", "◎", 220
+                "Locations",
+                "inventory:location_list",
+                Perm.INVENTORY_VIEW,
+                "Inventory",
+                "◎",
+                order=220,
             ),
         ),
         widgets=(
@@ -47,7 +54,7 @@ register(
                 "inventory/_home_cards.html",
                 selectors.home_figures,
                 Perm.INVENTORY_VIEW,
-                200,
+                order=200,
             ),
         ),
     )

@@ -11,10 +11,14 @@ register(
         label="orders",
         api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
         dashboard=Pages(dashboard_urls, namespace="orders", prefix="orders/"),
-        nav=(NavEntry("Orders", "orders:order_list", Perm.ORDERS_VIEW, "Sales", "▤", 100),),
+        nav=(NavEntry("Orders", "orders:order_list", Perm.ORDERS_VIEW, "Sales", "▤", order=100),),
         widgets=(
             HomeWidget(
-                "orders", "orders/_home_cards.html", selectors.home_figures, Perm.ORDERS_VIEW, 100
+                "orders",
+                "orders/_home_cards.html",
+                selectors.home_figures,
+                Perm.ORDERS_VIEW,
+                order=100,
             ),
         ),
     )

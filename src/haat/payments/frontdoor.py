@@ -14,10 +14,20 @@ register(
         public=Pages(paypage, namespace="paypage"),
         nav=(
             NavEntry(
-                "COD remittance", "payments:cod_remittance", Perm.PAYMENTS_MANAGE, "Sales", "₹", 110
+                "COD remittance",
+                "payments:cod_remittance",
+                Perm.PAYMENTS_MANAGE,
+                "Sales",
+                "₹",
+                order=110,
             ),
             NavEntry(
-                "Payments", "payments:payment_settings", Perm.PAYMENTS_MANAGE, "Settings", "¤", 900
+                "Payments",
+                "payments:payment_settings",
+                Perm.PAYMENTS_MANAGE,
+                "Settings",
+                "¤",
+                order=900,
             ),
             NavEntry(
                 "Payment rules",
@@ -25,7 +35,7 @@ register(
                 Perm.PAYMENTS_MANAGE,
                 "Settings",
                 "⚖",
-                920,
+                order=920,
             ),
         ),
     )

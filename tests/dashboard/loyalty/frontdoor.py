@@ -34,7 +34,7 @@ register(
                 Perm.ORDERS_VIEW,
                 "Marketing",
                 "★",
-                500,
+                order=500,
                 badge=Badge(members_waiting, lambda n: f"{n} members waiting"),
             ),
         ),
