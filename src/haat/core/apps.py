@@ -7,17 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Periodic tasks (`@periodic` in <app>/tasks.py), outbox consumers (`@consumer` in
-        # <app>/consumers.py) and what a context adds to the API and the dashboard
-        # (`register` in <app>/frontdoor.py, see haat.core.registry) register on import;
-        # import them in every process, so a worker schedules and dispatches to all of them
-        # and the front doors see every installed context.
+        # Periodic tasks (`@periodic` in <app>/tasks.py) and outbox consumers
+        # (`@consumer` in <app>/consumers.py) register on import; import them in every
+        # process, so a worker schedules and dispatches to all of them.
         from django.utils.module_loading import autodiscover_modules
 
         from haat.core.models import Currency
         from haat.core.settings_stamp import track
 
-        autodiscover_modules("tasks", "consumers", "frontdoor")
+        autodiscover_modules("tasks", "consumers")
         # Which currencies the store sells in is a store setting: a change moves the
         # settings stamp (haat.core.settings_stamp).
         track(Currency)

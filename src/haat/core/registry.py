@@ -1,8 +1,9 @@
 """What each context adds to the front doors, so that no front door lists the contexts.
 
 A context declares its contribution in its own `frontdoor.py`, which calls `register()` when
-imported (`CoreConfig.ready` imports the `frontdoor` module of every installed app, as it does
-for `tasks` and `consumers`)::
+imported; the first front door to ask imports the `frontdoor` module of every installed app
+(on the first request, when the URLs load). Not at start-up: a worker that never serves a
+page does not load every router, form and view (about 20 MB)::
 
     register(
         Contribution(
@@ -30,11 +31,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
+from functools import cache
 from types import ModuleType
 from typing import Any, Literal
 
 from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from django.utils.module_loading import autodiscover_modules
 
 # Namespaces the front doors use themselves: `dashboard:home`, the API's operations.
 RESERVED_NAMESPACES = frozenset({"dashboard", "api"})
@@ -125,8 +128,8 @@ def register(contribution: Contribution) -> Contribution:
     """Add (or replace, on re-import) the contribution of the installed app `label`.
 
     Refuses a label that is not an installed app's, and a URL namespace, navigation URL or
-    widget name that another context already uses, so a clash fails at start-up instead of
-    one context silently shadowing another."""
+    widget name that another context already uses, so a clash fails when the URLs load
+    instead of one context silently shadowing another."""
     apps.get_app_config(contribution.label)  # LookupError names the installed apps
     others = [c for c in _registry.values() if c.label != contribution.label]
     _refuse_clash(
@@ -158,13 +161,19 @@ def contributions() -> list[Contribution]:
     """The contributions of the installed apps, in INSTALLED_APPS order (a stable order:
     the API's routes, the URL patterns and the home page follow it).
 
-    Only once every app is ready: a front door built while `CoreConfig.ready` is still
-    importing the `frontdoor` modules would miss the contexts not imported yet."""
+    Only once every app is ready: the `frontdoor` modules import routers, views and
+    selectors, which need every model loaded."""
     if not apps.ready:
         raise AppRegistryNotReady("The front doors are built after every app is ready.")
-    return [
-        _registry[config.label] for config in apps.get_app_configs() if config.label in _registry
-    ]
+    configs = list(apps.get_app_configs())
+    _discover(tuple(config.name for config in configs))
+    return [_registry[config.label] for config in configs if config.label in _registry]
+
+
+@cache
+def _discover(installed: tuple[str, ...]) -> None:
+    """Import each installed app's `frontdoor` module, once per set of installed apps."""
+    autodiscover_modules("frontdoor")
 
 
 def nav_entries() -> list[NavEntry]:
