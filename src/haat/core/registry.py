@@ -133,16 +133,19 @@ def register(contribution: Contribution) -> Contribution:
     apps.get_app_config(contribution.label)  # LookupError names the installed apps
     others = [c for c in _registry.values() if c.label != contribution.label]
     _refuse_clash(
+        contribution.label,
         "URL namespace",
         contribution.namespaces(),
         RESERVED_NAMESPACES.union(*(c.namespaces() for c in others)),
     )
     _refuse_clash(
+        contribution.label,
         "navigation entry",
         [e.url_name for e in contribution.nav],
         {e.url_name for c in others for e in c.nav},
     )
     _refuse_clash(
+        contribution.label,
         "home widget",
         [w.name for w in contribution.widgets],
         {w.name for c in others for w in c.widgets},
@@ -151,10 +154,12 @@ def register(contribution: Contribution) -> Contribution:
     return contribution
 
 
-def _refuse_clash(kind: str, names: list[str], taken: set[str] | frozenset[str]) -> None:
+def _refuse_clash(
+    label: str, kind: str, names: list[str], taken: set[str] | frozenset[str]
+) -> None:
     for name in names:
         if name in taken or names.count(name) > 1:
-            raise ImproperlyConfigured(f"{kind} {name!r} is declared by two contexts")
+            raise ImproperlyConfigured(f"{label}: the {kind} {name!r} is already taken")
 
 
 def contributions() -> list[Contribution]:
