@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "haat.core.middleware.RequestContextMiddleware",
+    "haat.core.middleware.StoreTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -128,6 +128,7 @@ def test_the_installed_navigation_and_widgets():
         ("Catalog", "Categories"),
         ("Catalog", "Collections"),
         ("Catalog", "Import / export"),
+        ("Settings", "Store details"),
         ("Settings", "Payments"),
         ("Settings", "Gateways"),
         ("Settings", "Payment rules"),
@@ -168,10 +169,16 @@ def test_the_registry_imports_no_context():
 
 def test_front_doors_name_no_context():
     """The API, the URLs, the navigation and the home page read the registry: none of them
-    imports a context, only the kernel's registry, errors and health view and the front
-    doors' own modules."""
+    imports a context, only the kernel (registry, errors, health view, store details) and
+    the front doors' own modules."""
     doors = [SRC / "urls.py", SRC / "api" / "api.py", *sorted((SRC / "dashboard").glob("*.py"))]
-    kernel = {"haat", "haat.core.registry", "haat.core.errors", "haat.core.views"}
+    kernel = {
+        "haat",
+        "haat.core.registry",
+        "haat.core.errors",
+        "haat.core.views",
+        "haat.core.store",
+    }
     for path in doors:
         for name in _haat_imports(path):
             assert name in kernel or name.startswith(("haat.api.", "haat.dashboard")), (

@@ -24,6 +24,7 @@ NAV_PATHS = {
     "catalog:category_list": "/dashboard/catalog/categories/",
     "catalog:collection_list": "/dashboard/catalog/collections/",
     "catalog:catalog_import": "/dashboard/catalog/import/",
+    "core:store_details": "/dashboard/settings/store/",
     "payments:payment_settings": "/dashboard/payments/",
     "gateways:gateway_settings": "/dashboard/payments/gateways/",
     "payments:payment_rules": "/dashboard/payments/rules/",

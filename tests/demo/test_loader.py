@@ -18,6 +18,7 @@ from haat.catalog.models import (
 )
 from haat.core.errors import Conflict
 from haat.core.models import Currency
+from haat.core.store import store
 from haat.demo import catalog_is_empty, load_demo
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,9 @@ def test_the_team_has_every_role_and_only_the_owner_has_a_password(demo):
     assert all(u.is_active and not u.has_usable_password() for u in others)
     assert all(u.email not in printed for u in others)
     assert team[result.owner_email].has_usable_password()
+
+
+def test_demo_store_is_kesari_lane_with_its_address_and_gstin(demo):
+    details = store()
+    assert details.name == "Kesari Lane" and details.legal_name == "Kesari Lane Crafts LLP"
+    assert details.state == "Rajasthan" and details.gstin.startswith("08")

@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from haat.accounts.models import User
+from haat.core.store import store
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def send_set_password_email(
         "user": user,
         "invited_by": invited_by,
         "link": password_link(user, origin=origin),
-        "store_name": settings.HAAT_STORE_NAME,
+        "store_name": store().name,
         "role": user.get_role_display(),
     }
     subject = render_to_string("accounts/email/set_password_subject.txt", context)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import HttpRequest
@@ -23,6 +22,7 @@ from django.http import HttpRequest
 from haat.accounts.models import User
 from haat.core import ratelimit
 from haat.core.context import client_ip
+from haat.core.store import store
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _notify_owner(email: str) -> None:
         return
     try:
         send_mail(
-            subject=f"{settings.HAAT_STORE_NAME}: sign-in to your account is locked",
+            subject=f"{store().name}: sign-in to your account is locked",
             message=(
                 f"Someone entered a wrong password for {email} too many times, from one or "
                 "more addresses, so signing in to this account is locked for up to an hour.\n\n"

@@ -23,6 +23,7 @@ class Perm(models.TextChoices):
     CATALOG_IMPORT = "catalog.import", "Import and export catalog CSV"
     PRICES_EDIT = "prices.edit", "Change prices"
     CURRENCIES_MANAGE = "currencies.manage", "Enable currencies, set the default"
+    STORE_MANAGE = "store.manage", "Store details: name, address, GSTIN, logo, time zone"
     STAFF_MANAGE = "staff.manage", "Invite staff and change roles"
     API_KEYS_MANAGE = "api_keys.manage", "Create and revoke API keys"
     AUDIT_VIEW = "audit.view", "Read the audit log"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -21,6 +20,7 @@ from haat.core.context import client_ip
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
 from haat.core.ratelimit import limit_view
+from haat.core.store import store
 
 
 class LoginView(auth_views.LoginView):
@@ -67,7 +67,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
-        return {"site_name": settings.HAAT_STORE_NAME}
+        return {"site_name": store().name}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -1,5 +1,6 @@
-"""Admin API for currencies and the audit log."""
+"""Admin API for the store's details, currencies and the audit log."""
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -10,10 +11,10 @@ from ninja.pagination import paginate
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, require
 from haat.api.pagination import Paginated
-from haat.core import currencies
+from haat.core import currencies, store
 from haat.core.selectors import audit_entries
 
-admin_router = Router(auth=StaffAuth, tags=["admin: currencies & audit"])
+admin_router = Router(auth=StaffAuth, tags=["admin: store, currencies & audit"])
 
 
 # --- currencies ---------------------------------------------------------------------------
@@ -87,3 +88,57 @@ def list_audit_log(request: HttpRequest, filters: Query[AuditFilter], **kwargs: 
     which IP. Filter by actor, action, object and date range."""
     require(request, Perm.AUDIT_VIEW)
     return audit_entries(**filters.model_dump())
+
+
+# --- store details ------------------------------------------------------------------------
+class StoreOut(Schema):
+    name: str
+    legal_name: str
+    logo_url: str = Field(description="absolute path of the logo under /media/, or empty")
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str = Field(description="for an Indian store, the state's name")
+    postal_code: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code")
+    gstin: str
+    support_email: str
+    support_phone: str
+    time_zone: str = Field(description="IANA time zone, e.g. Asia/Kolkata")
+
+
+class StoreIn(Schema):
+    name: str = Field(max_length=100)
+    legal_name: str = Field("", max_length=200)
+    address_line1: str = Field("", max_length=200)
+    address_line2: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
+    state: str = Field("", max_length=100, description="name or ISO code (MH) of an Indian state")
+    postal_code: str = Field("", max_length=20)
+    country: str = Field("IN", min_length=2, max_length=2)
+    gstin: str = Field("", max_length=15, description="checked: format, checksum, state code")
+    support_email: str = Field("", max_length=254)
+    support_phone: str = Field("", max_length=20)
+    time_zone: str = Field("Asia/Kolkata", max_length=64)
+
+
+def _store_out() -> dict[str, Any]:
+    return asdict(store.store())
+
+
+@admin_router.get("store", response=StoreOut, summary="Read the store's details")
+def get_store(request: HttpRequest):
+    """The store's name, legal name, logo, address, GSTIN, support contacts and time zone, as the
+    dashboard, the pay page and invoices show them."""
+    require(request, Perm.STORE_MANAGE)
+    return _store_out()
+
+
+@admin_router.put("store", response=StoreOut, summary="Replace the store's details")
+def put_store(request: HttpRequest, payload: StoreIn):
+    """Every field at once (a field left out is cleared). The GSTIN is checked for its format,
+    check character and that its state code matches `state`. The logo is uploaded on the
+    dashboard's Store details page."""
+    require(request, Perm.STORE_MANAGE)
+    store.update_store(data=payload.model_dump())
+    return _store_out()

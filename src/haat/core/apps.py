@@ -12,10 +12,10 @@ class CoreConfig(AppConfig):
         # process, so a worker schedules and dispatches to all of them.
         from django.utils.module_loading import autodiscover_modules
 
-        from haat.core.models import Currency
+        from haat.core.models import Currency, StoreDetails
         from haat.core.settings_stamp import track
 
         autodiscover_modules("tasks", "consumers")
-        # Which currencies the store sells in is a store setting: a change moves the
-        # settings stamp (haat.core.settings_stamp).
-        track(Currency)
+        # Which currencies the store sells in, and the store's own details, are store
+        # settings: a change moves the settings stamp (haat.core.settings_stamp).
+        track(Currency, StoreDetails)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from haat.core import views_audit, views_currencies
+from haat.core import views_audit, views_currencies, views_store
 
 urlpatterns = [
     path("settings/currencies/", views_currencies.currency_list, name="currency_list"),
@@ -19,4 +19,5 @@ urlpatterns = [
         name="currency_update",
     ),
     path("settings/audit-log/", views_audit.audit_log, name="audit_log"),
+    path("settings/store/", views_store.store_details, name="store_details"),
 ]

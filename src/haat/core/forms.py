@@ -47,3 +47,31 @@ class AuditFilterForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name not in self.errors and value not in (None, "")
         }
+
+
+class StoreDetailsForm(forms.Form):
+    """The store details page; `haat.core.store.update_store` checks the values."""
+
+    name = forms.CharField(label="Store name", max_length=100)
+    legal_name = forms.CharField(
+        label="Legal name", max_length=200, required=False, help_text="As registered for GST."
+    )
+    logo = forms.FileField(
+        label="Logo", required=False, help_text="PNG, JPEG or WebP, 2 MB at most."
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    address_line1 = forms.CharField(label="Address", max_length=200, required=False)
+    address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    city = forms.CharField(label="City", max_length=100, required=False)
+    state = forms.CharField(label="State", max_length=100, required=False)
+    postal_code = forms.CharField(label="PIN code", max_length=20, required=False)
+    country = forms.CharField(label="Country code", max_length=2, min_length=2, initial="IN")
+    gstin = forms.CharField(
+        label="GSTIN",
+        max_length=15,
+        required=False,
+        help_text="15 characters, e.g. 27AAPFU0939F1ZV.",
+    )
+    support_email = forms.EmailField(label="Support e-mail", required=False)
+    support_phone = forms.CharField(label="Support phone", max_length=20, required=False)
+    time_zone = forms.CharField(label="Time zone", max_length=64)

@@ -12,6 +12,14 @@ register(
         dashboard=Pages(dashboard_urls, namespace="core"),
         nav=(
             NavEntry(
+                "Store details",
+                "core:store_details",
+                Perm.STORE_MANAGE,
+                "Settings",
+                "⌂",
+                order=890,
+            ),
+            NavEntry(
                 "Currencies",
                 "core:currency_list",
                 Perm.CURRENCIES_MANAGE,

@@ -138,3 +138,31 @@ class SettingsStamp(models.Model):
 
     def __str__(self) -> str:
         return f"settings stamp {self.stamp}"
+
+
+class StoreDetails(models.Model):
+    """One row (pk 1): who the store is, as the dashboard, the pay page and (later) invoices
+    and messages show it. Absent until first saved: `haat.core.store` then answers with
+    HAAT_STORE_NAME and the settings' time zone."""
+
+    name = models.CharField(max_length=100)
+    legal_name = models.CharField(max_length=200, blank=True)
+    logo = models.ImageField(upload_to="store/", blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)  # an Indian state's name, or free
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, default="IN")
+    gstin = models.CharField(max_length=15, blank=True)
+    support_email = models.EmailField(blank=True)
+    support_phone = models.CharField(max_length=20, blank=True)
+    time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "store details"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="store_details_singleton")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,33 +19,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from haat.core.errors import ValidationError
+from haat.core.india import state_name
 
 DEFAULT_REGION = "IN"
 PIN_RE = re.compile(r"^[1-9][0-9]{5}$")
-
-# ISO 3166-2:IN codes of the 28 states and 8 union territories.
-INDIAN_STATES: dict[str, str] = {
-    "AP": "Andhra Pradesh", "AR": "Arunachal Pradesh", "AS": "Assam", "BR": "Bihar",
-    "CT": "Chhattisgarh", "GA": "Goa", "GJ": "Gujarat", "HR": "Haryana",
-    "HP": "Himachal Pradesh", "JH": "Jharkhand", "KA": "Karnataka", "KL": "Kerala",
-    "MP": "Madhya Pradesh", "MH": "Maharashtra", "MN": "Manipur", "ML": "Meghalaya",
-    "MZ": "Mizoram", "NL": "Nagaland", "OR": "Odisha", "PB": "Punjab", "RJ": "Rajasthan",
-    "SK": "Sikkim", "TN": "Tamil Nadu", "TG": "Telangana", "TR": "Tripura",
-    "UP": "Uttar Pradesh", "UT": "Uttarakhand", "WB": "West Bengal",
-    "AN": "Andaman and Nicobar Islands", "CH": "Chandigarh",
-    "DH": "Dadra and Nagar Haveli and Daman and Diu", "DL": "Delhi",
-    "JK": "Jammu and Kashmir", "LA": "Ladakh", "LD": "Lakshadweep", "PY": "Puducherry",
-}  # fmt: skip
-# Older or common spellings people still type.
-_STATE_ALIASES = {
-    "orissa": "Odisha", "pondicherry": "Puducherry", "uttaranchal": "Uttarakhand",
-    "new delhi": "Delhi", "nct of delhi": "Delhi", "cg": "Chhattisgarh", "od": "Odisha",
-    "ts": "Telangana", "uk": "Uttarakhand",
-}  # fmt: skip
-_STATES_BY_KEY = {name.lower(): name for name in INDIAN_STATES.values()} | {
-    code.lower(): name for code, name in INDIAN_STATES.items()
-}
-_STATES_BY_KEY |= _STATE_ALIASES
 
 
 _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
@@ -150,7 +127,7 @@ def _text(data: dict[str, Any], key: str, prefix: str, *, required: bool, limit:
 
 
 def indian_state(raw: str, *, field: str) -> str:
-    name = _STATES_BY_KEY.get(raw.strip().lower())
+    name = state_name(raw)
     if name is None:
         raise _invalid(
             f"'{raw}' is not an Indian state or union territory.", field, "invalid_state"

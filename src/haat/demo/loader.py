@@ -74,6 +74,7 @@ def load_demo(*, stdout: TextIO) -> DemoResult:
         owner, key, counts = _load_catalog(password)
         warehouse, partner = store_setup.create_locations()
         stock = store_setup.stock_variants(warehouse, partner)
+        store_setup.describe_store()
         store_setup.configure_payments()
         staff = store_setup.add_staff()
         skus = store_setup.order_skus()

@@ -11,6 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The store's details (dashboard Settings → Store details). The GSTIN is made up, with a
+# valid check character, for Rajasthan (08) where the store is.
+STORE_DETAILS = {
+    "name": "Kesari Lane",
+    "legal_name": "Kesari Lane Crafts LLP",
+    "address_line1": "14, Haldiyon ka Rasta",
+    "address_line2": "Johari Bazaar",
+    "city": "Jaipur",
+    "state": "Rajasthan",
+    "postal_code": "302003",
+    "country": "IN",
+    "gstin": "08AAKFK2024R1ZX",
+    "support_email": "hello@kesarilane.example",
+    "support_phone": "+91 141 400 2024",
+    "time_zone": "Asia/Kolkata",
+}
+
 WAREHOUSE = ("Jaipur warehouse", "jaipur-warehouse", "warehouse", 10)
 PARTNER_SHOP = ("Johari Bazaar partner shop", "johari-bazaar", "partner_shop", 20)
 

@@ -16,6 +16,7 @@ from haat.catalog.models import Variant
 from haat.checkout import carts
 from haat.checkout.services import checkout
 from haat.core.errors import DomainError
+from haat.core.store import update_store
 from haat.demo import store_data as data
 from haat.inventory.locations import create_location
 from haat.inventory.models import Location, StockMovement
@@ -85,6 +86,11 @@ def stock_variants(warehouse: Location, partner: Location) -> StockSummary:
     for sku, threshold in data.THRESHOLDS.items():
         set_low_stock_threshold(variant_id=ids[sku], threshold=threshold)
     return StockSummary(locations=2, stocked_variants=stocked, units=units)
+
+
+def describe_store() -> None:
+    """Kesari Lane's name, legal name, address, GSTIN and support contacts."""
+    update_store(data=dict(data.STORE_DETAILS))
 
 
 def configure_payments() -> None:

@@ -6,8 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
-
+from haat.core.store import store
 from haat.gateways.errors import InvalidSignature
 
 
@@ -18,7 +17,7 @@ def currency_of(obj: Any) -> str:
 
 
 def store_name() -> str:
-    return settings.HAAT_STORE_NAME
+    return store().name
 
 
 def from_unix(value: Any) -> datetime | None:

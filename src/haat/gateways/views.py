@@ -68,7 +68,6 @@ def _context(payment, return_url: str) -> dict:
     return {
         "payment": payment,
         "order": payment.order,
-        "store_name": settings.HAAT_STORE_NAME,
         "amount": Money(payment.amount, payment.currency).format(settings.HAAT_LOCALE),
         "return_url": return_url,
     }

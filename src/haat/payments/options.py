@@ -29,8 +29,9 @@ from django.conf import settings
 
 from haat.catalog.models import Category, Product
 from haat.core.errors import ValidationError
+from haat.core.india import INDIAN_STATES
 from haat.core.money import Money, money_json
-from haat.customers.validation import INDIAN_STATES, country_codes, indian_state
+from haat.customers.validation import country_codes, indian_state
 from haat.payments.config import PaymentConfig, gateway_code_for_currency, payment_config
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentType
 

@@ -66,7 +66,6 @@ def _context(order: Order, state: str, message: str) -> dict:
         "order": order,
         "state": state,
         "message": message,
-        "store_name": getattr(settings, "HAAT_STORE_NAME", "Haat Store"),
         "due": Money(max(order.amount_due_online - order.amount_paid, 0), order.currency_id).format(
             settings.HAAT_LOCALE
         ),
@@ -97,7 +96,6 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "payments/pay/missing.html",
-            {"store_name": getattr(settings, "HAAT_STORE_NAME", "Haat Store")},
             status=404,
         )
     state, message = page_state(order)

@@ -9,9 +9,10 @@ from django.db import transaction
 from haat.catalog.models import Category, Product
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, NotFound, ValidationError
+from haat.core.india import INDIAN_STATES
 from haat.core.models import Currency
 from haat.core.money import MAX_MINOR_UNITS
-from haat.customers.validation import INDIAN_STATES, country_codes
+from haat.customers.validation import country_codes
 from haat.payments.config import clean_percent
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentType
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError, ValidationError
+from haat.core.india import INDIAN_STATES
 from haat.core.money import Money
-from haat.customers.validation import INDIAN_STATES
 from haat.dashboard.access import require_perm
 from haat.payments import cod, config, rules, selectors
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentType
