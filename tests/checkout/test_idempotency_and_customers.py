@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from haat.checkout.models import IdempotencyKey
+from haat.core.models import IdempotencyKey
 from haat.customers.models import Address, Customer
 from haat.orders.models import Order
 from tests.checkout.helpers import ADDRESS, checkout_body, fill_cart, make_variant, on_hand

@@ -1,6 +1,8 @@
 """Cart and checkout API for storefronts (`/api/v1/store/carts...`).
 
 Parse, call the service, shape the reply: the rules live in `carts.py` / `services.py`.
+The checkout replies are built once as dicts and sent as they are (the flash sale's hot
+path): `PlacedOrderOut` documents them without validating them again.
 """
 
 from __future__ import annotations
@@ -16,18 +18,28 @@ from haat.checkout import carts, services
 from haat.checkout.schemas import (
     BuyNowIn,
     CartCreateIn,
+    CartOut,
     CartPatchIn,
     CheckoutIn,
     LineIn,
     LinePatchIn,
     OptionsQuery,
+    PlacedOrderOut,
 )
 from haat.checkout.selectors import cart_payload, cart_payment_options, cart_view
+from haat.core import idempotency
+from haat.core.idempotency import Reply
+from haat.core.schemas import errors
+from haat.orders.selectors import order_payload
+from haat.payments.flows import payment_payload
+from haat.payments.schemas import PaymentOptionsOut
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
+IDEMPOTENCY_SCOPE = "checkout"
+CART_ERRORS = errors(401, 404, 409, 422)  # unknown or expired cart, checked out, bad input
 
 
-@store_router.post("carts", response={201: dict})
+@store_router.post("carts", response={201: CartOut, **errors(401, 422)})
 def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> Any:
     """A new cart in the given enabled currency (default: the store's). Optional `lines`
     (`[{variant_id, quantity}]`, validated like adding a line; all or nothing) make it a
@@ -39,27 +51,27 @@ def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> An
     return Status(201, cart_payload(created))
 
 
-@store_router.get("carts/{token}", response=dict)
+@store_router.get("carts/{token}", response={200: CartOut, **errors(401, 404)})
 def get_cart(request: HttpRequest, token: str) -> Any:
     """Lines with prices in the cart's currency, totals and live availability."""
     return cart_view(token=token)
 
 
-@store_router.patch("carts/{token}", response=dict)
+@store_router.patch("carts/{token}", response={200: CartOut, **CART_ERRORS})
 def update_cart(request: HttpRequest, token: str, payload: CartPatchIn) -> Any:
     """Change the currency; every line is re-priced in it."""
     carts.set_currency(token=token, currency=payload.currency)
     return cart_view(token=token)
 
 
-@store_router.post("carts/{token}/lines", response={201: dict})
+@store_router.post("carts/{token}/lines", response={201: CartOut, **CART_ERRORS})
 def add_line(request: HttpRequest, token: str, payload: LineIn) -> Any:
     """Add a variant (adding one already in the cart increases its quantity)."""
     carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
     return Status(201, cart_view(token=token))
 
 
-@store_router.patch("carts/{token}/lines/{line_id}", response=dict)
+@store_router.patch("carts/{token}/lines/{line_id}", response={200: CartOut, **CART_ERRORS})
 def update_line(request: HttpRequest, token: str, line_id: int, payload: LinePatchIn) -> Any:
     """Set a line's quantity (a whole number from 1 to 1,000). Returns the cart with live
     prices and each line's availability; stock is held only at checkout."""
@@ -67,14 +79,18 @@ def update_line(request: HttpRequest, token: str, line_id: int, payload: LinePat
     return cart_view(token=token)
 
 
-@store_router.delete("carts/{token}/lines/{line_id}", response=dict)
+@store_router.delete("carts/{token}/lines/{line_id}", response={200: CartOut, **CART_ERRORS})
 def remove_line(request: HttpRequest, token: str, line_id: int) -> Any:
     """Remove a line from the cart. Returns the cart."""
     carts.remove_line(token=token, line_id=line_id)
     return cart_view(token=token)
 
 
-@store_router.get("carts/{token}/payment-options", response=dict, tags=["store: payments"])
+@store_router.get(
+    "carts/{token}/payment-options",
+    response={200: PaymentOptionsOut, **CART_ERRORS},
+    tags=["store: payments"],
+)
 def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]) -> Any:
     """Each payment type for this cart and address: available or why not, and what is
     paid now and on delivery (always summing to the total)."""
@@ -85,40 +101,55 @@ def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]
     )
 
 
-@store_router.post("carts/{token}/checkout", response={201: dict, 200: dict})
-def checkout(
-    request: HttpRequest,
-    token: str,
-    payload: CheckoutIn,
-) -> Any:
+@store_router.post("carts/{token}/checkout", response={201: PlacedOrderOut, **CART_ERRORS})
+def checkout(request: HttpRequest, token: str, payload: CheckoutIn) -> Any:
     """Place the order. 409 `out_of_stock` names every short line (nothing held),
     409 `price_changed` lists new prices (the cart is updated; submit again). Send an
     `Idempotency-Key` header to make retries safe: the same key and body return the
-    first reply (with `Idempotent-Replayed: true`)."""
-    result = services.checkout(
-        token=token,
-        data=payload.model_dump(),
-        idempotency_key=request.headers.get("Idempotency-Key"),
+    first reply (with `Idempotent-Replayed: true`); another body under it is a 422
+    `idempotency_key_reused`."""
+    idem = idempotency.idempotent_request(
+        scope=IDEMPOTENCY_SCOPE,
+        key=request.headers.get("Idempotency-Key"),
+        request={"cart": token, "body": payload.model_dump()},
+        answer=placed_reply,
     )
-    return _reply(result)
+    return _respond(services.checkout(token=token, details=payload, idempotency_request=idem))
 
 
-@store_router.post("checkout", response={201: dict, 200: dict})
+@store_router.post("checkout", response={201: PlacedOrderOut, **errors(401, 409, 422)})
 def buy_now(request: HttpRequest, payload: BuyNowIn) -> Any:
     """Buy now: place the order for `lines` in one request, without a cart (the body of a
     cart checkout plus `lines` and an optional `currency`). Same rules and reply as the
     cart checkout: 409 `out_of_stock` names every short line and changes nothing; a line's
     optional `expected_unit_amount` (the price the shopper was shown, minor units) that
     differs from the live price is a 409 `price_changed`. Send an `Idempotency-Key`:
-    the same key and body return the first reply (`Idempotent-Replayed: true`)."""
-    result = services.buy_now(
-        data=payload.model_dump(), idempotency_key=request.headers.get("Idempotency-Key")
+    the same key and body return the first reply (`Idempotent-Replayed: true`), another
+    body under it is a 422 `idempotency_key_reused`."""
+    idem = idempotency.idempotent_request(
+        scope=IDEMPOTENCY_SCOPE,
+        key=request.headers.get("Idempotency-Key"),
+        request={"buy_now": payload.model_dump()},
+        answer=placed_reply,
     )
-    return _reply(result)
+    return _respond(services.buy_now(details=payload, idempotency_request=idem))
 
 
-def _reply(result: services.CheckoutResult) -> JsonResponse:
-    response = JsonResponse(result.body, status=result.status, encoder=DjangoJSONEncoder)
-    if result.replayed:
+def placed_reply(placed: services.Placed) -> Reply:
+    """201 with the order (`PlacedOrderOut`); with its online part, the payment opened
+    for it or why it could not be (`payment_error`)."""
+    body = order_payload(placed.order, placed.lines)
+    if placed.online:
+        payment, checkout = placed.payment, placed.gateway_checkout
+        body["payment"] = payment_payload(payment, checkout) if payment and checkout else None
+        if placed.payment_error is not None:
+            body["payment_error"] = placed.payment_error.as_body()["error"]
+    return Reply(201, body)
+
+
+def _respond(result: services.Placed | Reply) -> JsonResponse:
+    reply = result if isinstance(result, Reply) else placed_reply(result)
+    response = JsonResponse(reply.body, status=reply.status, encoder=DjangoJSONEncoder)
+    if reply.replayed:
         response["Idempotent-Replayed"] = "true"
     return response

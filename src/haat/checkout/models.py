@@ -1,4 +1,4 @@
-"""Carts, their lines, and idempotency records for order-creating POSTs.
+"""Carts and their lines.
 
 A cart is addressed only by its unguessable token. `checkout_started_at` is a short-lived
 claim (one conditional UPDATE) so two submits of one cart cannot both place holds; the
@@ -55,24 +55,3 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.variant_id}"
-
-
-class IdempotencyKey(models.Model):
-    """A completed request made with an `Idempotency-Key`: its fingerprint and response.
-
-    Written in the same transaction as the order, so it exists exactly when the order
-    does; the unique (scope, key) pair decides between concurrent duplicates."""
-
-    scope = models.CharField(max_length=64)
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_idempotency_key")]
-        indexes = [models.Index(fields=["created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key}"

@@ -1,35 +1,49 @@
-"""Request bodies of the cart and checkout API. Quantities and ids are strict integers:
-`1.5`, `"2"` and `true` are refused with a 422 naming the field, never coerced.
+"""Request bodies and replies of the cart and checkout API. Quantities and ids are strict
+integers: `1.5`, `"2"` and `true` are refused with a 422 naming the field, never coerced.
+The checkout bodies are also the typed, frozen inputs of `checkout.services`.
 
 Plain pydantic models: ninja's `Schema` adds a validator that reads ORM objects, which
 request bodies never are, and it runs once per nested object on the checkout path."""
 
 from __future__ import annotations
 
-from ninja import Field, Schema
-from pydantic import BaseModel, StrictBool, StrictInt
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from haat.core.schemas import ErrorBody, MoneyOut, Out
+from haat.orders.schemas import OrderOut
+from haat.payments.schemas import PaymentOut
 
 
-class LineIn(BaseModel):
+class In(BaseModel):
+    """Base of request bodies: frozen, as they are the services' inputs."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class LineIn(In):
     variant_id: StrictInt
     quantity: StrictInt
 
 
-class CartCreateIn(BaseModel):
+class CartCreateIn(In):
     currency: str | None = None
     # "Buy now": the cart is created with these lines (all of them or nothing).
     lines: list[LineIn] = []
 
 
-class CartPatchIn(BaseModel):
+class CartPatchIn(In):
     currency: str
 
 
-class LinePatchIn(BaseModel):
+class LinePatchIn(In):
     quantity: StrictInt
 
 
-class AddressIn(BaseModel):
+class AddressIn(In):
     name: str
     phone: str = ""
     line1: str
@@ -40,7 +54,7 @@ class AddressIn(BaseModel):
     country: str = "IN"
 
 
-class CheckoutIn(BaseModel):
+class CheckoutIn(In):
     email: str
     phone: str
     name: str = ""
@@ -51,7 +65,7 @@ class CheckoutIn(BaseModel):
     return_url: str = ""  # where the gateway sends the customer back (default: pay page)
 
 
-class BuyNowLineIn(BaseModel):
+class BuyNowLineIn(In):
     variant_id: StrictInt
     quantity: StrictInt
     # The unit price (minor units, in the order's currency) the shopper was shown; when
@@ -71,3 +85,59 @@ class OptionsQuery(Schema):
     country: str = Field("IN", max_length=2, description="ISO 3166 country code")
     postal_code: str = Field("", max_length=20)
     express_sourcing: bool = False
+
+
+# --- replies ----------------------------------------------------------------------------
+class CartLineAvailabilityOut(Out):
+    status: str = Field(
+        description="in_stock | low_stock | out_of_stock | backorder | pre_order | unavailable"
+    )
+    message: str = Field(description='for display: "Only 3 left", "Ships in 4–7 days"')
+    available: int
+    purchasable: bool
+    enough: bool = Field(description="available covers the line's quantity")
+
+
+class CartLineOut(Out):
+    id: int
+    variant_id: int
+    sku: str
+    product_title: str
+    variant_title: str
+    option_values: dict[str, Any]
+    quantity: int
+    unit_price: MoneyOut = Field(description="the live price")
+    line_total: MoneyOut
+    price_changed: bool = Field(
+        description="added at another price: checkout asks the shopper to confirm"
+    )
+    availability: CartLineAvailabilityOut
+
+
+class CartOrderOut(Out):
+    number: str
+    token: str
+
+
+class CartOut(Out):
+    """`checkout.selectors.cart_payload`: lines at live prices with their availability."""
+
+    token: str
+    currency: str
+    created_at: datetime
+    expires_at: datetime
+    completed: bool
+    order: CartOrderOut | None = Field(description="the order, once checked out")
+    lines: list[CartLineOut]
+    item_count: int
+    subtotal: MoneyOut
+    total: MoneyOut
+
+
+class PlacedOrderOut(OrderOut):
+    """The order placed. When part of it is paid online, `payment` is the gateway payment
+    opened for it (null when it could not be opened: `payment_error` says why, and the
+    order can be paid from its pay page until it expires)."""
+
+    payment: PaymentOut | None = None
+    payment_error: ErrorBody | None = None

@@ -1,7 +1,7 @@
 """Checkout: turn an open cart into an order without ever overselling.
 
 1. Validate the contact, addresses and payment type (no database work).
-2. (An `Idempotency-Key` already answered returns that answer; see idempotency.py.)
+2. (An `Idempotency-Key` already answered returns that answer; see `core.idempotency`.)
 3. Read the cart's lines with their live prices in ONE query. A price that changed since
    the line was added is not charged silently: the lines are re-priced and the reply is a
    409 `price_changed` listing `{sku, old, new}`; submitting again then succeeds. (We
@@ -18,29 +18,35 @@
 
 6. Prepaid and partial COD: after COMMIT (never inside a transaction) the gateway payment
    for the online part is opened (`payments.flows.start_checkout_payment`) and added to
-   the reply (and to the stored idempotent reply). The payment type is checked against
-   `payment_options` first (`checkout.payment`); an unavailable type is a 422
-   `payment_type_unavailable` naming the reason, recorded in the audit log.
+   the result (and to the reply stored under the `Idempotency-Key`). The payment type is
+   checked against `payment_options` first (`checkout.payment`); an unavailable type is a
+   422 `payment_type_unavailable` naming the reason, recorded in the audit log.
 
 A crash before COMMIT leaves nothing; a crash after it leaves an order waiting for payment
 (its stock held), which the expiry sweep cancels.
+
+The service speaks no HTTP: it takes the typed request (`schemas.CheckoutIn`) and returns
+`Placed`, the order with its lines and payment. The front door turns that into its reply,
+and an idempotent request carries the front door's `answer`, so the reply stored with the
+order (step 5) is the one the front door gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
-from haat.checkout import idempotency
 from haat.checkout.carts import clean_lines, complete_cart, priced_variants
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
+from haat.checkout.schemas import BuyNowIn, BuyNowLineIn, CheckoutIn
 from haat.checkout.selectors import cart_read
 from haat.checkout.sql import CartRead, PricedLine, reprice_lines
+from haat.core import idempotency
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, DomainError, ValidationError
+from haat.core.idempotency import IdempotentRequest, Reply
 from haat.core.money import money_json
 from haat.customers.services import customer_for_checkout
 from haat.customers.validation import (
@@ -51,10 +57,10 @@ from haat.customers.validation import (
 )
 from haat.inventory.holds import OutOfStock
 from haat.orders.models import Order
-from haat.orders.selectors import order_payload
 from haat.orders.services import LineInput, create_order, take_order_stock
+from haat.payments.models import Payment
+from haat.payments.types import GatewayCheckout
 
-IDEMPOTENCY_SCOPE = "checkout"
 PAYMENT_TYPES = frozenset(Order.PaymentType.values)
 
 
@@ -71,15 +77,22 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class CheckoutResult:
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
+class Placed:
+    """An order checkout placed: the order and its lines and, when part of it is paid
+    online, the gateway payment opened after COMMIT with what the shopper needs to pay
+    it, or why it could not be opened (the order then waits, payable from its pay page)."""
+
+    order: Order
+    lines: list[LineInput]
+    online: bool
+    payment: Payment | None = None
+    gateway_checkout: GatewayCheckout | None = None
+    payment_error: DomainError | None = None
 
 
-def validate_contact(data: dict[str, Any]) -> Contact:
+def validate_contact(details: CheckoutIn) -> Contact:
     """Every field checked before anything is written; errors name the field."""
-    payment_type = str(data.get("payment_type") or "").strip().lower()
+    payment_type = details.payment_type.strip().lower()
     if not payment_type:
         raise ValidationError("payment_type is required.", details={"field": "payment_type"})
     if payment_type not in PAYMENT_TYPES:
@@ -88,26 +101,22 @@ def validate_contact(data: dict[str, Any]) -> Contact:
             code="payment_type_unavailable",
             details={"field": "payment_type", "available": sorted(PAYMENT_TYPES)},
         )
-    email = normalize_email(data.get("email"))
-    phone = normalize_phone(data.get("phone"))
+    email = normalize_email(details.email)
+    phone = normalize_phone(details.phone)
     shipping = validate_address(
-        data.get("shipping_address"), prefix="shipping_address.", default_phone=phone
+        details.shipping_address.model_dump(), prefix="shipping_address.", default_phone=phone
     )
-    raw_billing = data.get("billing_address")
     billing = (
-        validate_address(raw_billing, prefix="billing_address.", default_phone=phone)
-        if raw_billing
+        validate_address(
+            details.billing_address.model_dump(), prefix="billing_address.", default_phone=phone
+        )
+        if details.billing_address
         else shipping
     )
-    name = " ".join(str(data.get("name") or "").split()) or shipping.name
+    name = " ".join(details.name.split()) or shipping.name
     if len(name) > 200:
         raise ValidationError("name is longer than 200 characters.", details={"field": "name"})
-    express = data.get("express_sourcing", False)
-    if not isinstance(express, bool):
-        raise ValidationError(
-            "express_sourcing must be true or false.", details={"field": "express_sourcing"}
-        )
-    return_url = str(data.get("return_url") or "").strip()
+    return_url = details.return_url.strip()
     if return_url and (
         len(return_url) > 500 or not return_url.startswith(("https://", "http://", "/"))
     ):
@@ -115,95 +124,79 @@ def validate_contact(data: dict[str, Any]) -> Contact:
             "return_url must be an http(s) URL or a path of at most 500 characters.",
             details={"field": "return_url"},
         )
-    return Contact(email, phone, name, shipping, billing, payment_type, express, return_url)
-
-
-@dataclass(frozen=True)
-class Idempotency:
-    key: str
-    fingerprint: str
+    return Contact(
+        email, phone, name, shipping, billing, payment_type, details.express_sourcing, return_url
+    )
 
 
 def checkout(
-    *, token: str, data: dict[str, Any], idempotency_key: str | None = None
-) -> CheckoutResult:
-    """Check out the cart behind `token`. Returns the order as the API shows it (201), or
-    the stored first response when `idempotency_key` was seen with the same body."""
-    key = idempotency.clean_key(idempotency_key)
-    contact = validate_contact(data)
-    idem = Idempotency(key, idempotency.fingerprint({"cart": token, "body": data})) if key else None
+    *,
+    token: str,
+    details: CheckoutIn,
+    idempotency_request: IdempotentRequest[Placed] | None = None,
+) -> Placed | Reply:
+    """Check out the cart behind `token`. Returns the order placed; for an idempotent
+    request, the reply recorded under its key (the first one when the key was seen with
+    the same request; another request under it is a 422)."""
+    contact = validate_contact(details)
     try:
-        return CheckoutResult(201, _complete(token, contact, idem))
+        return _complete(token, contact, idempotency_request)
     except PaymentTypeUnavailable as exc:
         _record_refusal(contact, exc, token=token)
         raise
     except (Conflict, IntegrityError):
         # A cart already checked out, or a concurrent duplicate that won the race: with
-        # the same key and body, answer with its response (a 422 for another body).
-        replay = _replay(idem)
+        # the same key and request, answer with its reply (a 422 for another request).
+        replay = idempotency.replay(idempotency_request) if idempotency_request else None
         if replay is None:
             raise
         return replay
 
 
-def _replay(idem: Idempotency | None) -> CheckoutResult | None:
-    """The stored first reply for this key and body, if any (a 422 for another body)."""
-    if idem is None:
-        return None
-    stored = idempotency.stored_response(
-        scope=IDEMPOTENCY_SCOPE, key=idem.key, fingerprint=idem.fingerprint
-    )
-    if stored is None:
-        return None
-    return CheckoutResult(stored.response_status, stored.response_body, replayed=True)
-
-
-def buy_now(*, data: dict[str, Any], idempotency_key: str | None = None) -> CheckoutResult:
-    """Place an order for `data["lines"]` without a cart: the cart checkout's rules and
-    reply in one request (a flash sale's "buy now"). A line may carry
+def buy_now(
+    *, details: BuyNowIn, idempotency_request: IdempotentRequest[Placed] | None = None
+) -> Placed | Reply:
+    """Place an order for `details.lines` without a cart: the cart checkout's rules and
+    result in one request (a flash sale's "buy now"). A line may carry
     `expected_unit_amount`, the price the shopper was shown: a different live price is a
-    409 `price_changed`, never a silent charge. With an `Idempotency-Key` seen before,
-    the same body gets the first reply and another body a 422."""
-    key = idempotency.clean_key(idempotency_key)
-    contact = validate_contact(data)
-    raw = data.get("lines") or []
-    wanted = clean_lines([(line.get("variant_id"), line.get("quantity")) for line in raw])
+    409 `price_changed`, never a silent charge. An idempotent request seen before gets
+    its recorded reply (another request under its key is a 422)."""
+    contact = validate_contact(details)
+    wanted = clean_lines([(line.variant_id, line.quantity) for line in details.lines])
     if not wanted:
         raise ValidationError("At least one line is needed.", details={"field": "lines"})
-    expected = _expected_prices(raw)
-    idem = Idempotency(key, idempotency.fingerprint({"buy_now": data})) if key else None
-    replay = _replay(idem)
+    expected = _expected_prices(details.lines)
+    replay = idempotency.replay(idempotency_request) if idempotency_request else None
     if replay is not None:
         return replay
-    priced = priced_variants(wanted, data.get("currency"))
+    priced = priced_variants(wanted, details.currency)
     _refuse_changed_prices(priced.lines, expected, priced.currency)
     try:
-        return CheckoutResult(
-            201, _place(priced.currency, priced.lines, contact, idem, priced.settings_stamp)
+        return _place(
+            priced.currency, priced.lines, contact, idempotency_request, priced.settings_stamp
         )
     except PaymentTypeUnavailable as exc:
         _record_refusal(contact, exc)
         raise
     except IntegrityError:
         # A concurrent duplicate with the same key won the race: answer with its reply.
-        replay = _replay(idem)
+        replay = idempotency.replay(idempotency_request) if idempotency_request else None
         if replay is None:
             raise
         return replay
 
 
-def _expected_prices(raw: list[dict[str, Any]]) -> dict[int, int]:
+def _expected_prices(lines: list[BuyNowLineIn]) -> dict[int, int]:
     out = {}
-    for i, line in enumerate(raw):
-        amount = line.get("expected_unit_amount")
-        if amount is None:
+    for i, line in enumerate(lines):
+        if line.expected_unit_amount is None:
             continue
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        if line.expected_unit_amount < 0:
             raise ValidationError(
                 "expected_unit_amount must be a whole number of minor units.",
                 details={"field": f"lines[{i}].expected_unit_amount"},
             )
-        out[line["variant_id"]] = amount
+        out[line.variant_id] = line.expected_unit_amount
     return out
 
 
@@ -323,7 +316,9 @@ def _check_lines(currency: str, lines: Sequence[PricedLine]) -> None:
     )
 
 
-def _complete(token: str, contact: Contact, idem: Idempotency | None) -> dict[str, Any]:
+def _complete(
+    token: str, contact: Contact, idem: IdempotentRequest[Placed] | None
+) -> Placed | Reply:
     read = _open_lines(token)
     _check_lines(read.cart.currency, read.lines)
 
@@ -338,10 +333,10 @@ def _place(
     currency: str,
     lines: Sequence[PricedLine],
     contact: Contact,
-    idem: Idempotency | None,
+    idem: IdempotentRequest[Placed] | None,
     settings_stamp: int | None,
     on_order: Callable[[Order], None] | None = None,
-) -> dict[str, Any]:
+) -> Placed | Reply:
     """Steps 4-6 of the module docstring for priced, sellable lines; `on_order` runs in
     the order's transaction right after the order is written (the cart's claim).
     `settings_stamp` was read with the lines (see checkout.payment)."""
@@ -381,40 +376,29 @@ def _place(
         )
         if on_order is not None:
             on_order(order)
-        body = order_payload(order, inputs)
-        if plan.online:
-            body["payment"] = None  # filled in below, once the order is committed
-        if idem is not None:
-            idempotency.store(
-                scope=IDEMPOTENCY_SCOPE,
-                key=idem.key,
-                fingerprint=idem.fingerprint,
-                status=201,
-                body=body,
-            )
+        placed = Placed(order, inputs, online=plan.online)
+        # With the order, so the key is answered exactly when the order exists (the
+        # payment is added below, once the order is committed).
+        reply = idempotency.record(idem, placed) if idem is not None else None
         # Last before COMMIT: selling (COD) or holding the stock locks its rows until then;
         # OutOfStock here rolls the whole order back.
         take_order_stock(order=order, lines=inputs, hold_until=plan.hold_expires_at)
     if plan.online:
-        _open_payment(order, contact, body, idem)
-    return body
+        placed = _open_payment(placed, contact)
+        reply = idempotency.update(idem, placed) if idem is not None else None
+    return reply if reply is not None else placed
 
 
-def _open_payment(
-    order: Order, contact: Contact, body: dict[str, Any], idem: Idempotency | None
-) -> None:
+def _open_payment(placed: Placed, contact: Contact) -> Placed:
     """Open the gateway payment for the online part (outside any transaction). A gateway
-    that cannot be reached leaves the order waiting: the reply says so, and the customer
+    that cannot be reached leaves the order waiting: the result says so, and the customer
     can start the payment again from the order's pay page until it expires."""
-    from haat.payments.flows import payment_payload, start_checkout_payment
+    from haat.payments.flows import start_checkout_payment
 
     try:
         payment, gateway_checkout = start_checkout_payment(
-            order=order, return_url=contact.return_url
+            order=placed.order, return_url=contact.return_url
         )
     except DomainError as exc:
-        body["payment_error"] = exc.as_body()["error"]
-    else:
-        body["payment"] = payment_payload(payment, gateway_checkout)
-    if idem is not None:
-        idempotency.update(scope=IDEMPOTENCY_SCOPE, key=idem.key, body=body)
+        return replace(placed, payment_error=exc)
+    return replace(placed, payment=payment, gateway_checkout=gateway_checkout)

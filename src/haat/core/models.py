@@ -1,4 +1,5 @@
-"""Rows shared by every context: currencies, the audit log and the event outbox."""
+"""Rows shared by every context: currencies, the audit log, the event outbox and the
+replies stored for `Idempotency-Key`s."""
 
 from __future__ import annotations
 
@@ -166,3 +167,26 @@ class StoreDetails(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyKey(models.Model):
+    """The reply to a request made with an `Idempotency-Key`, and the fingerprint of that
+    request (`core.idempotency`). A service writes it in the same transaction as its
+    effect, so it exists exactly when the effect does; the unique (scope, key) pair
+    decides between concurrent duplicates."""
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="one_reply_per_idempotency_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

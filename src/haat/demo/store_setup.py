@@ -14,6 +14,7 @@ from django.db import transaction
 from haat.accounts.services import create_staff
 from haat.catalog.models import Variant
 from haat.checkout import carts
+from haat.checkout.schemas import AddressIn, CheckoutIn
 from haat.checkout.services import checkout
 from haat.core.errors import DomainError
 from haat.core.store import update_store
@@ -120,32 +121,29 @@ def place_demo_orders(variant_ids: dict[str, int]) -> tuple[int, list[str]]:
                 cart = carts.create_cart(currency="INR")
                 for sku, quantity in order.lines:
                     carts.add_line(token=cart.token, variant_id=variant_ids[sku], quantity=quantity)
-                checkout(token=cart.token, data=_checkout_body(order))
+                checkout(token=cart.token, details=_checkout_details(order))
             placed += 1
         except DomainError as exc:
             skipped.append(f"{order.name}: {exc.message}")
     return placed, skipped
 
 
-def _checkout_body(order: data.DemoOrder) -> dict[str, object]:
-    return {
-        "email": order.email,
-        "phone": order.phone,
-        "name": order.name,
-        "shipping_address": {
-            "name": order.name,
-            "phone": order.phone,
-            "line1": order.line1,
-            "line2": "",
-            "city": order.city,
-            "state": order.state,
-            "postal_code": order.postal_code,
-            "country": "IN",
-        },
-        "billing_address": None,
-        "payment_type": "cod",
-        "express_sourcing": False,
-    }
+def _checkout_details(order: data.DemoOrder) -> CheckoutIn:
+    return CheckoutIn(
+        email=order.email,
+        phone=order.phone,
+        name=order.name,
+        shipping_address=AddressIn(
+            name=order.name,
+            phone=order.phone,
+            line1=order.line1,
+            city=order.city,
+            state=order.state,
+            postal_code=order.postal_code,
+            country="IN",
+        ),
+        payment_type="cod",
+    )
 
 
 def order_skus() -> Iterable[str]:

@@ -1,12 +1,15 @@
-"""Admin API shapes for orders."""
+"""API shapes for orders: the admin's queries and bodies, and the replies (the order as its
+customer sees it and as staff see it)."""
 
 from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import StrictBool
+from pydantic import ConfigDict, StrictBool, with_config
+from typing_extensions import TypedDict
 
 from haat.core.money import money_json
+from haat.core.schemas import IsoDatetime, MoneyOut, Out
 from haat.orders.models import Order
 
 
@@ -51,3 +54,170 @@ class OrderListOut(Schema):
     @staticmethod
     def resolve_total(obj: Order) -> dict[str, Any]:
         return money_json(obj.total_amount, obj.currency_id)
+
+
+# --- replies ----------------------------------------------------------------------------
+@with_config(ConfigDict(extra="allow"))
+class AddressOut(TypedDict, total=False):
+    """The address as checkout stored it on the order (a TypedDict: passed on as stored)."""
+
+    name: str
+    phone: str
+    line1: str
+    line2: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+class OrderLineOut(Out):
+    sku: str
+    product_title: str
+    variant_title: str
+    option_values: dict[str, Any]
+    quantity: int
+    unit_price: MoneyOut
+    line_total: MoneyOut
+
+
+class OrderAmountsOut(Out):
+    """pay_now (online) + pay_on_delivery = total; balance = total - paid (refunds aside)."""
+
+    total: MoneyOut
+    cod_fee: MoneyOut
+    express: MoneyOut
+    pay_now: MoneyOut
+    pay_on_delivery: MoneyOut
+    paid: MoneyOut
+    refunded: MoneyOut
+    balance: MoneyOut
+
+
+class OrderOut(Out):
+    """`orders.selectors.order_payload`: the order as its customer sees it."""
+
+    number: str = Field(description='e.g. "HT-10042"')
+    token: str = Field(description="the customer's link token")
+    status: str = Field(
+        description="pending_confirmation | pending_payment | payment_failed | confirmed | "
+        "cancelled"
+    )
+    payment_type: str = Field(description="prepaid | cod | partial_cod | reserve_and_pay")
+    email: str
+    phone: str
+    name: str
+    shipping_address: AddressOut
+    billing_address: AddressOut
+    currency: str
+    lines: list[OrderLineOut]
+    subtotal: MoneyOut
+    shipping: MoneyOut
+    total: MoneyOut
+    amounts: OrderAmountsOut
+    payment_status: str
+    express_sourcing: bool
+    sourcing_due_at: IsoDatetime | None
+    confirm_by: IsoDatetime | None = Field(description="reserve & pay: availability answered by")
+    pay_by: IsoDatetime | None
+    cancel_reason: str
+    created_at: IsoDatetime
+
+
+class StoreOrderOut(OrderOut):
+    pay_url: str = Field(description="Haat's pay page for the order")
+
+
+class OrderPaymentOut(Out):
+    id: int
+    gateway: str
+    purpose: str
+    status: str
+    amount: MoneyOut
+    gateway_order_id: str
+    gateway_payment_id: str
+    failure_reason: str
+    expires_at: IsoDatetime | None
+    created_at: IsoDatetime
+
+
+class OrderTransactionOut(Out):
+    id: int
+    kind: str
+    amount: int = Field(description="minor units")
+    currency: str
+    gateway: str
+    gateway_reference: str
+    actor: str
+    created_at: IsoDatetime
+
+
+class OrderRefundOut(Out):
+    id: int
+    amount: MoneyOut
+    status: str
+    method: str
+    reference: str
+    reason: str
+    lines: list[dict[str, Any]]
+    created_at: IsoDatetime
+
+
+class OrderCustomerOut(Out):
+    id: int
+    name: str
+    email: str
+    phone: str
+
+
+class TransitionOut(Out):
+    """One status change. `from` is a Python keyword: operations returning it dump by
+    alias."""
+
+    from_: str = Field(alias="from")
+    to: str
+    actor: str
+    note: str
+    at: IsoDatetime
+
+
+class OrderHoldOut(Out):
+    variant_id: int
+    location: str
+    quantity: int
+    status: str
+    expires_at: IsoDatetime
+
+
+class OrderMovementOut(Out):
+    sku: str
+    location: str
+    quantity: int
+    reason: str
+    at: IsoDatetime
+
+
+class AdminOrderLineOut(OrderLineOut):
+    id: int
+    availability: str = Field(description='reserve & pay: "available", "unavailable" or ""')
+
+
+class AdminOrderOut(OrderOut):
+    """`orders.selectors.order_admin_payload`: lines with availability, money, customer,
+    status history, holds and stock movements."""
+
+    lines: list[AdminOrderLineOut]  # type: ignore[assignment]
+    refundable: MoneyOut
+    payments: list[OrderPaymentOut]
+    transactions: list[OrderTransactionOut]
+    refunds: list[OrderRefundOut]
+    customer: OrderCustomerOut
+    history: list[TransitionOut]
+    holds: list[OrderHoldOut]
+    movements: list[OrderMovementOut]
+
+
+class AvailabilityAnswerOut(Out):
+    outcome: str = Field(description="waiting | cancelled | payment_requested")
+    payment_link: str = Field(description='the payment link sent ("" unless requested)')
+    order: AdminOrderOut

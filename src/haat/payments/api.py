@@ -13,19 +13,27 @@ from ninja.pagination import paginate
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
+from haat.core import idempotency
+from haat.core.idempotency import Reply
 from haat.core.money import Money, money_json
+from haat.core.schemas import errors
 from haat.orders import money as order_money
 from haat.orders.selectors import find_order
 from haat.payments import cod, config, rules, selectors
+from haat.payments.models import Refund
 from haat.payments.schemas import (
     CodCollectedIn,
+    CodCollectedOut,
+    CreatedRefundOut,
     MethodRuleIn,
     MethodRuleOut,
     PartialCodRuleIn,
     PartialCodRuleOut,
+    PaymentSettingsOut,
     RefundIn,
     RefundOut,
     RemittanceIn,
+    RemittanceOut,
     SettingsIn,
     TransactionOut,
 )
@@ -34,6 +42,8 @@ from haat.payments.schemas import (
 # iterate a registry of contexts).
 store_router = Router(auth=StorefrontAuth, tags=["store: payments"])
 admin_router = Router(auth=StaffAuth, tags=["admin: payments"])
+READ_ERRORS = errors(401, 403)
+WRITE_ERRORS = errors(401, 403, 422)
 
 
 def settings_payload() -> dict[str, Any]:
@@ -48,7 +58,7 @@ def settings_payload() -> dict[str, Any]:
     }
 
 
-@admin_router.get("payments/settings", response=dict)
+@admin_router.get("payments/settings", response={200: PaymentSettingsOut, **READ_ERRORS})
 def get_settings(request: HttpRequest) -> Any:
     """The store's payment settings: which payment types are on, partial-COD share and minimums,
     COD fee and maximum, express fee, reserve window, gateway per currency."""
@@ -56,7 +66,7 @@ def get_settings(request: HttpRequest) -> Any:
     return settings_payload()
 
 
-@admin_router.patch("payments/settings", response=dict)
+@admin_router.patch("payments/settings", response={200: PaymentSettingsOut, **WRITE_ERRORS})
 def update_settings(request: HttpRequest, payload: SettingsIn) -> Any:
     """Change payment settings. Only the fields sent change; per-currency amounts are integers in
     minor units of enabled currencies."""
@@ -65,7 +75,7 @@ def update_settings(request: HttpRequest, payload: SettingsIn) -> Any:
     return settings_payload()
 
 
-@admin_router.get("payments/method-rules", response=list[MethodRuleOut])
+@admin_router.get("payments/method-rules", response={200: list[MethodRuleOut], **READ_ERRORS})
 @paginate(Paginated)
 def list_method_rules(request: HttpRequest) -> Any:
     """Rules that allow or forbid a payment type for a destination state or country, a category or
@@ -74,7 +84,9 @@ def list_method_rules(request: HttpRequest) -> Any:
     return selectors.method_rules()
 
 
-@admin_router.post("payments/method-rules", response={201: MethodRuleOut})
+@admin_router.post(
+    "payments/method-rules", response={201: MethodRuleOut, **errors(401, 403, 409, 422)}
+)
 def create_method_rule(request: HttpRequest, payload: MethodRuleIn) -> Any:
     """Add a payment-type rule. The most specific matching rule wins (product, then category, then
     destination)."""
@@ -82,7 +94,9 @@ def create_method_rule(request: HttpRequest, payload: MethodRuleIn) -> Any:
     return Status(201, rules.create_method_rule(data=payload.dict()))
 
 
-@admin_router.delete("payments/method-rules/{rule_id}", response={204: None})
+@admin_router.delete(
+    "payments/method-rules/{rule_id}", response={204: None, **errors(401, 403, 404, 422)}
+)
 def delete_method_rule(request: HttpRequest, rule_id: int) -> Any:
     """Remove a payment-type rule."""
     require(request, Perm.PAYMENTS_MANAGE)
@@ -90,7 +104,9 @@ def delete_method_rule(request: HttpRequest, rule_id: int) -> Any:
     return Status(204, None)
 
 
-@admin_router.get("payments/partial-cod-rules", response=list[PartialCodRuleOut])
+@admin_router.get(
+    "payments/partial-cod-rules", response={200: list[PartialCodRuleOut], **READ_ERRORS}
+)
 @paginate(Paginated)
 def list_partial_cod_rules(request: HttpRequest) -> Any:
     """Partial-COD advance rules (percent and minimum) by scope and optional order-value slab."""
@@ -98,7 +114,10 @@ def list_partial_cod_rules(request: HttpRequest) -> Any:
     return selectors.partial_cod_rules()
 
 
-@admin_router.post("payments/partial-cod-rules", response={201: PartialCodRuleOut})
+@admin_router.post(
+    "payments/partial-cod-rules",
+    response={201: PartialCodRuleOut, **errors(401, 403, 409, 422)},
+)
 def create_partial_cod_rule(request: HttpRequest, payload: PartialCodRuleIn) -> Any:
     """Add a partial-COD advance rule for the store, a category or a product, optionally for an
     order-value slab."""
@@ -106,7 +125,10 @@ def create_partial_cod_rule(request: HttpRequest, payload: PartialCodRuleIn) -> 
     return Status(201, rules.create_partial_cod_rule(data=payload.dict()))
 
 
-@admin_router.delete("payments/partial-cod-rules/{rule_id}", response={204: None})
+@admin_router.delete(
+    "payments/partial-cod-rules/{rule_id}",
+    response={204: None, **errors(401, 403, 404, 422)},
+)
 def delete_partial_cod_rule(request: HttpRequest, rule_id: int) -> Any:
     """Remove a partial-COD advance rule."""
     require(request, Perm.PAYMENTS_MANAGE)
@@ -114,7 +136,9 @@ def delete_partial_cod_rule(request: HttpRequest, rule_id: int) -> Any:
     return Status(204, None)
 
 
-@admin_router.get("payments/transactions", response=list[TransactionOut])
+@admin_router.get(
+    "payments/transactions", response={200: list[TransactionOut], **errors(401, 403, 404)}
+)
 @paginate(Paginated)
 def list_transactions(request: HttpRequest, order: str = "") -> Any:
     """The money ledger, newest first; `order=HT-10042` for one order."""
@@ -122,7 +146,7 @@ def list_transactions(request: HttpRequest, order: str = "") -> Any:
     return selectors.transactions(order_id=find_order(order).pk if order else None)
 
 
-@admin_router.get("payments/refunds", response=list[RefundOut])
+@admin_router.get("payments/refunds", response={200: list[RefundOut], **errors(401, 403, 404)})
 @paginate(Paginated)
 def list_refunds(request: HttpRequest, order: str = "") -> Any:
     """Refunds, newest first; optionally for one order number."""
@@ -130,13 +154,28 @@ def list_refunds(request: HttpRequest, order: str = "") -> Any:
     return selectors.refunds(order_id=find_order(order).pk if order else None)
 
 
-@admin_router.post("orders/{number}/refunds", response={201: dict})
+@admin_router.post(
+    "orders/{number}/refunds",
+    response={201: CreatedRefundOut, **errors(401, 403, 404, 409, 422)},
+)
 def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
     """Refund an amount, some lines, or everything refundable. `Idempotency-Key` header
-    required: the same key returns the same refund. A refused refund changes nothing and is
-    recorded in the audit log (`payments.refund_refused`)."""
+    required: the same key and body return the same refund (its gateway call retried if it
+    never got an answer); another body under it is a 422 `idempotency_key_reused`. A
+    refused refund changes nothing and is recorded in the audit log
+    (`payments.refund_refused`)."""
     require(request, Perm.REFUNDS_CREATE)
     order = find_order(number)
+    idem = idempotency.idempotent_request(
+        scope="refund",
+        key=request.headers.get("Idempotency-Key"),
+        request={"order": order.number, "body": payload.model_dump()},
+        answer=_refund_reply,
+    )
+    if idem is not None:
+        # Only to refuse another body under the key: the refund service itself answers a
+        # key it has seen with that refund as it is now.
+        idempotency.replay(idem)
     lines = None
     if payload.lines is not None:
         lines = [(row.get("line_id"), row.get("quantity")) for row in payload.lines]
@@ -145,14 +184,22 @@ def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
         amount=Money(payload.amount, order.currency_id) if payload.amount is not None else None,
         lines=lines,
         reason=payload.reason,
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=idem.key if idem else "",
         method=payload.method,
         reference=payload.reference,
     )
-    return Status(201, selectors.refund_payload(refund))
+    reply = idempotency.save(idem, refund) if idem else _refund_reply(refund)
+    return Status(reply.status, reply.body)
 
 
-@admin_router.post("orders/{number}/cod-collected", response={201: dict, 200: dict})
+def _refund_reply(refund: Refund) -> Reply:
+    return Reply(201, selectors.refund_payload(refund))
+
+
+@admin_router.post(
+    "orders/{number}/cod-collected",
+    response={201: CodCollectedOut, 200: CodCollectedOut, **errors(401, 403, 404, 409, 422)},
+)
 def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) -> Any:
     """Cash the courier collected; the same reference again changes nothing (200). A refused
     amount changes nothing and is recorded in the audit log (`payments.cod_refused`)."""
@@ -171,7 +218,7 @@ def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) ->
     return Status(201 if created else 200, body)
 
 
-@admin_router.post("payments/cod-remittance", response=dict)
+@admin_router.post("payments/cod-remittance", response={200: RemittanceOut, **WRITE_ERRORS})
 def cod_remittance(request: HttpRequest, payload: RemittanceIn) -> Any:
     """Reconcile a courier's remittance CSV; a malformed file changes nothing (422)."""
     require(request, Perm.PAYMENTS_MANAGE)

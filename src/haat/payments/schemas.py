@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from haat.core.money import money_json
+from haat.core.schemas import IsoDatetime, MoneyOut, Out
 from haat.payments.models import PaymentTransaction, Refund
 
 
@@ -137,3 +138,106 @@ class RefundOut(Schema):
     @staticmethod
     def resolve_amount(obj: Refund) -> dict[str, Any]:
         return money_json(obj.amount, obj.currency)
+
+
+# --- replies built as dicts -------------------------------------------------------------
+class PaymentOut(Out):
+    """`payments.flows.payment_payload`: what a storefront needs to send the customer to
+    pay."""
+
+    id: int
+    gateway: str = Field(description="razorpay | stripe | test")
+    purpose: str = Field(description="full | upfront | link")
+    amount: MoneyOut
+    redirect_url: str = Field(description='a hosted page to send the payer to ("" for none)')
+    client_data: dict[str, Any] = Field(description="for the gateway's script, e.g. key_id")
+    expires_at: IsoDatetime | None
+
+
+class PaymentOptionOut(Out):
+    type: str = Field(description="prepaid | cod | partial_cod | reserve_and_pay")
+    label: str
+    available: bool
+    reason: str = Field(description='why not, for the shopper ("" when available)')
+    pay_now: MoneyOut
+    pay_on_delivery: MoneyOut
+    fee: MoneyOut
+    total: MoneyOut = Field(description="pay_now + pay_on_delivery")
+
+
+class PaymentOptionsOut(Out):
+    currency: str
+    subtotal: MoneyOut
+    express_fee: MoneyOut
+    options: list[PaymentOptionOut]
+
+
+class PaymentSettingsOut(Out):
+    """Amount maps are {"INR": 14900} (minor units per currency)."""
+
+    prepaid_enabled: bool
+    cod_enabled: bool
+    partial_cod_enabled: bool
+    reserve_and_pay_enabled: bool
+    cod_fee_upfront: bool
+    test_gateway_enabled: bool
+    partial_cod_minimum: dict[str, int]
+    cod_fee: dict[str, int]
+    cod_max_order_value: dict[str, int]
+    express_fee: dict[str, int]
+    partial_cod_percent: str = Field(description='e.g. "10.00"')
+    reserve_window_hours: int
+    currency_gateways: dict[str, str] = Field(description='explicit choices, {"USD": "stripe"}')
+    gateways: dict[str, str] = Field(
+        description='the gateway taking each enabled currency ("" for none)'
+    )
+    updated_at: IsoDatetime
+
+
+class CreatedRefundOut(Out):
+    """`payments.selectors.refund_payload`."""
+
+    id: int
+    order: str
+    amount: MoneyOut
+    status: str = Field(description="pending | processed | failed | manual")
+    method: str = Field(description="gateway | bank_transfer | upi")
+    reference: str
+    reason: str
+    lines: list[dict[str, Any]]
+    gateway_refund_id: str
+    failure_reason: str
+    created_by: str
+    created_at: IsoDatetime
+    processed_at: IsoDatetime | None
+
+
+class CodCollectedOut(Out):
+    number: str
+    payment_status: str
+    amount_paid: MoneyOut
+    created: bool = Field(description="false: this reference was recorded before")
+
+
+class RemittanceSummaryOut(Out):
+    recorded: int
+    duplicate: int
+    mismatch: int
+    unknown_order: int
+    not_cod: int
+
+
+class RemittanceRowOut(Out):
+    row: int = Field(description="line number in the file (the header is 1)")
+    order_number: str
+    amount: int
+    currency: str
+    reference: str
+    remitted_on: str
+    status: str = Field(description="recorded | duplicate | mismatch | unknown_order | not_cod")
+    message: str
+
+
+class RemittanceOut(Out):
+    summary: RemittanceSummaryOut
+    rows: list[RemittanceRowOut]
