@@ -4,6 +4,8 @@
 - `admin_api(role)` calls `/api/v1/admin/...` with a real secret key of that role.
 - `store_api` calls `/api/v1/store/...` with a real publishable key.
 - `currencies("USD", "EUR")` enables currencies besides the seeded default INR.
+
+Every reply `JsonClient` gets is checked against the OpenAPI document (tests/api/openapi.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from haat.accounts.models import ApiKey, User
 from haat.core import money, settings_stamp
 from haat.core.currency_data import seed_currencies
 from haat.core.models import Currency
+from tests.api.openapi import check_reply
 
 PASSWORD = "correct-Horse-battery-9"
 _seq = itertools.count(1)
@@ -40,7 +43,9 @@ class JsonClient:
             kwargs["content_type"] = "application/json"
         elif data is not None:
             kwargs["data"] = data
-        return getattr(self.client, method)(path, **kwargs, **extra)
+        response = getattr(self.client, method)(path, **kwargs, **extra)
+        check_reply(method, path, response)  # the reply is what the OpenAPI document says
+        return response
 
     def get(self, path: str, params: dict | None = None, **extra: Any):
         return self._send("get", path, params, **extra)

@@ -19,6 +19,7 @@ from haat.accounts.schemas import (
 )
 from haat.api.auth import StaffAuth, principal, require
 from haat.api.pagination import Paginated
+from haat.core.schemas import errors
 
 admin_router = Router(auth=StaffAuth, tags=["admin: staff & API keys"])
 
@@ -34,7 +35,9 @@ class ApiKeyFilters(Schema):
     include_revoked: bool = True
 
 
-@admin_router.get("me", response=MeOut, summary="Who am I: role and permissions")
+@admin_router.get(
+    "me", response={200: MeOut, **errors(401)}, summary="Who am I: role and permissions"
+)
 def me(request: HttpRequest) -> dict:
     """The caller: a signed-in staff member or an API key, with its role and the
     permissions that role grants."""
@@ -49,7 +52,9 @@ def me(request: HttpRequest) -> dict:
     }
 
 
-@admin_router.get("staff", response=list[StaffOut], summary="List staff")
+@admin_router.get(
+    "staff", response={200: list[StaffOut], **errors(401, 403, 422)}, summary="List staff"
+)
 @paginate(Paginated)
 def list_staff(request: HttpRequest, filters: Query[StaffFilters]):
     """Filter with `q` (name or e-mail), `role`, `status` (`active` / `inactive`)."""
@@ -57,7 +62,9 @@ def list_staff(request: HttpRequest, filters: Query[StaffFilters]):
     return selectors.staff_list(q=filters.q, role=filters.role, status=filters.status)
 
 
-@admin_router.post("staff", response={201: StaffOut}, summary="Add a staff member")
+@admin_router.post(
+    "staff", response={201: StaffOut, **errors(401, 403, 409, 422)}, summary="Add a staff member"
+)
 def create_staff(request: HttpRequest, payload: StaffCreateIn):
     """Without `password`, the member is e-mailed a one-time link to choose one."""
     who = require(request, Perm.STAFF_MANAGE)
@@ -73,14 +80,22 @@ def create_staff(request: HttpRequest, payload: StaffCreateIn):
     return Status(201, user)
 
 
-@admin_router.get("staff/{int:user_id}", response=StaffOut, summary="Get a staff member")
+@admin_router.get(
+    "staff/{int:user_id}",
+    response={200: StaffOut, **errors(401, 403, 404)},
+    summary="Get a staff member",
+)
 def get_staff(request: HttpRequest, user_id: int) -> User:
     """One staff member: e-mail, name, role, active flag, last sign-in."""
     require(request, Perm.STAFF_MANAGE)
     return selectors.get_staff(user_id)
 
 
-@admin_router.patch("staff/{int:user_id}", response=StaffOut, summary="Change a staff member")
+@admin_router.patch(
+    "staff/{int:user_id}",
+    response={200: StaffOut, **errors(401, 403, 404, 409, 422)},
+    summary="Change a staff member",
+)
 def update_staff(request: HttpRequest, user_id: int, payload: StaffPatchIn) -> User:
     """Send only the fields to change. 409 `last_owner` if it would leave no active owner."""
     who = require(request, Perm.STAFF_MANAGE)
@@ -89,7 +104,9 @@ def update_staff(request: HttpRequest, user_id: int, payload: StaffPatchIn) -> U
     return services.update_staff(user=user, actor_role=who.role, **fields)
 
 
-@admin_router.get("api-keys", response=list[ApiKeyOut], summary="List API keys")
+@admin_router.get(
+    "api-keys", response={200: list[ApiKeyOut], **errors(401, 403, 422)}, summary="List API keys"
+)
 @paginate(Paginated)
 def list_api_keys(request: HttpRequest, filters: Query[ApiKeyFilters]):
     """Active keys first, newest first. Secret keys are never shown, only their prefix."""
@@ -97,7 +114,11 @@ def list_api_keys(request: HttpRequest, filters: Query[ApiKeyFilters]):
     return selectors.api_key_list(kind=filters.kind, include_revoked=filters.include_revoked)
 
 
-@admin_router.post("api-keys", response={201: ApiKeyCreatedOut}, summary="Create an API key")
+@admin_router.post(
+    "api-keys",
+    response={201: ApiKeyCreatedOut, **errors(401, 403, 422)},
+    summary="Create an API key",
+)
 def create_key(request: HttpRequest, payload: ApiKeyCreateIn):
     """The response's `key` is the only time the full key is shown."""
     who = require(request, Perm.API_KEYS_MANAGE)
@@ -109,7 +130,11 @@ def create_key(request: HttpRequest, payload: ApiKeyCreateIn):
     return Status(201, key)
 
 
-@admin_router.post("api-keys/{int:key_id}/revoke", response=ApiKeyOut, summary="Revoke an API key")
+@admin_router.post(
+    "api-keys/{int:key_id}/revoke",
+    response={200: ApiKeyOut, **errors(401, 403, 404)},
+    summary="Revoke an API key",
+)
 def revoke_key(request: HttpRequest, key_id: int) -> ApiKey:
     """Takes effect at once; revoking an already revoked key changes nothing."""
     require(request, Perm.API_KEYS_MANAGE)

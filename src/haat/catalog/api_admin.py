@@ -27,7 +27,6 @@ from haat.catalog.schemas import (
     BulkPricesIn,
     BulkStatusIn,
     CountOut,
-    ErrorOut,
     OptionsIn,
     PriceHistoryOut,
     PriceIn,
@@ -41,6 +40,7 @@ from haat.catalog.schemas import (
 from haat.core.currencies import default_currency
 from haat.core.errors import NotFound
 from haat.core.money import Money, money_json
+from haat.core.schemas import ErrorOut
 
 admin_router = Router(auth=StaffAuth, tags=["admin: catalog"])
 

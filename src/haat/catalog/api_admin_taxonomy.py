@@ -27,11 +27,11 @@ from haat.catalog.schemas import (
     CategoryUpdateIn,
     CollectionCreateIn,
     CollectionUpdateIn,
-    ErrorOut,
     ImportReportOut,
     ProductIdsIn,
 )
 from haat.core.errors import ValidationError
+from haat.core.schemas import CSV_REPLY, ErrorOut
 
 taxonomy_router = Router(auth=StaffAuth, tags=["admin: catalog"])
 
@@ -248,7 +248,7 @@ def _chunks(spool: IO[str], size: int = 64 * 1024) -> Iterator[str]:
     summary="Export the catalog as CSV",
     description="One row per variant with a price and compare-at column per enabled "
     "currency (major units). The same columns are accepted by the import.",
-    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra=CSV_REPLY,
 )
 def export_csv(request: HttpRequest) -> HttpResponse:
     require(request, Perm.CATALOG_IMPORT)

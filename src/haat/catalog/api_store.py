@@ -21,11 +21,11 @@ from haat.catalog.schemas import (
     Availability,
     CategoryNode,
     CollectionOut,
-    ErrorOut,
     StoreProductDetail,
     StoreProductItem,
 )
 from haat.core.money import money_json
+from haat.core.schemas import ErrorOut
 
 store_router = Router(auth=StorefrontAuth, tags=["store: catalog"])
 

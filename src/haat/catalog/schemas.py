@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from haat.catalog.models import Product
 from haat.core.money import MAX_MINOR_UNITS
+from haat.core.schemas import MoneyOut
 
 ProductStatus = Literal["draft", "active", "archived"]
 Availability = Literal["in_stock", "ships_2_3_days", "ships_4_7_days", "pre_order", "unavailable"]
@@ -32,12 +33,6 @@ class Out(BaseModel):
 
 
 # --- shared output --------------------------------------------------------------------
-class MoneyOut(Out):
-    amount: int = Field(description="minor units (paise for INR)")
-    currency: str
-    formatted: str = Field(description="for display, in the store's locale")
-
-
 class CategoryRef(Out):
     id: int
     slug: str
@@ -378,16 +373,6 @@ class ImportReportOut(Out):
     updated_variants: int
     applied: bool
     errors: list[RowErrorOut]
-
-
-class ErrorBody(Out):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-class ErrorOut(Out):
-    error: ErrorBody
 
 
 AVAILABILITY_LABELS = {c.value: str(c.label) for c in Product.Availability}

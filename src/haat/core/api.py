@@ -12,6 +12,7 @@ from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, require
 from haat.api.pagination import Paginated
 from haat.core import currencies, store
+from haat.core.schemas import errors
 from haat.core.selectors import audit_entries
 
 admin_router = Router(auth=StaffAuth, tags=["admin: store, currencies & audit"])
@@ -41,7 +42,11 @@ class CurrencyPatch(Schema):
     display_order: int | None = Field(None, ge=0, le=currencies.MAX_DISPLAY_ORDER)
 
 
-@admin_router.get("currencies", response=list[CurrencyOut], summary="List currencies")
+@admin_router.get(
+    "currencies",
+    response={200: list[CurrencyOut], **errors(401, 403, 422)},
+    summary="List currencies",
+)
 @paginate(Paginated)
 def list_currencies(request: HttpRequest, filters: Query[CurrencyFilter], **kwargs: Any):
     """ISO 4217 currencies with their decimal places; filter `enabled=true` for the ones the store
@@ -50,7 +55,11 @@ def list_currencies(request: HttpRequest, filters: Query[CurrencyFilter], **kwar
     return currencies.list_currencies(enabled=filters.enabled, q=filters.q)
 
 
-@admin_router.patch("currencies/{code}", response=CurrencyOut, summary="Change a currency")
+@admin_router.patch(
+    "currencies/{code}",
+    response={200: CurrencyOut, **errors(401, 403, 404, 409, 422)},
+    summary="Change a currency",
+)
 def update_currency(request: HttpRequest, code: str, payload: CurrencyPatch):
     """Enable or disable a currency, make it the default, or change its display order. The default
     currency cannot be disabled (409 `currency_is_default`)."""
@@ -81,7 +90,11 @@ class AuditFilter(Schema):
     date_to: date | None = Field(None, description="inclusive, store time zone")
 
 
-@admin_router.get("audit-log", response=list[AuditEntryOut], summary="Read the audit log")
+@admin_router.get(
+    "audit-log",
+    response={200: list[AuditEntryOut], **errors(401, 403, 422)},
+    summary="Read the audit log",
+)
 @paginate(Paginated)
 def list_audit_log(request: HttpRequest, filters: Query[AuditFilter], **kwargs: Any):
     """Staff writes, newest first: who, what, which object, which fields changed (old → new), from
@@ -126,7 +139,9 @@ def _store_out() -> dict[str, Any]:
     return asdict(store.store())
 
 
-@admin_router.get("store", response=StoreOut, summary="Read the store's details")
+@admin_router.get(
+    "store", response={200: StoreOut, **errors(401, 403)}, summary="Read the store's details"
+)
 def get_store(request: HttpRequest):
     """The store's name, legal name, logo, address, GSTIN, support contacts and time zone, as the
     dashboard, the pay page and invoices show them."""
@@ -134,7 +149,11 @@ def get_store(request: HttpRequest):
     return _store_out()
 
 
-@admin_router.put("store", response=StoreOut, summary="Replace the store's details")
+@admin_router.put(
+    "store",
+    response={200: StoreOut, **errors(401, 403, 422)},
+    summary="Replace the store's details",
+)
 def put_store(request: HttpRequest, payload: StoreIn):
     """Every field at once (a field left out is cleared). The GSTIN is checked for its format,
     check character and that its state code matches `state`. The logo is uploaded on the

@@ -48,3 +48,7 @@ class ErrorOut(Out):
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The error body for each of `statuses`, to merge into an operation's `response`."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+# `openapi_extra` of an operation whose 200 reply is a CSV file (declared `{200: None}`).
+CSV_REPLY = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}}

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, require
 from haat.api.pagination import Paginated
+from haat.core.schemas import errors
 from haat.gateways import selectors, services
 from haat.gateways.selectors import GatewayStatus
 
@@ -63,7 +64,11 @@ def _out(request: HttpRequest, status: GatewayStatus) -> dict:
     return {**status.__dict__, "webhook_url": url}
 
 
-@admin_router.get("gateways", response=list[GatewayOut], summary="List payment gateways")
+@admin_router.get(
+    "gateways",
+    response={200: list[GatewayOut], **errors(401, 403, 422)},
+    summary="List payment gateways",
+)
 @paginate(Paginated)
 def list_gateways(request: HttpRequest):
     """Razorpay and Stripe: where their credentials come from, mode, whether secrets are set."""
@@ -71,7 +76,11 @@ def list_gateways(request: HttpRequest):
     return [_out(request, s) for s in selectors.gateway_statuses()]
 
 
-@admin_router.put("gateways/{code}", response=GatewayOut, summary="Set gateway credentials")
+@admin_router.put(
+    "gateways/{code}",
+    response={200: GatewayOut, **errors(401, 403, 404, 422)},
+    summary="Set gateway credentials",
+)
 def set_gateway(request: HttpRequest, code: str, payload: GatewayIn) -> dict:
     """Blank or missing secrets keep the stored ones. Environment variables, when set,
     still take precedence (see `source`)."""
@@ -81,7 +90,9 @@ def set_gateway(request: HttpRequest, code: str, payload: GatewayIn) -> dict:
 
 
 @admin_router.get(
-    "gateway-webhook-events", response=list[WebhookEventOut], summary="List received webhooks"
+    "gateway-webhook-events",
+    response={200: list[WebhookEventOut], **errors(401, 403, 422)},
+    summary="List received webhooks",
 )
 @paginate(Paginated)
 def list_webhook_events(request: HttpRequest, filters: Query[EventFilters]):

@@ -9,8 +9,9 @@ from pydantic import Field
 
 from haat.api.auth import StaffAuth, StorefrontAuth
 from haat.core.errors import ValidationError
+from haat.core.schemas import ErrorOut
 from haat.inventory import selectors, services
-from haat.inventory.schemas import AvailabilityOut, BackInStockIn, BackInStockOut, ErrorOut
+from haat.inventory.schemas import AvailabilityOut, BackInStockIn, BackInStockOut
 
 store_router = Router(auth=StorefrontAuth, tags=["store: availability"])
 admin_router = Router(auth=StaffAuth, tags=["admin: inventory"])

@@ -15,6 +15,7 @@ from haat.api.auth import require
 from haat.api.pagination import Paginated
 from haat.catalog.models import Variant
 from haat.core.errors import NotFound, ValidationError
+from haat.core.schemas import CSV_REPLY, ErrorOut
 from haat.inventory import bulk, locations, report, selectors, services
 from haat.inventory.api import admin_router
 from haat.inventory.models import Location
@@ -22,7 +23,6 @@ from haat.inventory.schemas import (
     AdjustIn,
     BulkIn,
     BulkReportOut,
-    ErrorOut,
     HoldOut,
     LocationIn,
     LocationOut,
@@ -222,7 +222,7 @@ def stock_import(request: HttpRequest, file: File[UploadedFile], note: Form[str]
     return Status(200 if result.applied else 422, _report_out(result))
 
 
-@admin_router.get("stock/report.csv", response={200: None, **READ})
+@admin_router.get("stock/report.csv", response={200: None, **READ}, openapi_extra=CSV_REPLY)
 def stock_report(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
     """On hand and value at cost per variant and location at the end of `date`; reserved
     and available only for today (past reports leave those columns out)."""

@@ -8,9 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
-from haat.catalog.schemas import ErrorOut, Out, StrictIn
-
-__all__ = ["ErrorOut"]
+from haat.catalog.schemas import Out, StrictIn
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Note = Annotated[str, StringConstraints(max_length=500)]
