@@ -69,14 +69,51 @@ def test_admin_settings_and_rules_api(admin_api, variant):
     assert admin_api("marketing").patch("/api/v1/admin/payments/settings", {}).status_code == 403
 
 
-def test_refund_api_needs_key_and_permission(admin_api, variant):
+def _paid_order(variant):
     order = make_order(variant)
     payment, _ = start_online_payment(order=order, purpose="full", return_url="/t")
     apply_gateway_update(
         GatewayUpdate(
-            "test", UpdateKind.CAPTURED, payment.gateway_order_id, "p1", payment.amount, "INR", "e1"
+            "test",
+            UpdateKind.CAPTURED,
+            payment.gateway_order_id,
+            f"p-{order.pk}",
+            payment.amount,
+            "INR",
+            f"e-{order.pk}",
         )
     )
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+    return order
+
+
+def test_refund_key_reused_with_another_body_is_a_422(admin_api, variant):
+    """As Stripe does: the same key and body give the same refund, another body under the
+    key is refused and refunds nothing (another order's refund included)."""
+    order, other = _paid_order(variant), _paid_order(variant)
+    api = admin_api("owner")
+    url = f"/api/v1/admin/orders/{order.number}/refunds"
+    body = {"amount": 1000, "reason": "Late delivery"}
+    first = api.post(url, body, headers={"Idempotency-Key": "rk-1"})
+    again = api.post(url, body, headers={"Idempotency-Key": "rk-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    for reused in (
+        api.post(url, {**body, "amount": 2000}, headers={"Idempotency-Key": "rk-1"}),
+        api.post(
+            f"/api/v1/admin/orders/{other.number}/refunds",
+            body,
+            headers={"Idempotency-Key": "rk-1"},
+        ),
+    ):
+        assert reused.status_code == 422
+        assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert list(Refund.objects.values_list("amount", flat=True)) == [1000]
+
+
+def test_refund_api_needs_key_and_permission(admin_api, variant):
+    order = _paid_order(variant)
     url = f"/api/v1/admin/orders/{order.number}/refunds"
     body = {"amount": 1000, "reason": "Late delivery"}
     assert admin_api("support").post(url, body, headers={"Idempotency-Key": "k"}).status_code == 403

@@ -202,7 +202,9 @@ def _report_out(result: bulk.BulkReport) -> dict[str, Any]:
     }
 
 
-@admin_router.post("stock/bulk", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut})
+@admin_router.post(
+    "stock/bulk", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut | ErrorOut}
+)
 def stock_bulk(request: HttpRequest, payload: BulkIn) -> Any:
     """Set absolute counts (`sku`, `location` code, `on_hand`). All rows are validated
     first; any bad row means nothing changes (422 with the per-row report)."""
@@ -211,7 +213,9 @@ def stock_bulk(request: HttpRequest, payload: BulkIn) -> Any:
     return Status(200 if result.applied else 422, _report_out(result))
 
 
-@admin_router.post("stock/import", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut})
+@admin_router.post(
+    "stock/import", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut | ErrorOut}
+)
 def stock_import(request: HttpRequest, file: File[UploadedFile], note: Form[str] = "") -> Any:
     """CSV with the header `sku,location,on_hand` (absolute counts, location by code).
     Validated first; any bad row means nothing changes (422 with the per-row report)."""

@@ -1,7 +1,7 @@
 """Idempotency keys moved to `core` (a facility every context uses, not checkout's own):
 the stored replies are copied into `core_idempotencykey`, then checkout's table is
-dropped. One INSERT ... SELECT each way, so a key answered before the upgrade is still
-answered after it (and after a rollback)."""
+dropped. One INSERT ... SELECT each way (keys already there are left as they are), so a
+key answered before the upgrade is still answered after it, and after a rollback."""
 
 from django.db import migrations
 
@@ -16,7 +16,10 @@ def _copy(source: str, target: str):
         cols = ", ".join(q(c) for c in COLUMNS)
         # Identifiers only, all from the models and quoted: no value is interpolated.
         schema_editor.execute(
-            f"INSERT INTO {q(dst)} ({cols}) SELECT {cols} FROM {q(src)} ORDER BY {q('id')}"  # noqa: S608
+            f"INSERT INTO {q(dst)} ({cols}) SELECT {cols} FROM {q(src)} s "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT 1 FROM {q(dst)} d "
+            f"WHERE d.{q('scope')} = s.{q('scope')} AND d.{q('key')} = s.{q('key')}) "
+            f"ORDER BY s.{q('id')}"
         )
 
     return copy
