@@ -1,17 +1,16 @@
 """Cart and checkout API for storefronts (`/api/v1/store/carts...`).
 
 Parse, call the service, shape the reply: the rules live in `carts.py` / `services.py`.
-The checkout replies are built once as dicts and sent as they are (the flash sale's hot
-path): `PlacedOrderOut` documents them without validating them again.
+Cart and checkout replies are the flash sale's hot path: built once as dicts and sent as
+they are (`core.replies`); `CartOut` and `PlacedOrderOut` document them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from haat.api.auth import StorefrontAuth
 from haat.checkout import carts, services
@@ -29,6 +28,7 @@ from haat.checkout.schemas import (
 from haat.checkout.selectors import cart_payload, cart_payment_options, cart_view
 from haat.core import idempotency
 from haat.core.idempotency import Reply
+from haat.core.replies import send
 from haat.core.schemas import errors
 from haat.orders.selectors import order_payload
 from haat.payments.flows import payment_payload
@@ -40,7 +40,7 @@ CART_ERRORS = errors(401, 404, 409, 422)  # unknown or expired cart, checked out
 
 
 @store_router.post("carts", response={201: CartOut, **errors(401, 422)})
-def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> Any:
+def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> JsonResponse:
     """A new cart in the given enabled currency (default: the store's). Optional `lines`
     (`[{variant_id, quantity}]`, validated like adding a line; all or nothing) make it a
     one-request "buy now" ready for checkout."""
@@ -48,42 +48,44 @@ def create_cart(request: HttpRequest, payload: CartCreateIn | None = None) -> An
         currency=payload.currency if payload else None,
         lines=[(line.variant_id, line.quantity) for line in payload.lines] if payload else (),
     )
-    return Status(201, cart_payload(created))
+    return send(cart_payload(created), status=201)
 
 
 @store_router.get("carts/{token}", response={200: CartOut, **errors(401, 404)})
-def get_cart(request: HttpRequest, token: str) -> Any:
+def get_cart(request: HttpRequest, token: str) -> JsonResponse:
     """Lines with prices in the cart's currency, totals and live availability."""
-    return cart_view(token=token)
+    return send(cart_view(token=token))
 
 
 @store_router.patch("carts/{token}", response={200: CartOut, **CART_ERRORS})
-def update_cart(request: HttpRequest, token: str, payload: CartPatchIn) -> Any:
+def update_cart(request: HttpRequest, token: str, payload: CartPatchIn) -> JsonResponse:
     """Change the currency; every line is re-priced in it."""
     carts.set_currency(token=token, currency=payload.currency)
-    return cart_view(token=token)
+    return send(cart_view(token=token))
 
 
 @store_router.post("carts/{token}/lines", response={201: CartOut, **CART_ERRORS})
-def add_line(request: HttpRequest, token: str, payload: LineIn) -> Any:
+def add_line(request: HttpRequest, token: str, payload: LineIn) -> JsonResponse:
     """Add a variant (adding one already in the cart increases its quantity)."""
     carts.add_line(token=token, variant_id=payload.variant_id, quantity=payload.quantity)
-    return Status(201, cart_view(token=token))
+    return send(cart_view(token=token), status=201)
 
 
 @store_router.patch("carts/{token}/lines/{line_id}", response={200: CartOut, **CART_ERRORS})
-def update_line(request: HttpRequest, token: str, line_id: int, payload: LinePatchIn) -> Any:
+def update_line(
+    request: HttpRequest, token: str, line_id: int, payload: LinePatchIn
+) -> JsonResponse:
     """Set a line's quantity (a whole number from 1 to 1,000). Returns the cart with live
     prices and each line's availability; stock is held only at checkout."""
     carts.update_line(token=token, line_id=line_id, quantity=payload.quantity)
-    return cart_view(token=token)
+    return send(cart_view(token=token))
 
 
 @store_router.delete("carts/{token}/lines/{line_id}", response={200: CartOut, **CART_ERRORS})
-def remove_line(request: HttpRequest, token: str, line_id: int) -> Any:
+def remove_line(request: HttpRequest, token: str, line_id: int) -> JsonResponse:
     """Remove a line from the cart. Returns the cart."""
     carts.remove_line(token=token, line_id=line_id)
-    return cart_view(token=token)
+    return send(cart_view(token=token))
 
 
 @store_router.get(
@@ -102,7 +104,7 @@ def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]
 
 
 @store_router.post("carts/{token}/checkout", response={201: PlacedOrderOut, **CART_ERRORS})
-def checkout(request: HttpRequest, token: str, payload: CheckoutIn) -> Any:
+def checkout(request: HttpRequest, token: str, payload: CheckoutIn) -> JsonResponse:
     """Place the order. 409 `out_of_stock` names every short line (nothing held),
     409 `price_changed` lists new prices (the cart is updated; submit again). Send an
     `Idempotency-Key` header to make retries safe: the same key and body return the
@@ -118,7 +120,7 @@ def checkout(request: HttpRequest, token: str, payload: CheckoutIn) -> Any:
 
 
 @store_router.post("checkout", response={201: PlacedOrderOut, **errors(401, 409, 422)})
-def buy_now(request: HttpRequest, payload: BuyNowIn) -> Any:
+def buy_now(request: HttpRequest, payload: BuyNowIn) -> JsonResponse:
     """Buy now: place the order for `lines` in one request, without a cart (the body of a
     cart checkout plus `lines` and an optional `currency`). Same rules and reply as the
     cart checkout: 409 `out_of_stock` names every short line and changes nothing; a line's
@@ -149,7 +151,4 @@ def placed_reply(placed: services.Placed) -> Reply:
 
 def _respond(result: services.Placed | Reply) -> JsonResponse:
     reply = result if isinstance(result, Reply) else placed_reply(result)
-    response = JsonResponse(reply.body, status=reply.status, encoder=DjangoJSONEncoder)
-    if reply.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+    return send(reply.body, status=reply.status, replayed=reply.replayed)
