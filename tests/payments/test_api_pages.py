@@ -98,7 +98,8 @@ def test_refund_key_reused_with_another_body_is_a_422(admin_api, variant):
     first = api.post(url, body, headers={"Idempotency-Key": "rk-1"})
     again = api.post(url, body, headers={"Idempotency-Key": "rk-1"})
     assert first.status_code == again.status_code == 201
-    assert again.json() == first.json()
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
     for reused in (
         api.post(url, {**body, "amount": 2000}, headers={"Idempotency-Key": "rk-1"}),
         api.post(

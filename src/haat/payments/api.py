@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -158,7 +158,9 @@ def list_refunds(request: HttpRequest, order: str = "") -> Any:
     "orders/{number}/refunds",
     response={201: CreatedRefundOut, **errors(401, 403, 404, 409, 422)},
 )
-def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
+def create_refund(
+    request: HttpRequest, number: str, payload: RefundIn, response: HttpResponse
+) -> Any:
     """Refund an amount, some lines, or everything refundable. `Idempotency-Key` header
     required: the same key and body return the same refund (its gateway call retried if it
     never got an answer); another body under it is a 422 `idempotency_key_reused`. A
@@ -172,10 +174,10 @@ def create_refund(request: HttpRequest, number: str, payload: RefundIn) -> Any:
         request={"order": order.number, "body": payload.model_dump()},
         answer=_refund_reply,
     )
-    if idem is not None:
-        # Only to refuse another body under the key: the refund service itself answers a
-        # key it has seen with that refund as it is now.
-        idempotency.replay(idem)
+    # The stored reply only refuses another body under the key: the refund service itself
+    # answers a key it has seen with that refund as it is now.
+    if idem is not None and idempotency.replay(idem) is not None:
+        response["Idempotent-Replayed"] = "true"
     lines = None
     if payload.lines is not None:
         lines = [(row.get("line_id"), row.get("quantity")) for row in payload.lines]
