@@ -78,18 +78,19 @@ def _is_error_body(schema: dict[str, Any]) -> bool:
 
 
 def test_every_operation_declares_its_error_replies():
-    """Every operation needs credentials (401); every 4xx it declares is the error body
-    (a bulk upload's 422 may also be its per-row report)."""
-    missing_401, not_error_body = [], []
+    """Every operation documents the front door's errors (credentials, edge checks, rate
+    limits; an unreadable or too large body when it takes one), and every 4xx it declares
+    is the error body (a bulk upload's 422 may also be its per-row report)."""
+    missing, not_error_body = [], []
     for name, op in _operations():
-        if "401" not in op["responses"]:
-            missing_401.append(name)
+        needed = {"401", "422", "429"} | ({"400", "413"} if "requestBody" in op else set())
+        missing += [f"{name} {status}" for status in sorted(needed - set(op["responses"]))]
         for status, reply in op["responses"].items():
             if status.startswith("4"):
                 schema = reply.get("content", {}).get("application/json", {}).get("schema", {})
                 if not _is_error_body(schema):
                     not_error_body.append(f"{name} {status}")
-    assert missing_401 == [] and not_error_body == [], (missing_401, not_error_body)
+    assert missing == [] and not_error_body == [], (missing, not_error_body)
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,16 @@ this module mounts every installed context's routers, in INSTALLED_APPS order
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from haat import __version__
+from haat.api.document import HaatAPI
 from haat.api.errors import install_error_handlers
 from haat.api.throttles import ClientThrottle
 from haat.core.registry import contributions
 
 
-def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
+def build_api(*, urls_namespace: str = "api") -> HaatAPI:
     """A NinjaAPI with the routers of every installed context."""
-    api = NinjaAPI(
+    api = HaatAPI(
         title="Haat API",
         version=__version__,
         description=(
