@@ -13,21 +13,32 @@ import functools
 import re
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 OPENAPI_URL = "/api/v1/openapi.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-@functools.cache
 def document() -> dict[str, Any]:
+    """The document the site serves now (a test may install another context: one
+    document per URL configuration)."""
+    return _document(settings.ROOT_URLCONF)
+
+
+@functools.cache
+def _document(urlconf: Any) -> dict[str, Any]:
     return Client().get(OPENAPI_URL).json()
 
 
-@functools.cache
 def _routes() -> list[tuple[re.Pattern[str], dict[str, Any]]]:
+    return _routes_of(settings.ROOT_URLCONF)
+
+
+@functools.cache
+def _routes_of(urlconf: Any) -> list[tuple[re.Pattern[str], dict[str, Any]]]:
     routes = []
-    for path, item in document()["paths"].items():
+    for path, item in _document(urlconf)["paths"].items():
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
         routes.append((re.compile(f"^{pattern}$"), item))
     # Literal segments win over parameters (`/stock/report.csv` before `/stock/{id}`).
