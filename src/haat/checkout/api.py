@@ -142,8 +142,8 @@ def placed_reply(placed: services.Placed) -> Reply:
     for it or why it could not be (`payment_error`)."""
     body = order_payload(placed.order, placed.lines)
     if placed.online:
-        payment, checkout = placed.payment, placed.gateway_checkout
-        body["payment"] = payment_payload(payment, checkout) if payment and checkout else None
+        payment, gateway = placed.payment, placed.gateway_checkout
+        body["payment"] = payment_payload(payment, gateway) if payment and gateway else None
         if placed.payment_error is not None:
             body["payment_error"] = placed.payment_error.as_body()["error"]
     return Reply(201, body)
