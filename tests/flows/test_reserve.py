@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from haat.core.models import AuditLogEntry, OutboxEvent
 from haat.inventory.models import BackInStockSubscription, StockHold
+from haat.orders.lifecycle import expire_overdue
 from haat.orders.models import Order
-from haat.payments.flows import expire_overdue
 from haat.payments.models import Payment
 from tests.checkout.helpers import available, fill_cart, make_variant, on_hand
 from tests.flows.helpers import click, enable, post_form, settle

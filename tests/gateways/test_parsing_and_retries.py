@@ -13,9 +13,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from haat.gateways import razorpay_events, stripe
-from haat.gateways.inbox import process_event, retry_due, store_event
+from haat.gateways.inbox import store_event
 from haat.gateways.models import WebhookEvent
-from haat.payments.types import UpdateKind
+from haat.gateways.processing import process_event
+from haat.gateways.tasks import retry_due
+from haat.gateways.types import UpdateKind
 from tests.gateways.conftest import razorpay_event, razorpay_headers, stripe_event
 
 PAYMENT = {"id": "pay_1", "order_id": "order_1", "amount": 29900, "currency": "INR"}

@@ -1,4 +1,4 @@
-"""Credentials: registry sources, the dashboard settings page and the admin API (secrets
+"""Credentials: their sources, the dashboard settings page and the admin API (secrets
 write-only)."""
 
 from __future__ import annotations
@@ -11,37 +11,39 @@ import pytest
 
 from haat.core.errors import ValidationError
 from haat.core.models import AuditLogEntry
-from haat.gateways import registry
+from haat.gateways import credentials
+from haat.gateways.adapters import get_gateway
 from haat.gateways.errors import GatewayNotConfigured
 from haat.gateways.models import GatewayAccount
 from haat.gateways.services import save_account
+from haat.payments.config import gateway_for_currency
 
 pytestmark = pytest.mark.django_db
 PAGE = "/dashboard/payments/gateways/"
 
 
 def test_sources_environment_over_dashboard_over_none(settings):
-    assert registry.credentials_source("razorpay") == "none"
-    assert registry.gateway_for_currency("INR").code == "test"
+    assert credentials.credentials_source("razorpay") == "none"
+    assert gateway_for_currency("INR").code == "test"
     save_account(
         gateway="razorpay", key_id="rzp_live_abc", secret="db-secret", webhook_secret="db-hook"
     )
-    assert registry.credentials_source("razorpay") == "dashboard"
-    gateway = registry.get_gateway("razorpay")
+    assert credentials.credentials_source("razorpay") == "dashboard"
+    gateway = get_gateway("razorpay")
     assert gateway.code == "razorpay" and gateway.test_mode is False
-    assert registry.gateway_for_currency("INR").code == "razorpay"
+    assert gateway_for_currency("INR").code == "razorpay"
     settings.HAAT_RAZORPAY_KEY_ID = "rzp_test_env"
     settings.HAAT_RAZORPAY_KEY_SECRET = "env-secret"
-    creds = registry.credentials_for("razorpay")
+    creds = credentials.credentials_for("razorpay")
     assert (creds.source, creds.key_id, creds.test_mode) == ("environment", "rzp_test_env", True)
     assert "env-secret" not in repr(creds)
 
 
 def test_disabled_account_is_not_used():
     save_account(gateway="stripe", key_id="pk_test_1", secret="sk_test_1", enabled=False)
-    assert registry.credentials_source("stripe") == "none"
+    assert credentials.credentials_source("stripe") == "none"
     with pytest.raises(GatewayNotConfigured):
-        registry.get_gateway("stripe")
+        get_gateway("stripe")
 
 
 def test_test_gateway_is_off_in_production_unless_enabled(settings, tmp_path):
@@ -61,9 +63,9 @@ def test_test_gateway_is_off_in_production_unless_enabled(settings, tmp_path):
 
     settings.HAAT_TEST_GATEWAY_ENABLED = False
     with pytest.raises(GatewayNotConfigured):
-        registry.get_gateway("test")
+        get_gateway("test")
     settings.HAAT_TEST_GATEWAY_ENABLED = True
-    assert registry.get_gateway("test").code == "test"
+    assert get_gateway("test").code == "test"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +116,7 @@ def test_settings_page_saves_write_only_secrets_with_an_audit_entry(staff_client
         },
     )
     assert response.status_code == 302
-    creds = registry.credentials_for("stripe")
+    creds = credentials.credentials_for("stripe")
     assert (creds.source, creds.secret, creds.webhook_secrets) == (
         "dashboard",
         "sk_test_abc",
@@ -125,7 +127,7 @@ def test_settings_page_saves_write_only_secrets_with_an_audit_entry(staff_client
         f"{PAGE}stripe/",
         {"key_id": "pk_test_abc", "secret": "", "webhook_secret": "", "enabled": "on"},
     )
-    assert registry.credentials_for("stripe").secret == "sk_test_abc"
+    assert credentials.credentials_for("stripe").secret == "sk_test_abc"
     entry = AuditLogEntry.objects.filter(action="gateway.credentials_updated").first()
     assert entry is not None and "sk_test_abc" not in str(entry.changes)
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from haat.core.errors import Conflict, ValidationError
 from haat.core.money import Money
+from haat.gateways.adapters import get_gateway
 from haat.gateways.errors import GatewayError
-from haat.gateways.registry import get_gateway
+from haat.gateways.types import GatewayUpdate, UpdateKind
 from haat.payments.models import Payment, Refund
 from haat.payments.refunds import refund_order
 from haat.payments.services import apply_gateway_update, start_online_payment
-from haat.payments.types import GatewayUpdate, UpdateKind
 from tests.gateways.conftest import STRIPE_SECRET, make_order
 
 pytestmark = pytest.mark.django_db

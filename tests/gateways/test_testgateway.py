@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from haat.core.money import Money
-from haat.gateways import testgateway
+from haat.gateways import testgateway_events
 from haat.gateways.errors import InvalidSignature
 from haat.gateways.models import WebhookEvent
 from haat.orders.models import Order
@@ -91,7 +91,9 @@ def test_pay_goes_through_the_webhook_task_then_the_result_page_stops_polling(br
         "payment.captured",
         True,
     )
-    testgateway.verify_webhook(bytes(event.body), event.headers[testgateway.SIGNATURE_HEADER])
+    testgateway_events.verify_webhook(
+        bytes(event.body), event.headers[testgateway_events.SIGNATURE_HEADER]
+    )
     waiting = browser.get(result_url, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 1s"' in waiting and "Confirming" in waiting
     assert drain() == 1
@@ -144,7 +146,7 @@ def test_unsafe_return_url_is_dropped(browser, started):
 
 
 def test_tampered_test_event_fails_verification():
-    body = testgateway.event_body(
+    body = testgateway_events.event_body(
         event_id="e",
         event_type="payment.captured",
         session_id="test_x",
@@ -153,9 +155,9 @@ def test_tampered_test_event_fails_verification():
         currency="INR",
     )
     signature = __import__("haat.gateways.crypto", fromlist=["x"]).sign_test_event(body)
-    testgateway.verify_webhook(body, signature)
+    testgateway_events.verify_webhook(body, signature)
     with pytest.raises(InvalidSignature):
-        testgateway.verify_webhook(body.replace(b"100", b"999"), signature)
+        testgateway_events.verify_webhook(body.replace(b"100", b"999"), signature)
 
 
 def test_refund_is_processed_at_once_and_its_event_counts_once(

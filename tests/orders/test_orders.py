@@ -11,7 +11,7 @@ from haat.core.errors import Conflict
 from haat.core.models import AuditLogEntry
 from haat.customers.services import match_or_create_customer
 from haat.inventory.models import Location, StockHold, StockMovement
-from haat.orders import services
+from haat.orders import lifecycle, services
 from haat.orders.models import Order, OrderTransition, pk_from_number
 from haat.orders.selectors import order_stock
 from haat.orders.state import TRANSITIONS, can_transition
@@ -70,7 +70,7 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
     body = place_cod(store_api, v, 2)
     assert on_hand(v) == 3
     order = Order.objects.get(token=body["token"])
-    services.cancel_order(order=order, note="customer changed mind")
+    lifecycle.cancel(order=order, note="customer changed mind")
     order.refresh_from_db()
     assert order.status == "cancelled"
     assert on_hand(v) == available(v) == ledger_sum(v) == 5
@@ -88,7 +88,7 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
     assert AuditLogEntry.objects.filter(action="order.cancel", object_id=str(order.pk)).exists()
     # Cancelling again is an illegal transition and changes nothing.
     with pytest.raises(Conflict) as exc:
-        services.cancel_order(order=order)
+        lifecycle.cancel(order=order)
     assert exc.value.code == "illegal_transition"
     assert on_hand(v) == 5 and OrderTransition.objects.filter(order=order).count() == 1
 
@@ -102,7 +102,7 @@ def test_cancel_puts_units_back_after_the_variant_and_location_were_switched_off
     order = Order.objects.get(token=place_cod(store_api, v, 2)["token"])
     Variant.objects.filter(pk=v.pk).update(is_active=False)
     Location.objects.filter(pk=warehouse.pk).update(is_active=False)
-    services.cancel_order(order=order, note="out of business")
+    lifecycle.cancel(order=order, note="out of business")
     assert on_hand(v) == ledger_sum(v) == 5
     restock = StockMovement.objects.get(variant=v, reason="adjustment")
     assert (restock.location_id, restock.quantity, restock.reference) == (
@@ -118,7 +118,7 @@ def test_pending_order_holds_stock_and_cancel_releases_it(warehouse):
     order = pending_order(v, 3)
     assert available(v) == 2 and on_hand(v) == 5
     assert StockHold.objects.get(status="active").owner_id == str(order.pk)
-    services.cancel_order(order=order, note="")
+    lifecycle.cancel(order=order, note="")
     assert available(v) == on_hand(v) == 5
     assert StockHold.objects.get().status == "released"
 

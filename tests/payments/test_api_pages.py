@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from haat.core.models import AuditLogEntry
+from haat.gateways.types import GatewayUpdate, UpdateKind
 from haat.payments import config
 from haat.payments.models import PaymentMethodRule, Refund
 from haat.payments.services import apply_gateway_update, start_online_payment
-from haat.payments.types import GatewayUpdate, UpdateKind
 from tests.checkout.helpers import fill_cart, make_variant
 from tests.payments.helpers import make_order
 

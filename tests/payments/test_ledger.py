@@ -10,13 +10,13 @@ import pytest
 from haat.core.errors import Conflict
 from haat.core.models import OutboxEvent
 from haat.core.money import Money
-from haat.gateways import inbox, testgateway
+from haat.gateways import processing, testgateway
+from haat.gateways.types import GatewayUpdate, UpdateKind
 from haat.inventory.models import StockHold
 from haat.orders.models import Order
 from haat.payments import cod, config
 from haat.payments.models import Payment, PaymentTransaction
 from haat.payments.services import UnknownPayment, apply_gateway_update, start_online_payment
-from haat.payments.types import GatewayUpdate, UpdateKind
 from tests.checkout.helpers import available, make_variant, on_hand
 from tests.payments.helpers import make_order
 
@@ -60,7 +60,7 @@ def test_paid_through_the_test_gateway_page_confirms_and_sells_stock(variant):
     payment = started(order)
     assert payment.status == "pending" and payment.amount == order.total_amount == 200000
     event = testgateway.payment_event(payment=payment, succeed=True)
-    assert inbox.process_event(event.pk) == "processed"
+    assert processing.process_event(event.pk) == "processed"
     order.refresh_from_db()
     payment.refresh_from_db()
     assert order.status == "confirmed" and order.payment_status == "paid"
@@ -126,7 +126,7 @@ def test_failure_releases_stock_with_a_reason(variant):
     order = make_order(variant, quantity=3)
     payment = started(order)
     event = testgateway.payment_event(payment=payment, succeed=False)
-    inbox.process_event(event.pk)
+    processing.process_event(event.pk)
     order.refresh_from_db()
     assert order.status == "payment_failed" and order.payment_status == "failed"
     assert "declined" in order.cancel_reason

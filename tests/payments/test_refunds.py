@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from haat.core.errors import Conflict, ValidationError
 from haat.core.models import AuditLogEntry, OutboxEvent
 from haat.core.money import Money
+from haat.gateways.types import GatewayUpdate, UpdateKind
 from haat.payments import cod
 from haat.payments.models import PaymentTransaction, Refund
 from haat.payments.refunds import refund_order
 from haat.payments.services import apply_gateway_update, start_online_payment
-from haat.payments.types import GatewayUpdate, UpdateKind
 from tests.checkout.helpers import make_variant
 from tests.payments.helpers import make_order
 

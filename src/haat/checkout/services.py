@@ -55,11 +55,12 @@ from haat.customers.validation import (
     normalize_phone,
     validate_address,
 )
+from haat.gateways.types import GatewayCheckout
 from haat.inventory.holds import OutOfStock
 from haat.orders.models import Order
 from haat.orders.services import LineInput, create_order, take_order_stock
+from haat.payments.flows import start_checkout_payment
 from haat.payments.models import Payment
-from haat.payments.types import GatewayCheckout
 
 PAYMENT_TYPES = frozenset(Order.PaymentType.values)
 
@@ -393,8 +394,6 @@ def _open_payment(placed: Placed, contact: Contact) -> Placed:
     """Open the gateway payment for the online part (outside any transaction). A gateway
     that cannot be reached leaves the order waiting: the result says so, and the customer
     can start the payment again from the order's pay page until it expires."""
-    from haat.payments.flows import start_checkout_payment
-
     try:
         payment, gateway_checkout = start_checkout_payment(
             order=placed.order, return_url=contact.return_url

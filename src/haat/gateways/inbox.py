@@ -1,34 +1,27 @@
-"""Incoming gateway events: verify, store, deduplicate, then process in the background.
+"""Incoming gateway events: verify, store, deduplicate; processing happens in the background.
 
 `receive()` runs in the webhook request: it verifies the signature over the raw body,
 stores the event (unique per gateway + event id, so a replay stores nothing) and enqueues
-`process_webhook_event` on commit, then the view answers 200 at once. `process_event()`
-runs in a worker: it parses the stored body into `GatewayUpdate`s and hands each to
-`haat.payments.services.apply_gateway_update`, which is idempotent itself.
+`process_webhook_event` on commit, then the view answers 200 at once. A worker then runs
+`processing.process_event()`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
-from haat.core.errors import DomainError, NotFound
-from haat.gateways import razorpay, razorpay_events, stripe, testgateway
+from haat.gateways import razorpay, razorpay_events, stripe, testgateway_events
 from haat.gateways.common import header
+from haat.gateways.credentials import credentials_for
 from haat.gateways.errors import InvalidSignature
 from haat.gateways.models import WebhookEvent
-from haat.gateways.registry import credentials_for, test_gateway_enabled
-from haat.payments.types import GatewayUpdate
+from haat.gateways.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
 REJECTED_BODY_BYTES = 16 * 1024  # enough to diagnose a secret mix-up, not a flood
 KEPT_HEADERS = (
     "Content-Type",
@@ -36,15 +29,8 @@ KEPT_HEADERS = (
     razorpay.SIGNATURE_HEADER,
     razorpay.EVENT_ID_HEADER,
     stripe.SIGNATURE_HEADER,
-    testgateway.SIGNATURE_HEADER,
+    testgateway_events.SIGNATURE_HEADER,
 )
-S = WebhookEvent.Status
-
-PARSERS: dict[str, Callable[[bytes, str], list[GatewayUpdate]]] = {
-    "razorpay": razorpay_events.parse_webhook,
-    "stripe": stripe.parse_webhook,
-    "test": testgateway.parse_webhook,
-}
 
 
 def _verify(gateway: str, body: bytes, headers: dict[str, str]) -> tuple[str, str]:
@@ -78,7 +64,7 @@ def receive(*, gateway: str, body: bytes, headers: dict[str, str]) -> tuple[Webh
             headers=kept,
             body=body[:REJECTED_BODY_BYTES],
             signature_valid=False,
-            status=S.REJECTED,
+            status=WebhookEvent.Status.REJECTED,
             error=exc.message,
         )
         logger.warning("Rejected %s webhook: %s", gateway, exc.message)
@@ -109,84 +95,3 @@ def store_event(
         )
         return existing, False
     return event, True
-
-
-def enqueue(event_pk: int) -> None:
-    """Never raises: the event is stored, and the periodic sweep picks up a lost enqueue."""
-    from haat.gateways.tasks import process_webhook_event
-
-    try:
-        process_webhook_event.enqueue(event_pk)
-    except Exception:
-        logger.exception("Could not enqueue webhook event %s; the sweep will process it", event_pk)
-
-
-def process_event(event_pk: int) -> str:
-    """Apply a stored event's updates; returns the event's final status. Safe to run
-    twice: a processed or ignored event is left alone, and each update is idempotent."""
-    from haat.payments.services import apply_gateway_update
-
-    with transaction.atomic():
-        event = (
-            WebhookEvent.objects.select_for_update()
-            .filter(pk=event_pk, signature_valid=True)
-            .first()
-        )
-        if event is None:
-            return "missing"
-        if event.status in (S.PROCESSED, S.IGNORED):
-            return event.status
-        event.attempts += 1
-        try:
-            if event.gateway == "test" and not test_gateway_enabled():
-                return _finish(event, S.IGNORED, "The test gateway is switched off.")
-            updates = PARSERS[event.gateway](bytes(event.body), event.event_id)
-            if not updates:
-                return _finish(event, S.IGNORED, f"Haat does not act on '{event.event_type}'.")
-            unknown = []
-            for update in updates:
-                try:
-                    apply_gateway_update(update)
-                except NotFound as exc:  # no Payment of ours: store, answer 200, ignore
-                    unknown.append(exc.message)
-            if len(unknown) == len(updates):
-                return _finish(event, S.IGNORED, " ".join(unknown))
-        except DomainError as exc:
-            logger.warning("Webhook event %s failed: %s", event.pk, exc.message)
-            return _finish(event, S.FAILED, exc.message)
-        return _finish(event, S.PROCESSED, "")
-
-
-def _finish(event: WebhookEvent, status: str, error: str) -> str:
-    event.status = status
-    event.error = error
-    event.processed_at = timezone.now()
-    event.save(update_fields=["status", "error", "processed_at", "attempts"])
-    return status
-
-
-def mark_crashed(event_pk: int, error: str) -> None:
-    """After an unexpected exception rolled processing back: keep a trace for staff."""
-    WebhookEvent.objects.filter(pk=event_pk, status__in=[S.RECEIVED, S.FAILED]).update(
-        status=S.FAILED, error=error[:4000]
-    )
-
-
-def retry_due(*, now=None, limit: int = 100) -> int:
-    """Re-enqueue events whose enqueue was lost (received > 1 min ago) or that failed
-    fewer than MAX_ATTEMPTS times (after a back-off of 2^attempts minutes)."""
-    now = now or timezone.now()
-    candidates = WebhookEvent.objects.filter(
-        Q(status=S.RECEIVED) | Q(status=S.FAILED, attempts__lt=MAX_ATTEMPTS),
-        signature_valid=True,
-        received_at__lte=now - timedelta(minutes=1),
-    ).order_by("id")[:limit]
-    due = [
-        e.pk
-        for e in candidates.only("pk", "status", "attempts", "processed_at", "received_at")
-        if e.status == S.RECEIVED
-        or (e.processed_at or e.received_at) <= now - timedelta(minutes=2**e.attempts)
-    ]
-    for pk in due:
-        enqueue(pk)
-    return len(due)

@@ -23,7 +23,7 @@ from haat.gateways.razorpay_events import (
     PAYMENT_STATUS_KINDS,
     payment_update,
 )
-from haat.payments.types import (
+from haat.gateways.types import (
     GatewayCheckout,
     GatewayLink,
     GatewayRefundResult,
@@ -32,7 +32,7 @@ from haat.payments.types import (
 )
 
 if TYPE_CHECKING:
-    from haat.gateways.registry import Credentials
+    from haat.gateways.credentials import Credentials
     from haat.orders.models import Order
     from haat.payments.models import Payment, Refund
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from haat.gateways.common import dig, from_unix, load_json
-from haat.payments.types import GatewayUpdate, UpdateKind
+from haat.gateways.types import GatewayUpdate, UpdateKind
 
 
 def event_type(body: bytes) -> str:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.conf import settings
 
+from haat.gateways.credentials import _ENV_NAMES, mode_for
 from haat.gateways.models import GatewayAccount, WebhookEvent
-from haat.gateways.registry import _ENV_NAMES, mode_for
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from django.db import transaction
 from haat.core.audit import record_audit
 from haat.core.errors import ValidationError
 from haat.gateways import crypto
+from haat.gateways.credentials import mode_for
 from haat.gateways.models import GatewayAccount
-from haat.gateways.registry import mode_for
 
 _PREFIXES: dict[tuple[str, str], tuple[str, ...]] = {
     ("razorpay", "key_id"): ("rzp_test_", "rzp_live_"),

@@ -20,7 +20,7 @@ from haat.gateways.common import currency_of, dig, from_unix, load_json
 from haat.gateways.errors import GatewayUnavailable, InvalidSignature
 from haat.gateways.http import call
 from haat.gateways.stripe_units import from_stripe, to_stripe
-from haat.payments.types import (
+from haat.gateways.types import (
     GatewayCheckout,
     GatewayLink,
     GatewayRefundResult,
@@ -29,7 +29,7 @@ from haat.payments.types import (
 )
 
 if TYPE_CHECKING:
-    from haat.gateways.registry import Credentials
+    from haat.gateways.credentials import Credentials
     from haat.orders.models import Order
     from haat.payments.models import Payment, Refund
 

@@ -3,14 +3,14 @@
 Nothing here marks an order paid directly. A click (or a refund) becomes a signed
 `WebhookEvent(gateway="test")` processed by the same task as Razorpay's and Stripe's
 webhooks, so the test gateway exercises the real path end to end. It is refused where
-`HAAT_TEST_GATEWAY_ENABLED` is off (production by default).
+`HAAT_TEST_GATEWAY_ENABLED` is off (production by default). The events' body, signature
+and parsing are in `testgateway_events`.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -18,27 +18,15 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from haat.gateways import crypto
-from haat.gateways.common import currency_of, dig, from_unix, load_json
-from haat.gateways.errors import InvalidSignature
-from haat.payments.types import (
-    GatewayCheckout,
-    GatewayLink,
-    GatewayRefundResult,
-    GatewayUpdate,
-    UpdateKind,
-)
+from haat.gateways.common import currency_of
+from haat.gateways.inbox import store_event
+from haat.gateways.testgateway_events import SIGNATURE_HEADER, event_body
+from haat.gateways.types import GatewayCheckout, GatewayLink, GatewayRefundResult
 
 if TYPE_CHECKING:
     from haat.gateways.models import WebhookEvent
     from haat.orders.models import Order
     from haat.payments.models import Payment, Refund
-
-SIGNATURE_HEADER = "X-Haat-Test-Signature"
-_EVENT_KINDS = {
-    "payment.captured": UpdateKind.CAPTURED,
-    "payment.failed": UpdateKind.FAILED,
-    "refund.processed": UpdateKind.REFUND_PROCESSED,
-}
 
 
 class TestGateway:
@@ -69,8 +57,6 @@ class TestGateway:
     def refund(self, *, refund: Refund, payment: Payment) -> GatewayRefundResult:
         """Processed at once; the `refund_processed` update also goes through the webhook
         path (enqueued on commit of the caller's transaction, deduplicated per refund)."""
-        from haat.gateways.inbox import store_event
-
         refund_id = f"testrfnd_{refund.pk}"
         body = event_body(
             event_id=f"testevt_refund_{refund.pk}",
@@ -81,7 +67,7 @@ class TestGateway:
             currency=currency_of(refund),
             refund_id=refund_id,
         )
-        store_event_signed(body, store=store_event)
+        _store_signed(body)
         return GatewayRefundResult(
             gateway_refund_id=refund_id, status="processed", raw=json.loads(body)
         )
@@ -92,40 +78,11 @@ def pay_page_url(payment: Any, return_url: str = "") -> str:
     return f"{url}?{urlencode({'return_url': return_url})}" if return_url else url
 
 
-def event_body(
-    *,
-    event_id: str,
-    event_type: str,
-    session_id: str,
-    payment_id: str,
-    amount: int,
-    currency: str,
-    refund_id: str = "",
-    reason: str = "",
-) -> bytes:
-    data = {
-        "id": event_id,
-        "type": event_type,
-        "created": int(time.time()),
-        "data": {
-            "session_id": session_id,
-            "payment_id": payment_id,
-            "amount": amount,
-            "currency": currency,
-            "refund_id": refund_id,
-            "reason": reason,
-        },
-    }
-    return json.dumps(data, separators=(",", ":")).encode()
-
-
 def payment_event(*, payment: Any, succeed: bool) -> WebhookEvent:
     """Store the signed event a click on the hosted page produces (and enqueue it).
 
     The event id is fixed per session, so the first click decides and a second click
     (double submit, another tab) is a duplicate that changes nothing."""
-    from haat.gateways.inbox import store_event
-
     session = payment.gateway_order_id
     body = event_body(
         event_id=f"testevt_{session}",
@@ -136,12 +93,12 @@ def payment_event(*, payment: Any, succeed: bool) -> WebhookEvent:
         currency=currency_of(payment),
         reason="" if succeed else "The payment was declined on the test gateway page.",
     )
-    return store_event_signed(body, store=store_event)
+    return _store_signed(body)
 
 
-def store_event_signed(body: bytes, *, store: Any) -> WebhookEvent:
+def _store_signed(body: bytes) -> WebhookEvent:
     data = json.loads(body)
-    event, _created = store(
+    event, _created = store_event(
         gateway="test",
         event_id=data["id"],
         event_type=data["type"],
@@ -149,32 +106,3 @@ def store_event_signed(body: bytes, *, store: Any) -> WebhookEvent:
         body=body,
     )
     return event
-
-
-def verify_webhook(body: bytes, signature: str) -> None:
-    if not signature:
-        raise InvalidSignature(f"Missing {SIGNATURE_HEADER} header.")
-    if not crypto.same(crypto.sign_test_event(body), signature):
-        raise InvalidSignature("The test gateway signature does not match.")
-
-
-def parse_webhook(body: bytes, event_id: str) -> list[GatewayUpdate]:
-    data = load_json(body)
-    kind = _EVENT_KINDS.get(str(data.get("type", "")))
-    if kind is None:
-        return []
-    return [
-        GatewayUpdate(
-            gateway="test",
-            kind=kind,
-            gateway_order_id=str(dig(data, "data", "session_id") or ""),
-            gateway_payment_id=str(dig(data, "data", "payment_id") or ""),
-            amount=int(dig(data, "data", "amount") or 0),
-            currency=str(dig(data, "data", "currency") or "").upper(),
-            event_id=event_id,
-            raw=data,
-            occurred_at=from_unix(data.get("created")),
-            gateway_refund_id=str(dig(data, "data", "refund_id") or ""),
-            failure_reason=str(dig(data, "data", "reason") or ""),
-        )
-    ]

@@ -20,26 +20,26 @@ from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
 from haat.core.money import Money
 from haat.dashboard.access import require_perm
-from haat.gateways import selectors, services, testgateway
-from haat.gateways.registry import test_gateway_enabled
-from haat.payments.flows import OPEN_PAYMENTS
-from haat.payments.models import Payment
+from haat.gateways import callbacks, selectors, services, testgateway
+from haat.gateways.callbacks import TestPayment
+from haat.gateways.credentials import test_gateway_enabled
 
 GATEWAYS_PERM = Perm.PAYMENTS_MANAGE
 _PAID = "This payment has already been made. Nothing more to pay."
-_CLOSED_MESSAGES = {
-    Payment.Status.CAPTURED: _PAID,
-    Payment.Status.AUTHORIZED: _PAID,
-    Payment.Status.FAILED: "This payment attempt failed. Go back to the store to try again.",
-    Payment.Status.EXPIRED: "This payment link has expired. Go back to the store to start again.",
-    Payment.Status.CANCELLED: "This payment was cancelled. Go back to the store to start again.",
+_EXPIRED = "This payment link has expired. Go back to the store to start again."
+_CLOSED_MESSAGES = {  # by the payment's status
+    "captured": _PAID,
+    "authorized": _PAID,
+    "failed": "This payment attempt failed. Go back to the store to try again.",
+    "expired": _EXPIRED,
+    "cancelled": "This payment was cancelled. Go back to the store to start again.",
 }
 
 
-def _payment(token: str) -> Payment:
+def _payment(token: str) -> TestPayment:
     if not test_gateway_enabled():
         raise Http404("The test gateway is switched off.")
-    payment = Payment.objects.select_related("order").filter(token=token, gateway="test").first()
+    payment = callbacks.find_test_payment(token)
     if payment is None:
         raise Http404("No such payment.")
     return payment
@@ -56,18 +56,17 @@ def _safe_return_url(value: str) -> str:
     return ""
 
 
-def _closed_reason(payment) -> str:
-    if payment.status not in OPEN_PAYMENTS:
+def _closed_reason(payment: TestPayment) -> str:
+    if not payment.is_open:
         return _CLOSED_MESSAGES.get(payment.status, "This payment is closed.")
     if payment.expires_at and payment.expires_at <= timezone.now():
-        return _CLOSED_MESSAGES[Payment.Status.EXPIRED]
+        return _EXPIRED
     return ""
 
 
-def _context(payment, return_url: str) -> dict:
+def _context(payment: TestPayment, return_url: str) -> dict:
     return {
         "payment": payment,
-        "order": payment.order,
         "amount": Money(payment.amount, payment.currency).format(settings.HAAT_LOCALE),
         "return_url": return_url,
     }
@@ -103,7 +102,7 @@ def test_pay_result(request: HttpRequest, token: str) -> HttpResponse:
     """Polls (htmx, every second) until the webhook task has applied the click."""
     payment = _payment(token)
     context = _context(payment, _safe_return_url(request.GET.get("return_url", "")))
-    context["final"] = payment.status not in OPEN_PAYMENTS
+    context["final"] = not payment.is_open
     context["poll_url"] = request.get_full_path()
     template = "gateways/_test_pay_status.html" if request.htmx else "gateways/test_pay_result.html"
     return render(request, template, context)

@@ -28,24 +28,3 @@ class OrderFilterForm(forms.Form):
 
 class CancelForm(forms.Form):
     note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class RefundForm(forms.Form):
-    """Amount in major units (blank: by lines, or everything refundable)."""
-
-    amount = forms.CharField(required=False, max_length=30)
-    reason = forms.CharField(max_length=300)
-    method = forms.ChoiceField(
-        choices=[
-            ("gateway", "Original payment method"),
-            ("bank_transfer", "Bank transfer"),
-            ("upi", "UPI"),
-        ]
-    )
-    reference = forms.CharField(required=False, max_length=120)
-    idempotency_key = forms.CharField(max_length=255)
-
-
-class CodCollectedForm(forms.Form):
-    amount = forms.CharField(max_length=30)
-    reference = forms.CharField(max_length=100)

@@ -32,8 +32,8 @@ class Order(models.Model):
         RESERVE_AND_PAY = "reserve_and_pay", "Reserve now, pay after confirmation"
 
     class PaymentStatus(models.TextChoices):
-        """Stored for filtering; always computed from the ledger by
-        `haat.payments.services.refresh_payment_status`."""
+        """Stored for filtering; derived by `haat.orders.lifecycle.money_changed` from the
+        payment ledger's totals (reported by `haat.payments.ledger.refresh_payment_status`)."""
 
         PENDING = "pending", "Pending"
         PARTIALLY_PAID = "partially_paid", "Partially paid"

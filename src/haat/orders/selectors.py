@@ -15,6 +15,8 @@ from haat.core.errors import NotFound
 from haat.core.money import Money, money_json
 from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.selectors import holds_for_owner, movements_for_reference
+from haat.orders import callbacks
+from haat.orders.callbacks import OrderMoney
 from haat.orders.models import Order, OrderLine, OrderTransition, pk_from_number
 
 
@@ -189,27 +191,6 @@ def order_stock(order: Order) -> OrderStock:
     return OrderStock(holds, sales, [m for m in movements if m not in sales])
 
 
-@dataclass(frozen=True)
-class OrderMoney:
-    payments: list[Any]
-    transactions: list[Any]
-    refunds: list[Any]
-    refundable: int  # minor units that can still be refunded
-
-
-def order_money(order: Order) -> OrderMoney:
-    """The order's payments, ledger rows and refunds (four queries)."""
-    from haat.payments.selectors import payments, refunds, transactions
-    from haat.payments.services import refundable_amount
-
-    return OrderMoney(
-        payments=list(payments(order_id=order.pk)),
-        transactions=list(transactions(order_id=order.pk).order_by("id")),
-        refunds=list(refunds(order_id=order.pk)),
-        refundable=refundable_amount(order),
-    )
-
-
 def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
     cur = order.currency_id
     return {
@@ -260,13 +241,14 @@ def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
 
 def order_admin_payload(order: Order) -> dict[str, Any]:
     """Everything staff see of an order through the admin API: lines with availability,
-    money, customer, status history, holds and stock movements."""
+    money (from payments, through `callbacks.order_money`), customer, status history,
+    holds and stock movements."""
     stock = order_stock(order)
     lines = list(order.lines.all())
     body = order_payload(order, lines)
     for out, line in zip(body["lines"], lines, strict=True):
         out.update(id=line.pk, availability=line.availability)
-    body.update(money_payload(order, order_money(order)))
+    body.update(money_payload(order, callbacks.order_money(order)))
     body.update(
         customer={
             "id": order.customer_id,

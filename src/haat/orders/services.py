@@ -1,4 +1,4 @@
-"""Order writes: creating an order with its stock, and cancelling one.
+"""Creating an order with its stock (everything after that is `lifecycle`).
 
 `create_order` runs inside checkout's transaction: it writes the order's rows, then (last,
 see `take_order_stock`) sells its stock at once (COD) or holds it for the order until it
@@ -16,21 +16,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from haat.core import sql
-from haat.core.audit import record_audit
 from haat.core.errors import ValidationError
-from haat.core.events import record_event, record_events_for
 from haat.customers.models import Customer
-from haat.inventory.holds import HoldRequest, place_holds, release_holds, sell_stock
-from haat.inventory.ledger import Change
-from haat.inventory.models import StockMovement
-from haat.inventory.selectors import movements_for_reference
-from haat.inventory.services import write_changes
+from haat.inventory.holds import HoldRequest, place_holds, sell_stock
 from haat.orders import state
+from haat.orders.lifecycle import HOLD_OWNER, record_order_events
 from haat.orders.models import Order, OrderLine
 
-HOLD_OWNER = "order"
 MAX_LINES_PER_STATEMENT = 200  # more lines than that: the order and its lines in two
-NOTE_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -134,9 +127,7 @@ def create_order(
         pk = _insert_order(values, line_rows)
         order = Order(id=pk, **values)
         order._state.adding = False
-        confirmed = status == Order.Status.CONFIRMED
-        types = ["order.created", "order.confirmed"] if confirmed else ["order.created"]
-        record_events_for(order, types, event_payload(order, lines))
+        record_order_events(order, lines, placed=True)
         if take_stock:
             take_order_stock(order=order, lines=lines, hold_until=hold_until)
     return order
@@ -198,88 +189,3 @@ def take_order_stock(
             owner_id=str(order.pk),
             expires_at=hold_until,
         )
-
-
-def event_payload(order: Order, lines: list[LineInput]) -> dict[str, Any]:
-    return {
-        "number": order.number,
-        "token": order.token,
-        "status": order.status,
-        "payment_type": order.payment_type,
-        "currency": order.currency_id,
-        "total_amount": order.total_amount,
-        "customer_id": order.customer_id,
-        "email": order.email,
-        "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
-    }
-
-
-def cancel_order(*, order: Order, note: str = "", reason: str = "") -> Order:
-    """Cancel an order: held stock goes back at once; units already sold to a confirmed
-    (not yet shipped) order are put back with an `adjustment` movement per location.
-    `reason` is what the customer reads (stored as `cancel_reason`); `note` is for staff."""
-    note = (note or "").strip()
-    reason = " ".join((reason or "").split())[:300]
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
-        )
-    with transaction.atomic():
-        before = Order.objects.select_for_update().only("status").get(pk=order.pk).status
-        state.transition(order, Order.Status.CANCELLED, note=note or reason)
-        if reason:
-            Order.objects.filter(pk=order.pk).update(cancel_reason=reason)
-            order.cancel_reason = reason
-        if before in (Order.Status.PENDING_PAYMENT, Order.Status.PENDING_CONFIRMATION):
-            release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
-        elif before == Order.Status.CONFIRMED:
-            _restock_sold_units(order, note)
-        record_event(
-            "order.cancelled",
-            aggregate=order,
-            payload={
-                "number": order.number,
-                "from": before,
-                "note": note,
-                "reason": order.cancel_reason,
-            },
-        )
-        record_audit(
-            action="order.cancel",
-            obj=order,
-            changes={"status": [before, order.status], "note": note},
-        )
-    return order
-
-
-def _restock_sold_units(order: Order, note: str) -> None:
-    """Put back what the order sold: one `adjustment` per sale row, referencing the order
-    (so `selectors.order_stock` finds it), all in one locked write. Units go back where
-    they were sold from even if that variant or location has since been switched off."""
-    sold = movements_for_reference(order.number, reason=StockMovement.Reason.SALE)
-    if not sold:
-        return
-    text = (f"Order {order.number} cancelled" + (f": {note}" if note else ""))[:500]
-    adjustment = StockMovement.Reason.ADJUSTMENT
-    changes = [
-        Change(
-            s.variant_id,
-            s.location_id,
-            -s.quantity,
-            reason=adjustment,
-            note=text,
-            reference=order.number,
-        )
-        for s in sold
-    ]
-    write_changes(changes, action="stock.adjust", audit_obj=order)
-
-
-def set_payment_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) -> None:
-    """The order's payment deadline and customer-readable reason (payments flows, in
-    their transaction: a failure says why, a retry clears it)."""
-    now = timezone.now()
-    Order.objects.filter(pk=order.pk).update(
-        pay_by=pay_by, cancel_reason=cancel_reason[:300], updated_at=now
-    )
-    order.pay_by, order.cancel_reason, order.updated_at = pay_by, cancel_reason[:300], now

@@ -1,6 +1,7 @@
-"""Payments API: payment admin (`admin_router`): settings, rules, transactions, refunds
-and COD. Parse, call, shape. A cart's payment options are checkout's (they price the
-cart): `GET /store/carts/{token}/payment-options` lives in checkout/api.py."""
+"""Payments API: paying for an order (`store_router`) and payment admin (`admin_router`):
+settings, rules, transactions, refunds, COD and reserve & pay availability. Parse, call,
+shape. A cart's payment options are checkout's (they price the cart):
+`GET /store/carts/{token}/payment-options` lives in checkout/api.py."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from haat.core import idempotency
 from haat.core.idempotency import Reply
 from haat.core.money import Money, money_json
 from haat.core.schemas import errors
-from haat.orders import money as order_money
-from haat.orders.selectors import find_order
-from haat.payments import cod, config, rules, selectors
-from haat.payments.models import Refund
+from haat.gateways.types import GatewayCheckout
+from haat.orders.schemas import AvailabilityAnswerOut, AvailabilityIn, PayIn
+from haat.orders.selectors import find_order, order_admin_payload, order_by_number, order_by_token
+from haat.payments import cod, config, flows, order_actions, rules, selectors
+from haat.payments.models import Payment, Refund
 from haat.payments.schemas import (
     CodCollectedIn,
     CodCollectedOut,
@@ -29,6 +31,7 @@ from haat.payments.schemas import (
     MethodRuleOut,
     PartialCodRuleIn,
     PartialCodRuleOut,
+    PaymentOut,
     PaymentSettingsOut,
     RefundIn,
     RefundOut,
@@ -38,12 +41,43 @@ from haat.payments.schemas import (
     TransactionOut,
 )
 
-# No storefront routes left (api/api.py still mounts this router until the front doors
-# iterate a registry of contexts).
 store_router = Router(auth=StorefrontAuth, tags=["store: payments"])
 admin_router = Router(auth=StaffAuth, tags=["admin: payments"])
 READ_ERRORS = errors(401, 403)
 WRITE_ERRORS = errors(401, 403, 422)
+
+
+@store_router.post(
+    "orders/{token}/payments",
+    response={201: PaymentOut, 200: PaymentOut, **errors(401, 404, 409, 422)},
+)
+def start_payment(
+    request: HttpRequest, token: str, response: HttpResponse, payload: PayIn | None = None
+) -> Any:
+    """Open a payment for what the order owes online: after a failed payment (the stock
+    is held again) or when the first one could not be opened. 409 `not_payable` /
+    `payment_expired` otherwise. An `Idempotency-Key` returns the first reply again (200,
+    `Idempotent-Replayed: true`); another body under it is a 422 `idempotency_key_reused`."""
+    order = order_by_token(token=token)
+    return_url = payload.return_url if payload else ""
+    idem = idempotency.idempotent_request(
+        scope="payment",
+        key=request.headers.get("Idempotency-Key"),
+        request={"order": order.token, "return_url": return_url},
+        answer=_payment_reply,
+    )
+
+    def open_payment() -> tuple[Payment, GatewayCheckout]:
+        return flows.retry_payment(order=order, return_url=return_url)
+
+    reply = idempotency.run_once(idem, open_payment) if idem else _payment_reply(open_payment())
+    if reply.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(reply.status, reply.body)
+
+
+def _payment_reply(opened: tuple[Payment, GatewayCheckout]) -> Reply:
+    return Reply(201, flows.payment_payload(*opened))
 
 
 def settings_payload() -> dict[str, Any]:
@@ -181,7 +215,7 @@ def create_refund(
     lines = None
     if payload.lines is not None:
         lines = [(row.get("line_id"), row.get("quantity")) for row in payload.lines]
-    refund = order_money.refund(
+    refund = order_actions.refund(
         order=order,
         amount=Money(payload.amount, order.currency_id) if payload.amount is not None else None,
         lines=lines,
@@ -207,7 +241,7 @@ def cod_collected(request: HttpRequest, number: str, payload: CodCollectedIn) ->
     amount changes nothing and is recorded in the audit log (`payments.cod_refused`)."""
     require(request, Perm.PAYMENTS_MANAGE)
     order = find_order(number)
-    _, created = order_money.collect_cod(
+    _, created = order_actions.collect_cod(
         order=order, amount=Money(payload.amount, order.currency_id), reference=payload.reference
     )
     order.refresh_from_db()
@@ -226,3 +260,24 @@ def cod_remittance(request: HttpRequest, payload: RemittanceIn) -> Any:
     require(request, Perm.PAYMENTS_MANAGE)
     report = cod.import_cod_remittance(csv_text=payload.csv)
     return {"summary": report.summary, "rows": [row.as_dict() for row in report.rows]}
+
+
+@admin_router.post(
+    "orders/{number}/lines/{line_id}/availability",
+    response={200: AvailabilityAnswerOut, **errors(401, 403, 404, 409, 422)},
+    by_alias=True,
+)
+def line_availability(
+    request: HttpRequest, number: str, line_id: int, payload: AvailabilityIn
+) -> Any:
+    """Reserve & pay: can this line be sourced? The last answer cancels the order (nothing
+    available) or removes the unavailable lines and sends the customer a payment link."""
+    require(request, Perm.ORDERS_MANAGE)
+    result = order_actions.confirm_line(
+        order=order_by_number(number), line_id=line_id, available=payload.available
+    )
+    return {
+        "outcome": result.outcome,
+        "payment_link": result.link_url,
+        "order": order_admin_payload(order_by_number(number)),
+    }

@@ -20,9 +20,10 @@ from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
 from haat.core.events import record_event
 from haat.core.money import Money
+from haat.orders import lifecycle
 from haat.orders.models import Order, pk_from_number
+from haat.payments.ledger import record_transaction, refresh_payment_status
 from haat.payments.models import PaymentTransaction
-from haat.payments.services import lock_order, record_transaction, refresh_payment_status
 
 COD_GATEWAY = "cod"
 COLUMNS = ("order_number", "amount", "reference", "remitted_on")
@@ -56,7 +57,7 @@ def record_cod_collected(
             f"amount must be a positive {order.currency_id} amount.", details={"field": "amount"}
         )
     with transaction.atomic():
-        locked = lock_order(order.pk)
+        locked = lifecycle.lock(order.pk)
         if locked.payment_type not in COD_TYPES:
             raise Conflict(f"{locked.number} is not a cash-on-delivery order.", code="not_cod")
         if PaymentTransaction.objects.filter(

@@ -18,10 +18,13 @@ from typing import Any
 from django.db import transaction
 
 from haat.core.audit import diff, record_audit
-from haat.core.errors import ValidationError
+from haat.core.errors import Conflict, ValidationError
 from haat.core.models import Currency
 from haat.core.money import MAX_MINOR_UNITS, Money
 from haat.core.settings_stamp import NOT_READ, Stamped
+from haat.gateways.adapters import get_gateway
+from haat.gateways.credentials import is_configured
+from haat.gateways.types import Gateway
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentSettings
 
 AMOUNT_FIELDS = ("partial_cod_minimum", "cod_fee", "cod_max_order_value", "express_fee")
@@ -239,18 +242,29 @@ def gateway_code_for_currency(currency: str, cfg: PaymentSettings | None = None)
     when they have credentials, else the built-in test gateway if both the store setting
     (`test_gateway_enabled`, default on, shown with a TEST badge) and the server allow it.
     """
-    from haat.gateways import registry
-
     cfg = cfg or get_settings()
     currency = currency.upper()
     chosen = cfg.currency_gateways.get(currency)
     if chosen == "test":
-        return "test" if cfg.test_gateway_enabled and registry.is_configured("test") else ""
+        return "test" if cfg.test_gateway_enabled and is_configured("test") else ""
     if chosen:
-        return chosen if registry.is_configured(chosen) else ""
+        return chosen if is_configured(chosen) else ""
     preferred = "razorpay" if currency == "INR" else "stripe"
-    if registry.is_configured(preferred):
+    if is_configured(preferred):
         return preferred
-    if cfg.test_gateway_enabled and registry.is_configured("test"):
+    if cfg.test_gateway_enabled and is_configured("test"):
         return "test"
     return ""
+
+
+def gateway_for_currency(currency: str) -> Gateway:
+    """The adapter of the gateway that takes `currency` (`gateway_code_for_currency`);
+    409 `gateway_not_configured` when none can."""
+    code = gateway_code_for_currency(currency)
+    if not code:
+        raise Conflict(
+            f"No payment gateway takes {currency} payments.",
+            code="gateway_not_configured",
+            details={"currency": currency},
+        )
+    return get_gateway(code)

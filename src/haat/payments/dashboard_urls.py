@@ -1,11 +1,25 @@
-"""Payment pages, under /dashboard/payments/ as `payments:` (payments/frontdoor.py)."""
+"""Payment pages, and the money actions of an order page, as `payments:`
+(payments/frontdoor.py), mounted at /dashboard/ with no prefix: the paths carry theirs
+(payments/, and orders/<number>/... since payments sits above orders and adds its actions
+to the order pages)."""
 
 from django.urls import path
 
-from haat.payments import views
+from haat.payments import order_views, views
 
 urlpatterns = [
-    path("", views.payment_settings, name="payment_settings"),
-    path("rules/", views.payment_rules, name="payment_rules"),
-    path("cod-remittance/", views.cod_remittance, name="cod_remittance"),
+    path("payments/", views.payment_settings, name="payment_settings"),
+    path("payments/rules/", views.payment_rules, name="payment_rules"),
+    path("payments/cod-remittance/", views.cod_remittance, name="cod_remittance"),
+    path("orders/<str:number>/refund/", order_views.order_refund, name="order_refund"),
+    path(
+        "orders/<str:number>/cod-collected/",
+        order_views.order_cod_collected,
+        name="order_cod_collected",
+    ),
+    path(
+        "orders/<str:number>/lines/<int:line_id>/availability/",
+        order_views.order_line_availability,
+        name="order_line_availability",
+    ),
 ]

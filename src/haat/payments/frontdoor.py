@@ -1,6 +1,7 @@
 """What the payments context adds to the front doors: the storefront and admin payments API,
-the payment settings, rules and COD remittance pages at /dashboard/payments/, and the pay
-page for payment links at /pay/<order token>."""
+the payment settings, rules and COD remittance pages at /dashboard/payments/, the money
+actions of an order page at /dashboard/orders/<number>/... (refund, cash collected,
+availability answers), and the pay page for payment links at /pay/<order token>."""
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Contribution, NavEntry, Pages, register
@@ -10,7 +11,7 @@ register(
     Contribution(
         label="payments",
         api=(ApiRoutes("/store/", api.store_router), ApiRoutes("/admin/", api.admin_router)),
-        dashboard=Pages(dashboard_urls, namespace="payments", prefix="payments/"),
+        dashboard=Pages(dashboard_urls, namespace="payments"),
         public=Pages(paypage, namespace="paypage"),
         nav=(
             NavEntry(

@@ -22,15 +22,13 @@ from haat.core.context import current_actor
 from haat.core.errors import Conflict, DomainError, ValidationError
 from haat.core.events import record_event
 from haat.core.money import Money
+from haat.gateways.adapters import get_gateway
+from haat.gateways.errors import GatewayError
+from haat.gateways.types import GatewayRefundResult, GatewayUpdate, UpdateKind
+from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
+from haat.payments.ledger import record_transaction, refresh_payment_status, refundable_amount
 from haat.payments.models import Payment, PaymentTransaction, Refund
-from haat.payments.services import (
-    lock_order,
-    record_transaction,
-    refresh_payment_status,
-    refundable_amount,
-)
-from haat.payments.types import GatewayRefundResult, GatewayUpdate, UpdateKind
 
 MANUAL_GATEWAY = "manual"
 
@@ -133,7 +131,7 @@ def refund_order(
         )
     try:
         with transaction.atomic():
-            locked = lock_order(order.pk)
+            locked = lifecycle.lock(order.pk)
             line_amount, line_rows = _clean_lines(locked, lines) if lines else (0, [])
             refundable = refundable_amount(locked)
             value = amount.amount if amount is not None else line_amount or refundable
@@ -199,9 +197,6 @@ def _replay(refund: Refund, order: Order) -> Refund:
 def _send(refund: Refund) -> None:
     """Ask the payment's gateway to refund; a 4xx answer fails the refund (the amount is
     free again), no answer leaves it pending for a retry with the same key."""
-    from haat.gateways.errors import GatewayError
-    from haat.gateways.registry import get_gateway
-
     payment = refund.payment
     try:
         result = get_gateway(payment.gateway).refund(refund=refund, payment=payment)
@@ -213,7 +208,7 @@ def _send(refund: Refund) -> None:
         Refund.objects.filter(pk=refund.pk).update(failure_reason=exc.message[:300])
         raise
     with transaction.atomic():
-        order = lock_order(refund.order_id)
+        order = lifecycle.lock(refund.order_id)
         locked = Refund.objects.select_for_update().get(pk=refund.pk)
         if result.gateway_refund_id and not locked.gateway_refund_id:
             locked.gateway_refund_id = result.gateway_refund_id[:100]

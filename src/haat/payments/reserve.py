@@ -1,17 +1,17 @@
 """Reserve & pay (on-demand sourcing): the order waits in pending_confirmation, holding
-its stock, until staff answer every line (or `confirm_by` passes: `flows.expire_overdue`).
+its stock, until staff answer every line (or `confirm_by` passes:
+`orders.lifecycle.expire_overdue`).
 
-When the last line is answered:
-- every line unavailable → the order is cancelled, its stock released;
-- some unavailable → those lines are removed (their stock released), the amounts are
-  recomputed by `payment_options` for the lines left;
-- the customer's e-mail is subscribed to back-in-stock notices for each unavailable line;
-- otherwise the order moves to pending_payment with its stock held for the payment window
-  (PaymentSettings.reserve_window_hours) and the customer gets a payment link: a Razorpay
-  Payment Link when the currency's gateway is Razorpay, else Haat's own pay page
-  `/pay/<order token>` (which opens the currency's gateway checkout; Stripe has no links).
-  `payment_link.created` carries the URL for the notification.
-Paying confirms the order (`flows.on_payment_captured`).
+Orders records each answer and settles the order on the last one
+(`orders.lifecycle.availability_answered`: cancelled when nothing is available, the
+unavailable lines removed otherwise). Payments supplies what is its own:
+- the amounts for the lines left, recomputed by `payment_options` (`_amounts`);
+- the payment window (PaymentSettings.reserve_window_hours), the order's new deadline;
+- the customer's payment link: a Razorpay Payment Link when the currency's gateway is
+  Razorpay, else Haat's own pay page `/pay/<order token>` (which opens the currency's
+  gateway checkout; Stripe has no links). `payment_link.created` carries the URL for the
+  notification.
+Paying confirms the order (`orders.lifecycle.payment_captured`).
 """
 
 from __future__ import annotations
@@ -26,22 +26,15 @@ from django.utils import timezone
 from haat.core.errors import DomainError
 from haat.core.events import record_event
 from haat.core.money import Money
-from haat.inventory.holds import HoldRequest, place_holds, release_holds
-from haat.inventory.services import subscribe_back_in_stock
-from haat.orders import reservations, state
-from haat.orders import services as order_services
+from haat.gateways.adapters import get_gateway
+from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
 from haat.payments.config import gateway_code_for_currency, get_settings
-from haat.payments.flows import HOLD_OWNER, pay_page_url
+from haat.payments.flows import pay_page_url
 from haat.payments.models import Payment, PaymentType
 from haat.payments.options import payment_options
 
 logger = logging.getLogger(__name__)
-A = OrderLine.Availability
-NOTHING_AVAILABLE = (
-    "Sorry, none of the items could be sourced, so the order was cancelled. "
-    "We will e-mail you when they are back in stock."
-)
 
 
 @dataclass(frozen=True)
@@ -53,48 +46,17 @@ class AvailabilityResult:
 
 def set_line_availability(*, order: Order, line_id: int, available: bool) -> AvailabilityResult:
     """Staff's answer for one line; the last answer settles the order (see module doc)."""
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        reservations.record_availability(order=locked, line_id=line_id, available=available)
-        lines = list(locked.lines.select_related("variant__product").order_by("id"))
-        if any(not line.availability for line in lines):
-            return AvailabilityResult(locked, "waiting")
-        gone = [line for line in lines if line.availability == A.UNAVAILABLE]
-        _subscribe(locked, gone)
-        if len(gone) == len(lines):
-            order_services.cancel_order(
-                order=locked, reason=NOTHING_AVAILABLE, note="No line could be sourced"
-            )
-            return AvailabilityResult(locked, "cancelled")
-        kept = [line for line in lines if line.availability == A.AVAILABLE]
-        if gone:
-            reservations.remove_lines(order=locked, lines=gone, amounts=_amounts(locked, kept))
-        until = timezone.now() + timedelta(hours=get_settings().reserve_window_hours)
-        # Hold only what is kept, until the payment deadline.
-        release_holds(owner_type=HOLD_OWNER, owner_id=str(locked.pk), reason="availability")
-        place_holds(
-            requests=[HoldRequest(line.variant_id, line.quantity) for line in kept],
-            owner_type=HOLD_OWNER,
-            owner_id=str(locked.pk),
-            expires_at=until,
-        )
-        state.transition(locked, Order.Status.PENDING_PAYMENT, note="Availability confirmed")
-        order_services.set_payment_deadline(locked, pay_by=until, cancel_reason="")
-    url = send_payment_link(order=locked)
-    return AvailabilityResult(locked, "payment_requested", url)
+    until = timezone.now() + timedelta(hours=get_settings().reserve_window_hours)
+    answered = lifecycle.availability_answered(
+        order=order, line_id=line_id, available=available, reprice=_amounts, pay_by=until
+    )
+    if answered.outcome != "payment_requested":
+        return AvailabilityResult(answered.order, answered.outcome)
+    url = send_payment_link(order=answered.order)
+    return AvailabilityResult(answered.order, answered.outcome, url)
 
 
-def _subscribe(order: Order, lines: list[OrderLine]) -> None:
-    for line in lines:
-        if line.variant_id is None:
-            continue
-        try:
-            subscribe_back_in_stock(variant_id=line.variant_id, email=order.email)
-        except DomainError as exc:  # a variant retired meanwhile: nothing to wait for
-            logger.info("No back-in-stock subscription for %s: %s", line.sku, exc.message)
-
-
-def _amounts(order: Order, kept: list[OrderLine]) -> reservations.NewAmounts:
+def _amounts(order: Order, kept: list[OrderLine]) -> lifecycle.NewAmounts:
     """The reserve & pay split for the lines left (express fee kept as charged)."""
     currency = order.currency_id
     subtotal = sum(line.line_amount for line in kept)
@@ -106,7 +68,7 @@ def _amounts(order: Order, kept: list[OrderLine]) -> reservations.NewAmounts:
         extras=Money(order.express_amount + order.shipping_amount, currency),
     )
     chosen = next(o for o in options if o.type == PaymentType.RESERVE_AND_PAY)
-    return reservations.NewAmounts(
+    return lifecycle.NewAmounts(
         subtotal=subtotal,
         shipping=order.shipping_amount,
         cod_fee=chosen.fee.amount,
@@ -147,8 +109,6 @@ def send_payment_link(*, order: Order) -> str:
 
 
 def _razorpay_link(order: Order) -> str:
-    from haat.gateways.registry import get_gateway
-
     gateway = get_gateway("razorpay")
     payment = Payment.objects.create(
         order=order,

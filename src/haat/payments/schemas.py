@@ -6,10 +6,19 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from haat.core.money import money_json
 from haat.core.schemas import IsoDatetime, MoneyOut, Out
 from haat.payments.models import PaymentTransaction, Refund
+
+
+class PayIn(Schema):
+    return_url: str = Field("", max_length=500)
+
+
+class AvailabilityIn(Schema):
+    available: StrictBool
 
 
 class SettingsIn(Schema):

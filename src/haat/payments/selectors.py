@@ -1,4 +1,4 @@
-"""Reads for the API, the dashboard and the gateway registry."""
+"""Reads for the API and the dashboard."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from haat.core.money import money_json
-from haat.payments.config import gateway_code_for_currency
+from haat.gateways.callbacks import TestPayment
+from haat.orders.callbacks import OrderMoney
+from haat.orders.models import Order
+from haat.payments.cod import can_collect
+from haat.payments.flows import OPEN_PAYMENTS
+from haat.payments.ledger import refundable_amount
 from haat.payments.models import (
     PartialCodRule,
     Payment,
@@ -17,9 +22,10 @@ from haat.payments.models import (
 )
 
 __all__ = [
-    "gateway_code_for_currency",
     "method_rules",
+    "order_money",
     "partial_cod_rules",
+    "payment_for_test_page",
     "payments",
     "refund_payload",
     "refunds",
@@ -70,3 +76,33 @@ def refund_payload(refund: Refund) -> dict[str, Any]:
         "created_at": refund.created_at.isoformat(),
         "processed_at": refund.processed_at.isoformat() if refund.processed_at else None,
     }
+
+
+def order_money(order: Order) -> OrderMoney:
+    """The order's payments, ledger rows and refunds for its page and admin body (four
+    queries; orders asks through `orders.callbacks`)."""
+    return OrderMoney(
+        payments=list(payments(order_id=order.pk)),
+        transactions=list(transactions(order_id=order.pk).order_by("id")),
+        refunds=list(refunds(order_id=order.pk)),
+        refundable=refundable_amount(order),
+        can_collect=can_collect(order),
+    )
+
+
+def payment_for_test_page(token: str) -> TestPayment | None:
+    """The test-gateway payment behind its hosted page's token (`gateways.callbacks`)."""
+    payment = Payment.objects.select_related("order").filter(token=token, gateway="test").first()
+    if payment is None:
+        return None
+    return TestPayment(
+        token=payment.token,
+        gateway_order_id=payment.gateway_order_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        order_number=payment.order.number,
+        status=payment.status,
+        failure_reason=payment.failure_reason,
+        expires_at=payment.expires_at,
+        is_open=payment.status in OPEN_PAYMENTS,
+    )

@@ -1,33 +1,31 @@
-"""Online payments: starting one, applying what gateways report, the order's paid status.
+"""Online payments: starting one, and applying what gateways report.
 
 `apply_gateway_update` is the single entry for gateway facts (webhooks, checkout
 callbacks, the test gateway's page). It is idempotent (the ledger's UNIQUE
 (gateway, kind, reference) means a replay finds its row and does nothing) and order-safe
 (payment statuses only move up: created < pending < failed/expired < authorized <
 captured, so a late `authorized` or `failed` after a capture changes nothing). It runs
-with the order row locked, so concurrent deliveries for one order serialise.
+with the order row locked (`orders.lifecycle.lock`), so concurrent deliveries for one
+order serialise. What a capture or a failure does to the order is decided by
+`orders.lifecycle` (`payment_captured`, `payment_failed`); the ledger's totals reach the
+order through `ledger.refresh_payment_status`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from django.db import transaction
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-
-from haat.core.context import current_actor
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.events import record_event
+from haat.gateways.types import GatewayCheckout, GatewayUpdate, UpdateKind
+from haat.orders import lifecycle
 from haat.orders.models import Order
-from haat.payments import flows
-from haat.payments.config import gateway_code_for_currency
-from haat.payments.models import Payment, PaymentTransaction, Refund
-from haat.payments.types import GatewayCheckout, GatewayUpdate, UpdateKind
+from haat.payments.config import gateway_for_currency
+from haat.payments.ledger import record_transaction, refresh_payment_status
+from haat.payments.models import Payment, PaymentTransaction
+from haat.payments.refunds import apply_refund_update
 
 Kind = PaymentTransaction.Kind
-PS = Order.PaymentStatus
 _RANK = {
     Payment.Status.CREATED: 0,
     Payment.Status.PENDING: 1,
@@ -45,86 +43,12 @@ class UnknownPayment(NotFound):
     code = "unknown_payment"
 
 
-def lock_order(order_id: int) -> Order:
-    return Order.objects.select_for_update().get(pk=order_id)
-
-
-# --- the ledger -----------------------------------------------------------------------------
-def record_transaction(
-    *,
-    order: Order,
-    kind: str,
-    amount: int,
-    currency: str,
-    gateway: str,
-    reference: str = "",
-    payment: Payment | None = None,
-    raw: dict[str, Any] | None = None,
-) -> PaymentTransaction | None:
-    """Append a ledger row; None when a row with this (gateway, kind, reference) exists."""
-    reference = (reference or "")[:120]
-    if (
-        reference
-        and PaymentTransaction.objects.filter(
-            gateway=gateway, kind=kind, gateway_reference=reference
-        ).exists()
-    ):
-        return None
-    try:
-        with transaction.atomic():
-            return PaymentTransaction.objects.create(
-                order=order,
-                payment=payment,
-                kind=kind,
-                amount=amount,
-                currency=currency[:3],
-                gateway=gateway,
-                gateway_reference=reference,
-                raw=raw or {},
-                actor_label=current_actor().label[:255],
-            )
-    except IntegrityError:  # a concurrent delivery of the same fact won
-        return None
-
-
-def refresh_payment_status(order: Order) -> Order:
-    """Recompute amount_paid, amount_refunded and payment_status from the ledger (one
-    aggregate query) and store them. Call with the order row locked."""
-    totals = PaymentTransaction.objects.filter(order_id=order.pk).aggregate(
-        paid=Coalesce(Sum("amount", filter=Q(kind__in=[Kind.CAPTURE, Kind.COD_COLLECTED])), 0),
-        refunded=Coalesce(Sum("amount", filter=Q(kind=Kind.REFUND)), 0),
-        failures=Count("id", filter=Q(kind=Kind.FAILURE)),
-    )
-    paid, refunded = int(totals["paid"]), int(totals["refunded"])
-    if refunded and refunded >= paid:
-        status = PS.REFUNDED
-    elif refunded:
-        status = PS.PARTIALLY_REFUNDED
-    elif paid and paid >= order.total_amount:
-        status = PS.PAID
-    elif paid:
-        status = PS.PARTIALLY_PAID
-    elif totals["failures"]:
-        status = PS.FAILED
-    else:
-        status = PS.PENDING
-    now = timezone.now()
-    Order.objects.filter(pk=order.pk).update(
-        amount_paid=paid, amount_refunded=refunded, payment_status=status, updated_at=now
-    )
-    order.amount_paid, order.amount_refunded, order.payment_status = paid, refunded, status
-    order.updated_at = now
-    return order
-
-
 # --- starting a payment ---------------------------------------------------------------------
 def start_online_payment(
     *, order: Order, purpose: str, return_url: str
 ) -> tuple[Payment, GatewayCheckout]:
     """Create a Payment for what the order still owes online and open it at the gateway
     serving the order's currency. The gateway is called outside the row lock."""
-    from haat.gateways.registry import gateway_for_currency
-
     if purpose not in Payment.Purpose.values:
         raise ValidationError(
             f"purpose must be one of {', '.join(Payment.Purpose.values)}.",
@@ -134,15 +58,9 @@ def start_online_payment(
         raise ValidationError(
             "return_url must be an http(s) URL or a path.", details={"field": "return_url"}
         )
-    if not gateway_code_for_currency(order.currency_id):
-        raise Conflict(
-            f"No payment gateway takes {order.currency_id} payments.",
-            code="gateway_not_configured",
-            details={"currency": order.currency_id},
-        )
     gateway = gateway_for_currency(order.currency_id)
     with transaction.atomic():
-        locked = lock_order(order.pk)
+        locked = lifecycle.lock(order.pk)
         if locked.status != Order.Status.PENDING_PAYMENT:
             raise Conflict(
                 f"Order {locked.number} is {locked.status}; it is not waiting for payment.",
@@ -199,7 +117,7 @@ def apply_gateway_update(update: GatewayUpdate) -> None:
     """Apply one gateway fact to its payment and order; see the module docstring."""
     payment_id, order_id = _find_payment(update)
     with transaction.atomic():
-        order = lock_order(order_id)
+        order = lifecycle.lock(order_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if update.kind in (UpdateKind.AUTHORIZED, UpdateKind.CAPTURED, UpdateKind.LINK_PAID):
             if _mismatch(order, payment, update):
@@ -213,8 +131,6 @@ def apply_gateway_update(update: GatewayUpdate) -> None:
         elif update.kind == UpdateKind.LINK_EXPIRED:
             _move(payment, Payment.Status.EXPIRED, reason="The payment link expired.")
         elif update.kind in (UpdateKind.REFUND_PROCESSED, UpdateKind.REFUND_FAILED):
-            from haat.payments.refunds import apply_refund_update
-
             apply_refund_update(order, payment, update)
         else:
             raise ValidationError(
@@ -318,8 +234,7 @@ def _captured(order: Order, payment: Payment, update: GatewayUpdate) -> None:
             "gateway_payment_id": update.gateway_payment_id,
         },
     )
-    if order.amount_paid >= order.amount_due_online:
-        flows.on_payment_captured(order)
+    lifecycle.payment_captured(order=order)
 
 
 def _failed(order: Order, payment: Payment, update: GatewayUpdate) -> None:
@@ -343,11 +258,4 @@ def _failed(order: Order, payment: Payment, update: GatewayUpdate) -> None:
         payload={"number": order.number, "payment_id": payment.pk, "reason": reason},
     )
     if payment.purpose != Payment.Purpose.LINK:
-        flows.on_payment_failed(order, reason)
-
-
-def refundable_amount(order: Order) -> int:
-    """Paid (captures + COD collected) less every refund not failed, in minor units."""
-    reserved = Refund.objects.filter(order_id=order.pk).exclude(status=Refund.Status.FAILED)
-    taken = reserved.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
-    return max(order.amount_paid - int(taken), 0)
+        lifecycle.payment_failed(order=order, reason=reason)

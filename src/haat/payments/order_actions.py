@@ -1,7 +1,7 @@
 """Staff actions on an order's money (dashboard and admin API): refunds, cash collected
-on delivery, reserve & pay availability. They call the payments services; a refused
-request changes nothing and is recorded in the audit log (`*.refused`), so attempts to
-refund more than was paid, or to record cash twice, leave a trace.
+on delivery, reserve & pay availability. A refused request changes nothing and is
+recorded in the audit log (`*.refused`), so attempts to refund more than was paid, or to
+record cash twice, leave a trace.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Which gateway serves a payment, and with which credentials.
+"""Gateway credentials, and whether each gateway can be used on this server.
 
 Credentials come from settings/environment first (`HAAT_RAZORPAY_KEY_ID`,
 `HAAT_RAZORPAY_KEY_SECRET`, `HAAT_RAZORPAY_WEBHOOK_SECRET`, `HAAT_STRIPE_SECRET_KEY`,
@@ -10,16 +10,12 @@ off (default: off in production), so a live store can never be "paid" by a butto
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from django.conf import settings
 
 from haat.gateways import crypto
-from haat.gateways.errors import GatewayNotConfigured
 from haat.gateways.models import GatewayAccount
-
-if TYPE_CHECKING:
-    from haat.payments.types import Gateway
 
 CODES = ("razorpay", "stripe", "test")
 Source = Literal["environment", "dashboard", "none"]
@@ -108,48 +104,3 @@ def is_configured(code: str) -> bool:
     if code == "test":
         return test_gateway_enabled()
     return credentials_for(code).source != "none"
-
-
-def get_gateway(code: str) -> Gateway:
-    """The adapter for `code`; `GatewayNotConfigured` (409) if it cannot be used."""
-    if code == "test":
-        if not test_gateway_enabled():
-            raise GatewayNotConfigured(
-                "The test gateway is switched off on this server (HAAT_TEST_GATEWAY_ENABLED).",
-                details={"gateway": code},
-            )
-        from haat.gateways.testgateway import TestGateway
-
-        return TestGateway()
-    if code not in _ENV_NAMES:
-        raise GatewayNotConfigured(f"Unknown payment gateway '{code}'.", details={"gateway": code})
-    creds = credentials_for(code)
-    if creds.source == "none":
-        raise GatewayNotConfigured(
-            f"{code.title()} has no credentials. Add them under Payments → Gateways.",
-            details={"gateway": code},
-        )
-    if code == "razorpay":
-        from haat.gateways.razorpay import RazorpayGateway
-
-        return RazorpayGateway(creds)
-    from haat.gateways.stripe import StripeGateway
-
-    return StripeGateway(creds)
-
-
-def default_gateway_code(currency: str) -> str:
-    """INR → Razorpay, anything else → Stripe, each when configured; otherwise test."""
-    preferred = "razorpay" if currency.upper() == "INR" else "stripe"
-    return preferred if is_configured(preferred) else "test"
-
-
-def gateway_for_currency(currency: str) -> Gateway:
-    """The gateway that takes payments in `currency`, as chosen in payment settings."""
-    try:
-        from haat.payments.selectors import gateway_code_for_currency
-    except ImportError:
-        code = default_gateway_code(currency)
-    else:
-        code = gateway_code_for_currency(currency) or default_gateway_code(currency)
-    return get_gateway(code)

@@ -1,10 +1,10 @@
-"""The shapes that cross between the payments domain and the gateway adapters.
+"""The shapes that cross between the gateway adapters and the payments context above them.
 
-`haat.payments` owns money rules, the order's payments, the transaction ledger and
-refunds; `haat.gateways` owns talking to Razorpay, Stripe and the built-in test gateway.
-A gateway turns Haat's request into the provider's protocol and turns the provider's
-callbacks and webhooks back into `GatewayUpdate`s, which `haat.payments.services.
-apply_gateway_update()` applies (idempotently) to the order.
+`haat.gateways` owns talking to Razorpay, Stripe and the built-in test gateway; it sits
+below `haat.payments` (docs/architecture.md, Layers), so these shapes live here. A gateway
+turns Haat's request into the provider's protocol and turns the provider's callbacks and
+webhooks back into `GatewayUpdate`s, which the inbox hands to the handler payments
+registers (`haat.gateways.callbacks`): `haat.payments.services.apply_gateway_update()`.
 """
 
 from __future__ import annotations

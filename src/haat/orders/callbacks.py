@@ -1,0 +1,68 @@
+"""What orders needs from the payments context above it, as narrow callbacks.
+
+Orders sits below payments (docs/architecture.md, Layers) and never imports it. Payments
+registers these in `PaymentsConfig.ready()`:
+
+- `order_money`: an order's payments, ledger rows and refunds, for the order page and
+  the admin API's order body;
+- `pay_url`: the page where the customer pays for an order (in the storefront's order body);
+- `order_expired`: called in the transaction that cancels an overdue order, so the
+  payments still open for it are closed with it.
+
+Unregistered (payments not installed), an order has no money rows, no pay page and
+nothing to close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from haat.orders.models import Order
+
+
+@dataclass(frozen=True)
+class OrderMoney:
+    payments: list[Any]
+    transactions: list[Any]
+    refunds: list[Any]
+    refundable: int  # minor units that can still be refunded
+    can_collect: bool  # cash collected on delivery can be recorded now
+
+
+NO_MONEY = OrderMoney(payments=[], transactions=[], refunds=[], refundable=0, can_collect=False)
+
+
+@dataclass
+class _Registered:
+    order_money: Callable[[Order], OrderMoney] | None = None
+    pay_url: Callable[[Order], str] | None = None
+    order_expired: Callable[[Order], None] | None = None
+
+
+_registered = _Registered()
+
+
+def register(
+    *,
+    order_money: Callable[[Order], OrderMoney],
+    pay_url: Callable[[Order], str],
+    order_expired: Callable[[Order], None],
+) -> None:
+    _registered.order_money = order_money
+    _registered.pay_url = pay_url
+    _registered.order_expired = order_expired
+
+
+def order_money(order: Order) -> OrderMoney:
+    return _registered.order_money(order) if _registered.order_money else NO_MONEY
+
+
+def pay_url(order: Order) -> str:
+    return _registered.pay_url(order) if _registered.pay_url else ""
+
+
+def order_expired(order: Order) -> None:
+    if _registered.order_expired:
+        _registered.order_expired(order)

@@ -1,0 +1,541 @@
+"""The order lifecycle: the only code that changes an order after it was placed.
+
+Every move of an order (allowed by `state.TRANSITIONS`, the one table of transitions), its
+deadlines and customer-readable reason, its lines' availability and removal, its money
+summary and the stock effects of each move are decided and written here. Other contexts
+report facts and orders decides:
+
+- payments, under the order lock it takes with `lock()`: `money_changed` (ledger totals;
+  orders derives `payment_status`), `payment_captured`, `payment_failed`,
+  `reopen_for_payment` (a retry);
+- staff and the reserve & pay flow: `cancel`, `availability_answered`;
+- the periodic sweep: `expire_overdue` (`orders.tasks`).
+
+Creating an order is `services.create_order`; the facts `order.created` and
+`order.confirmed` are recorded by `record_order_events` whichever path confirms the order
+(at once for cash on delivery, on payment otherwise). Fulfilment, returns and sourcing add
+their transitions here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from haat.core.audit import record_audit
+from haat.core.context import Actor, current_actor
+from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
+from haat.core.events import record_event, record_events_for
+from haat.inventory.holds import (
+    HoldRequest,
+    OutOfStock,
+    convert_holds,
+    hold_minutes,
+    place_holds,
+    release_holds,
+)
+from haat.inventory.ledger import Change
+from haat.inventory.models import StockHold, StockMovement
+from haat.inventory.selectors import movements_for_reference
+from haat.inventory.services import subscribe_back_in_stock, write_changes
+from haat.orders import callbacks, state
+from haat.orders.models import Order, OrderLine, OrderTransition
+
+logger = logging.getLogger(__name__)
+
+HOLD_OWNER = "order"  # stock holds of an order: owner ("order", str(order.pk))
+NOTE_MAX = 500
+NOT_PAID_IN_TIME = "Payment not completed in time"
+NOT_CONFIRMED_IN_TIME = "We could not confirm your items in time, so the reservation was cancelled."
+NOTHING_AVAILABLE = (
+    "Sorry, none of the items could be sourced, so the order was cancelled. "
+    "We will e-mail you when they are back in stock."
+)
+S = Order.Status
+PS = Order.PaymentStatus
+A = OrderLine.Availability
+
+
+def _in_transaction(caller: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"lifecycle.{caller}() must run in the caller's transaction")
+
+
+def _transition(order: Order, to: str, *, note: str = "") -> Order:
+    """Move `order` to `to` under a row lock if `state.TRANSITIONS` allows it; records the
+    history row (who, when, from, to, note).
+
+    Runs inside the caller's transaction (the function doing the side effects of the
+    move, e.g. releasing holds), so the status and its effects commit together.
+    """
+    _in_transaction("_transition")
+    actor = current_actor()
+    current = Order.objects.select_for_update().only("status").get(pk=order.pk).status
+    if not state.can_transition(current, to):
+        raise Conflict(
+            f"Order {order.number} is {current}; it cannot become {to}.",
+            code="illegal_transition",
+            details={
+                "from": current,
+                "to": to,
+                "allowed": sorted(state.TRANSITIONS.get(current, ())),
+            },
+        )
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(status=to, updated_at=now)
+    OrderTransition.objects.create(
+        order=order, from_status=current, to_status=to, note=note, **_who(actor)
+    )
+    order.status = to
+    order.updated_at = now
+    return order
+
+
+def _who(actor: Actor) -> dict:
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    return {"actor": user, "actor_label": actor.label[:255]}
+
+
+def lock(order_id: int) -> Order:
+    """The order, its row locked until the caller's transaction ends: every fact about one
+    order (a webhook, a refund, cash collected) is applied one at a time."""
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+# --- facts about the order ------------------------------------------------------------------
+class EventLine(Protocol):
+    sku: str
+    quantity: int
+
+
+def event_payload(order: Order, lines: Iterable[EventLine]) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "token": order.token,
+        "status": order.status,
+        "payment_type": order.payment_type,
+        "currency": order.currency_id,
+        "total_amount": order.total_amount,
+        "customer_id": order.customer_id,
+        "email": order.email,
+        "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
+    }
+
+
+def record_order_events(order: Order, lines: Iterable[EventLine], *, placed: bool) -> None:
+    """The one emitter of `order.created` (when `placed`) and `order.confirmed` (when the
+    order is confirmed: at checkout for cash on delivery, on payment otherwise), with one
+    payload, in one INSERT."""
+    types = ["order.created"] if placed else []
+    if order.status == S.CONFIRMED:
+        types.append("order.confirmed")
+    record_events_for(order, types, event_payload(order, lines))
+
+
+def _set_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) -> None:
+    """The payment deadline and the customer-readable reason (a failure says why, a retry
+    clears it)."""
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(
+        pay_by=pay_by, cancel_reason=cancel_reason[:300], updated_at=now
+    )
+    order.pay_by, order.cancel_reason, order.updated_at = pay_by, cancel_reason[:300], now
+
+
+# --- cancelling -----------------------------------------------------------------------------
+def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
+    """Cancel an order: held stock goes back at once; units already sold to a confirmed
+    (not yet shipped) order are put back with an `adjustment` movement per location.
+    `reason` is what the customer reads (stored as `cancel_reason`); `note` is for staff."""
+    note = (note or "").strip()
+    reason = " ".join((reason or "").split())[:300]
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
+        )
+    with transaction.atomic():
+        before = Order.objects.select_for_update().only("status").get(pk=order.pk).status
+        _transition(order, S.CANCELLED, note=note or reason)
+        if reason:
+            Order.objects.filter(pk=order.pk).update(cancel_reason=reason)
+            order.cancel_reason = reason
+        if before in (S.PENDING_PAYMENT, S.PENDING_CONFIRMATION):
+            release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
+        elif before == S.CONFIRMED:
+            _restock_sold_units(order, note)
+        record_event(
+            "order.cancelled",
+            aggregate=order,
+            payload={
+                "number": order.number,
+                "from": before,
+                "note": note,
+                "reason": order.cancel_reason,
+            },
+        )
+        record_audit(
+            action="order.cancel",
+            obj=order,
+            changes={"status": [before, order.status], "note": note},
+        )
+    return order
+
+
+def _restock_sold_units(order: Order, note: str) -> None:
+    """Put back what the order sold: one `adjustment` per sale row, referencing the order
+    (so `selectors.order_stock` finds it), all in one locked write. Units go back where
+    they were sold from even if that variant or location has since been switched off."""
+    sold = movements_for_reference(order.number, reason=StockMovement.Reason.SALE)
+    if not sold:
+        return
+    text = (f"Order {order.number} cancelled" + (f": {note}" if note else ""))[:500]
+    adjustment = StockMovement.Reason.ADJUSTMENT
+    changes = [
+        Change(
+            s.variant_id,
+            s.location_id,
+            -s.quantity,
+            reason=adjustment,
+            note=text,
+            reference=order.number,
+        )
+        for s in sold
+    ]
+    write_changes(changes, action="stock.adjust", audit_obj=order)
+
+
+# --- money (reported by payments under the order lock) --------------------------------------
+def money_changed(*, order: Order, paid: int, refunded: int, failures: int) -> Order:
+    """Store the order's money summary from its ledger totals (captures and cash
+    collected, refunds, failed attempts) and derive `payment_status` from them."""
+    _in_transaction("money_changed")
+    if refunded and refunded >= paid:
+        status = PS.REFUNDED
+    elif refunded:
+        status = PS.PARTIALLY_REFUNDED
+    elif paid and paid >= order.total_amount:
+        status = PS.PAID
+    elif paid:
+        status = PS.PARTIALLY_PAID
+    elif failures:
+        status = PS.FAILED
+    else:
+        status = PS.PENDING
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(
+        amount_paid=paid, amount_refunded=refunded, payment_status=status, updated_at=now
+    )
+    order.amount_paid, order.amount_refunded, order.payment_status = paid, refunded, status
+    order.updated_at = now
+    return order
+
+
+def payment_captured(*, order: Order) -> None:
+    """Money was captured (the summary already updated by `money_changed`). Once all that
+    is due online is paid: an order waiting for payment is confirmed and its stock sold; a
+    failed order paid anyway (a second attempt) is revived when its stock can be held
+    again; money for a closed order is flagged for staff to refund."""
+    _in_transaction("payment_captured")
+    if order.amount_paid < order.amount_due_online:
+        return
+    if order.status == S.PAYMENT_FAILED:
+        try:
+            _hold_again(order, until=timezone.now() + timedelta(minutes=hold_minutes()))
+        except OutOfStock:
+            _flag_closed(order)
+            return
+        _transition(order, S.PENDING_PAYMENT, note="Paid after a failed attempt")
+    if order.status != S.PENDING_PAYMENT:
+        _flag_closed(order)
+        return
+    _transition(order, S.CONFIRMED, note="Payment received")
+    _set_deadline(order, pay_by=None, cancel_reason="")
+    _sell_stock(order)
+    record_order_events(order, order.lines.all(), placed=False)
+
+
+def _flag_closed(order: Order) -> None:
+    record_event(
+        "payment.captured_for_closed_order",
+        aggregate=order,
+        payload={"number": order.number, "status": order.status},
+    )
+
+
+def payment_failed(*, order: Order, reason: str) -> None:
+    """The order's checkout payment failed: payment_failed with the reason (what the
+    customer reads), its stock given back (`reopen_for_payment` holds it again)."""
+    _in_transaction("payment_failed")
+    if order.status != S.PENDING_PAYMENT:
+        return
+    text = (reason or "The payment did not go through.")[:300]
+    _transition(order, S.PAYMENT_FAILED, note=text)
+    _set_deadline(order, pay_by=order.pay_by, cancel_reason=text)
+    release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="payment failed")
+
+
+def reopen_for_payment(*, order: Order) -> Order:
+    """The customer wants to pay (again): a failed order gets its stock held again and a
+    new deadline; an order still waiting stays as it is. Returns the order as it now is.
+    Conflict (`out_of_stock`, `not_payable`, `payment_expired`) when it cannot be paid."""
+    with transaction.atomic():
+        locked = lock(order.pk)
+        now = timezone.now()
+        if locked.status == S.PAYMENT_FAILED:
+            until = now + timedelta(minutes=hold_minutes())
+            try:
+                _hold_again(locked, until=until)
+            except OutOfStock as exc:
+                raise Conflict(
+                    "Some items sold out since the payment failed: " + exc.message,
+                    code="out_of_stock",
+                    details=exc.details,
+                ) from None
+            _transition(locked, S.PENDING_PAYMENT, note="Payment retried")
+            _set_deadline(locked, pay_by=until, cancel_reason="")
+        elif locked.status != S.PENDING_PAYMENT:
+            raise Conflict(
+                f"Order {locked.number} is {locked.get_status_display().lower()}; "
+                "there is nothing to pay.",
+                code="not_payable",
+                details={"status": locked.status},
+            )
+        elif locked.pay_by and locked.pay_by <= now:
+            raise Conflict(
+                "The time to pay for this order has run out.",
+                code="payment_expired",
+                details={"pay_by": locked.pay_by.isoformat()},
+            )
+    return locked
+
+
+# --- stock of an order waiting for payment --------------------------------------------------
+def _held(order: Order) -> dict[int, int]:
+    held: dict[int, int] = defaultdict(int)
+    rows = StockHold.objects.filter(
+        owner_type=HOLD_OWNER, owner_id=str(order.pk), status=StockHold.Status.ACTIVE
+    ).values_list("variant_id", "quantity")
+    for variant_id, quantity in rows:
+        held[variant_id] += quantity
+    return held
+
+
+def _missing(order: Order) -> list[HoldRequest]:
+    """Lines whose stock is not (or no longer) held by the order."""
+    held = _held(order)
+    wanted: dict[int, int] = defaultdict(int)
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        if variant_id is not None:
+            wanted[variant_id] += quantity
+    return [
+        HoldRequest(variant_id, quantity - held.get(variant_id, 0))
+        for variant_id, quantity in sorted(wanted.items())
+        if quantity > held.get(variant_id, 0)
+    ]
+
+
+def _hold_again(order: Order, *, until: datetime) -> None:
+    """Hold the order's missing stock (OutOfStock names what cannot be held)."""
+    missing = _missing(order)
+    if missing:
+        place_holds(
+            requests=missing, owner_type=HOLD_OWNER, owner_id=str(order.pk), expires_at=until
+        )
+
+
+def _sell_stock(order: Order) -> None:
+    """Turn the order's holds into sales; holds that lapsed (a payment that arrived after
+    the hold expired) are placed again first, and a shortfall is flagged for staff."""
+    try:
+        with transaction.atomic():
+            _hold_again(order, until=timezone.now() + timedelta(minutes=5))
+    except OutOfStock as exc:
+        record_event(
+            "order.stock_short",
+            aggregate=order,
+            payload={"number": order.number, "lines": exc.details.get("lines", [])},
+        )
+    convert_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reference=order.number)
+
+
+# --- reserve & pay: staff answer each line --------------------------------------------------
+@dataclass(frozen=True)
+class NewAmounts:
+    """An order's amounts after lines were removed (computed by payments' rules)."""
+
+    subtotal: int
+    cod_fee: int
+    express: int
+    due_online: int
+    due_on_delivery: int
+    shipping: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping + self.cod_fee + self.express
+
+
+Repricer = Callable[[Order, list[OrderLine]], NewAmounts]
+
+
+@dataclass(frozen=True)
+class AvailabilityOutcome:
+    order: Order
+    outcome: Literal["waiting", "cancelled", "payment_requested"]
+
+
+def availability_answered(
+    *, order: Order, line_id: int, available: bool, reprice: Repricer, pay_by: datetime
+) -> AvailabilityOutcome:
+    """Staff's answer for one line of an order awaiting confirmation. The last answer
+    settles the order:
+
+    - every line unavailable → cancelled, its stock released;
+    - some unavailable → those lines are removed (their stock released) and the amounts
+      become `reprice(order, kept lines)`;
+    - the customer's e-mail is subscribed to back-in-stock notices for each unavailable line;
+    - otherwise → pending_payment, the kept lines' stock held until `pay_by`, the deadline.
+    """
+    with transaction.atomic():
+        locked = lock(order.pk)
+        _record_availability(locked, line_id=line_id, available=available)
+        lines = list(locked.lines.select_related("variant__product").order_by("id"))
+        if any(not line.availability for line in lines):
+            return AvailabilityOutcome(locked, "waiting")
+        gone = [line for line in lines if line.availability == A.UNAVAILABLE]
+        _subscribe(locked, gone)
+        if len(gone) == len(lines):
+            cancel(order=locked, reason=NOTHING_AVAILABLE, note="No line could be sourced")
+            return AvailabilityOutcome(locked, "cancelled")
+        kept = [line for line in lines if line.availability == A.AVAILABLE]
+        if gone:
+            _remove_lines(locked, gone, reprice(locked, kept))
+        # Hold only what is kept, until the payment deadline.
+        release_holds(owner_type=HOLD_OWNER, owner_id=str(locked.pk), reason="availability")
+        place_holds(
+            requests=[HoldRequest(line.variant_id, line.quantity) for line in kept],
+            owner_type=HOLD_OWNER,
+            owner_id=str(locked.pk),
+            expires_at=pay_by,
+        )
+        _transition(locked, S.PENDING_PAYMENT, note="Availability confirmed")
+        _set_deadline(locked, pay_by=pay_by, cancel_reason="")
+    return AvailabilityOutcome(locked, "payment_requested")
+
+
+def _record_availability(order: Order, *, line_id: int, available: bool) -> None:
+    if order.status != S.PENDING_CONFIRMATION:
+        raise Conflict(
+            f"Order {order.number} is {order.get_status_display().lower()}; availability "
+            "is confirmed only while it awaits confirmation.",
+            code="not_awaiting_confirmation",
+            details={"status": order.status},
+        )
+    line = OrderLine.objects.filter(order_id=order.pk, pk=line_id).first()
+    if line is None:
+        raise NotFound(
+            f"Line {line_id} is not part of order {order.number}.",
+            code="line_not_found",
+            details={"field": "line_id"},
+        )
+    before = line.availability
+    line.availability = A.AVAILABLE if available else A.UNAVAILABLE
+    line.availability_checked_at = timezone.now()
+    line.save(update_fields=["availability", "availability_checked_at"])
+    record_audit(
+        action="order.line_availability",
+        obj=order,
+        changes={"line": line.pk, "sku": line.sku, "availability": [before, line.availability]},
+    )
+
+
+def _subscribe(order: Order, lines: list[OrderLine]) -> None:
+    for line in lines:
+        if line.variant_id is None:
+            continue
+        try:
+            subscribe_back_in_stock(variant_id=line.variant_id, email=order.email)
+        except DomainError as exc:  # a variant retired meanwhile: nothing to wait for
+            logger.info("No back-in-stock subscription for %s: %s", line.sku, exc.message)
+
+
+def _remove_lines(order: Order, lines: list[OrderLine], amounts: NewAmounts) -> None:
+    """Drop lines that cannot be sourced and store the recomputed amounts."""
+    removed = [{"sku": line.sku, "quantity": line.quantity} for line in lines]
+    OrderLine.objects.filter(order_id=order.pk, pk__in=[line.pk for line in lines]).delete()
+    fields = {
+        "subtotal_amount": amounts.subtotal,
+        "cod_fee_amount": amounts.cod_fee,
+        "express_amount": amounts.express,
+        "total_amount": amounts.total,
+        "amount_due_online": amounts.due_online,
+        "amount_due_on_delivery": amounts.due_on_delivery,
+        "updated_at": timezone.now(),
+    }
+    Order.objects.filter(pk=order.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(order, name, value)
+    record_event(
+        "order.lines_removed",
+        aggregate=order,
+        payload={"number": order.number, "lines": removed, "total_amount": amounts.total},
+    )
+    record_audit(action="order.lines_removed", obj=order, changes={"lines": removed})
+
+
+# --- deadlines ------------------------------------------------------------------------------
+def overdue(now: datetime) -> Q:
+    return Q(status=S.PENDING_CONFIRMATION, confirm_by__lte=now) | Q(
+        status__in=[S.PENDING_PAYMENT, S.PAYMENT_FAILED], pay_by__lte=now
+    )
+
+
+def expire_overdue(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Cancel orders whose deadline passed (each in its own transaction); returns how many:
+    pending_payment / payment_failed past `pay_by` ("Payment not completed in time"),
+    reserve & pay orders past `confirm_by` (`reservation.expired`)."""
+    now = now or timezone.now()
+    ids = list(Order.objects.filter(overdue(now)).order_by("id").values_list("pk", flat=True))
+    done = 0
+    for pk in ids[:limit]:
+        done += expire_order(order_id=pk, now=now)
+    return done
+
+
+def expire_order(*, order_id: int, now: datetime) -> bool:
+    """Cancel one overdue order and close what waits to be paid for it
+    (`callbacks.order_expired`); False when it was paid or cancelled meanwhile."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(overdue(now), pk=order_id).first()
+        if order is None:
+            return False
+        was = order.status
+        if was == S.PENDING_CONFIRMATION:
+            reason = NOT_CONFIRMED_IN_TIME
+        elif was == S.PAYMENT_FAILED:
+            reason = order.cancel_reason or NOT_PAID_IN_TIME
+        else:
+            reason = NOT_PAID_IN_TIME
+        cancel(order=order, reason=reason, note="Expired")
+        callbacks.order_expired(order)
+        if order.payment_type == Order.PaymentType.RESERVE_AND_PAY:
+            record_event(
+                "reservation.expired",
+                aggregate=order,
+                payload={
+                    "number": order.number,
+                    "token": order.token,
+                    "email": order.email,
+                    "from": was,
+                    "reason": reason,
+                },
+            )
+    return True
