@@ -16,6 +16,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from granian.constants import Interfaces
+from granian.log import LogLevels
+from granian.server import Server
+
 # Requests are Python-bound (the GIL): about one process per core does best, and a
 # few threads each keep a core busy while others wait on the database.
 MAX_DEFAULT_WORKERS = 8
@@ -37,9 +41,6 @@ def server_options(
     access_log: bool = False,
 ) -> dict[str, Any]:
     """Granian settings for Haat: WSGI, `workers` processes of `threads` threads each."""
-    from granian.constants import Interfaces
-    from granian.log import LogLevels
-
     return {
         "target": "haat.wsgi:application",
         "address": host.strip("[]"),
@@ -56,8 +57,6 @@ def server_options(
 def serve(options: dict[str, Any], *, on_ready: Callable[[], None] | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then return. `on_ready` runs once the socket is
     bound, before the workers start."""
-    from granian.server import Server
-
     server = Server(**options)
     if on_ready is not None:
         server.on_startup(on_ready)

@@ -8,7 +8,8 @@ import pytest
 from django.test import override_settings
 
 from haat.catalog import services, taxonomy
-from haat.catalog.csv_io import RowError, export_catalog_csv, import_catalog_csv
+from haat.catalog.csv_import import import_catalog_csv
+from haat.catalog.csv_io import RowError, export_catalog_csv
 from haat.catalog.models import PriceHistory, Product, Variant, VariantPrice
 from haat.core.errors import ValidationError
 from haat.core.models import OutboxEvent

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from haat.catalog.csv_io import export_catalog_csv, import_catalog_csv
+from haat.catalog.csv_import import import_catalog_csv
+from haat.catalog.csv_io import export_catalog_csv
 from haat.catalog.models import Product, Variant
 from haat.core import csv_files
 from haat.core.errors import ValidationError

@@ -24,8 +24,8 @@ from haat.core.outbox import (
     failed_events,
     pending_events,
     retry_event,
-    schedule_dispatch,
 )
+from haat.core.tasks import schedule_dispatch
 from tests.core import outbox_consumers
 from tests.core.outbox_consumers import effects, record_effect
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as reset_lockout
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -224,8 +225,6 @@ def change_own_password(*, user: User, current_password: str, new_password: str)
 def record_password_reset(*, user: User) -> None:
     """After a reset by e-mail link: audit it and lift any sign-in lock-out, since the
     person has just proved they own the mailbox."""
-    from axes.utils import reset as reset_lockout
-
     with transaction.atomic():
         record_audit(action="staff.password_reset", obj=user)
     reset_lockout(username=user.email)

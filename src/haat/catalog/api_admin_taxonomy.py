@@ -17,7 +17,7 @@ from pydantic import Field
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, require
 from haat.api.pagination import Paginated
-from haat.catalog import csv_io, selectors, taxonomy
+from haat.catalog import csv_import, csv_io, selectors, taxonomy
 from haat.catalog.api_admin import READ_ERRORS, WRITE_ERRORS, get_or_404
 from haat.catalog.models import Category, Collection, CollectionProduct
 from haat.catalog.schemas import (
@@ -279,7 +279,7 @@ def import_csv(request: HttpRequest, file: File[UploadedFile], partial: Form[boo
             code="file_too_large",
             details={"field": "file"},
         )
-    report = csv_io.import_catalog_csv(file=file, partial=partial)
+    report = csv_import.import_catalog_csv(file=file, partial=partial)
     body = {
         "rows": report.rows,
         "created_products": report.created_products,

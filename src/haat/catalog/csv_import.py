@@ -1,10 +1,11 @@
-"""Validation and writing behind `csv_io.import_catalog_csv`."""
+"""Catalog CSV import: `import_catalog_csv` reads the file (`csv_io.read_rows`), validates
+every row, then writes (see `csv_io`'s module docstring)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -20,6 +21,7 @@ from haat.catalog.csv_io import (
     ImportReport,
     RowError,
     option_columns,
+    read_rows,
     row_value,
 )
 from haat.catalog.models import Category, Product, Variant
@@ -37,6 +39,22 @@ from haat.core.models import Currency
 from haat.core.money import Money, known_currencies
 
 _CHUNK = 900
+
+
+def import_catalog_csv(*, file: BinaryIO, partial: bool = False) -> ImportReport:
+    """Validate every row, then write (see the module docstring). An oversized file
+    raises ValidationError(code="file_too_large"); everything else is in the report."""
+    head, rows, errors = read_rows(file)
+    report = ImportReport(rows=len(rows))
+    if errors:
+        report.errors = errors
+        return report
+    groups, errors = validate_rows(head, rows)
+    report.errors = sorted(errors, key=lambda e: (e.row, e.column))
+    if errors and not partial:
+        return report
+    apply_import(groups, report, partial=partial)
+    return report
 
 
 @dataclass

@@ -189,23 +189,5 @@ def read_rows(file: BinaryIO) -> tuple[list[str], list[tuple[int, dict[str, str]
     return head, rows, []
 
 
-def import_catalog_csv(*, file: BinaryIO, partial: bool = False) -> ImportReport:
-    """Validate every row, then write (see the module docstring). An oversized file
-    raises ValidationError(code="file_too_large"); everything else is in the report."""
-    from haat.catalog.csv_import import apply_import, validate_rows
-
-    head, rows, errors = read_rows(file)
-    report = ImportReport(rows=len(rows))
-    if errors:
-        report.errors = errors
-        return report
-    groups, errors = validate_rows(head, rows)
-    report.errors = sorted(errors, key=lambda e: (e.row, e.column))
-    if errors and not partial:
-        return report
-    apply_import(groups, report, partial=partial)
-    return report
-
-
 def row_value(cells: dict[str, Any], column: str) -> str:
     return (cells.get(column) or "").strip()

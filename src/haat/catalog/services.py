@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 
 from haat.catalog import validators as v
+from haat.catalog.images import delete_files_on_commit
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
 from haat.catalog.variants import (
     create_variant,
@@ -285,6 +286,4 @@ def delete_product(*, product: Product) -> None:
             changes={k: [val, None] for k, val in state.items()},
         )
         record_event("product.deleted", aggregate=product, payload={"id": pk, "slug": slug})
-        from haat.catalog.images import delete_files_on_commit
-
         delete_files_on_commit(files)

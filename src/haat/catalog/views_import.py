@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from haat.accounts.roles import Perm
-from haat.catalog import csv_io
+from haat.catalog import csv_import, csv_io
 from haat.catalog.forms import ImportForm
 from haat.catalog.views import enabled_currencies
 from haat.catalog.views_products import filtered_products
@@ -33,7 +33,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
         partial = form.cleaned_data["mode"] == "partial"
         upload = form.cleaned_data["file"]
         try:
-            report = csv_io.import_catalog_csv(file=upload, partial=partial)
+            report = csv_import.import_catalog_csv(file=upload, partial=partial)
         except DomainError as err:
             attach_domain_error(form, err)
         else:

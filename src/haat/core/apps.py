@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         # process, so a worker schedules and dispatches to all of them.
         from django.utils.module_loading import autodiscover_modules
 
+        from haat.core import events, tasks
         from haat.core.models import Currency, StoreDetails
         from haat.core.settings_stamp import track
 
@@ -19,3 +20,5 @@ class CoreConfig(AppConfig):
         # Which currencies the store sells in, and the store's own details, are store
         # settings: a change moves the settings stamp (haat.core.settings_stamp).
         track(Currency, StoreDetails)
+        # Events are written below the dispatcher; it is woken through this callback.
+        events.set_dispatcher(tasks.schedule_dispatch)

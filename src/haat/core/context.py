@@ -12,6 +12,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -43,8 +45,6 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
 
 def client_ip(request: Any) -> str | None:
     # Behind a proxy, operators set HAAT_TRUST_X_FORWARDED_FOR; the first hop is the client.
-    from django.conf import settings
-
     if settings.HAAT_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:

@@ -34,6 +34,7 @@ class Consumer:
 
 
 _consumers: dict[str, Consumer] = {}
+_dispatcher: dict[str, Callable[[], None]] = {}
 
 
 def consumer(name: str, *event_types: str) -> Callable[[Handler], Handler]:
@@ -57,11 +58,18 @@ def _require_transaction(caller: str) -> None:
         raise RuntimeError(f"{caller}() must run inside the transaction of the change")
 
 
-def _wake_dispatcher_on_commit() -> None:
-    # Wake the dispatcher once the change commits; the periodic sweep covers a crash here.
-    from haat.core.outbox import schedule_dispatch
+def set_dispatcher(wake: Callable[[], None]) -> None:
+    """What wakes the outbox dispatcher (`core.tasks.schedule_dispatch`, registered by
+    `CoreConfig.ready()`): the dispatcher sits above this module, which never imports it."""
+    _dispatcher["wake"] = wake
 
-    transaction.on_commit(schedule_dispatch)
+
+def wake_dispatcher_on_commit() -> None:
+    """Wake the dispatcher once the change commits; the periodic sweep covers a crash here
+    (and a process where nothing registered a dispatcher)."""
+    wake = _dispatcher.get("wake")
+    if wake is not None:
+        transaction.on_commit(wake)
 
 
 def record_event(
@@ -122,5 +130,5 @@ def _insert(rows: list[tuple[str, str, str, dict[str, Any]]]) -> list[tuple[int,
         for event_type, aggregate_type, aggregate_id, payload in rows
     ]
     ids = sql.insert_rows(OutboxEvent, values)
-    _wake_dispatcher_on_commit()
+    wake_dispatcher_on_commit()
     return [(pk, now) for (pk,) in ids]

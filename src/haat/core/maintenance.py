@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -24,8 +25,6 @@ def refresh_planner_statistics() -> str:
     price instead of using the variant index). `PRAGMA optimize` analyses only the tables
     that need it, bounded by `analysis_limit`, so running it hourly is cheap.
     """
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         return "skipped"
     with connection.cursor() as cursor:

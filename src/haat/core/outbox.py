@@ -26,14 +26,13 @@ import logging
 import traceback
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from haat.core.audit import record_audit
 from haat.core.errors import NotFound
-from haat.core.events import Consumer, consumers
+from haat.core.events import Consumer, consumers, wake_dispatcher_on_commit
 from haat.core.models import OutboxDelivery, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -41,10 +40,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_CAP = timedelta(hours=1)
-# One enqueue per window is enough: the task drains every due event, and the periodic
-# sweep picks up whatever a skipped wake-up would have.
-SCHEDULE_WINDOW_SECONDS = 1
-_SCHEDULE_KEY = "haat:outbox:dispatch-scheduled"
 _MAX_ERROR_CHARS = 4000
 
 
@@ -74,23 +69,6 @@ def failed_events() -> QuerySet[OutboxEvent]:
     return OutboxEvent.objects.filter(
         dispatched_at__isnull=True, attempts__gte=MAX_ATTEMPTS
     ).order_by("id")
-
-
-def schedule_dispatch() -> None:
-    """Ask a worker to dispatch soon. Called on commit of any transaction with events.
-
-    Under load thousands of commits a second would each enqueue a task row; `cache.add`
-    lets only the first caller per window through. Never raises: the change it follows has
-    already committed, and the periodic sweep dispatches whatever a failed enqueue missed.
-    """
-    try:
-        if not cache.add(_SCHEDULE_KEY, 1, timeout=SCHEDULE_WINDOW_SECONDS):
-            return
-        from haat.core.tasks import dispatch_outbox
-
-        dispatch_outbox.enqueue()
-    except Exception:
-        logger.exception("Could not enqueue outbox dispatch; the periodic sweep will run it")
 
 
 def dispatch_pending(*, batch_size: int = 100) -> int:
@@ -205,5 +183,5 @@ def retry_event(*, event_id: int) -> OutboxEvent:
             },
         )
     if event.dispatched_at is None:
-        transaction.on_commit(schedule_dispatch)
+        wake_dispatcher_on_commit()
     return event
