@@ -38,6 +38,13 @@ OTHER_PATHS = {
     ("dashboard:home", ()): "/dashboard/",
     ("accounts:login", ()): "/dashboard/login/",
     ("orders:order_detail", ("HT-10001",)): "/dashboard/orders/HT-10001/",
+    # Payments' actions on an order page keep the order's paths.
+    ("payments:order_refund", ("HT-10001",)): "/dashboard/orders/HT-10001/refund/",
+    ("payments:order_cod_collected", ("HT-10001",)): "/dashboard/orders/HT-10001/cod-collected/",
+    (
+        "payments:order_line_availability",
+        ("HT-10001", 3),
+    ): "/dashboard/orders/HT-10001/lines/3/availability/",
     ("catalog:product_edit", (7,)): "/dashboard/catalog/products/7/",
     ("gateways_public:webhook_razorpay", ()): "/webhooks/razorpay",
     ("gateways_public:test_pay", ("tok",)): "/pay/test/tok",
