@@ -21,7 +21,7 @@ def test_bulk_set_status_counts_changes_and_records():
     assert set(Product.objects.values_list("status", flat=True)) == {"active"}
     entry = AuditLogEntry.objects.get(action="product.update")
     assert (entry.object_id, entry.changes) == (str(a.pk), {"status": ["draft", "active"]})
-    assert OutboxEvent.objects.filter(event_type="product.updated").count() == 1
+    assert OutboxEvent.objects.filter(event_type="catalog.product_updated").count() == 1
 
 
 @pytest.mark.parametrize(

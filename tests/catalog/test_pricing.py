@@ -49,7 +49,7 @@ def test_set_prices_history_only_for_changed_currencies(owner, currencies):
         ProductPriceRange.objects.filter(product=product).values_list("currency", "min_amount")
     )
     assert ranges == {"INR": 10000, "USD": 600, "EUR": 400}
-    event = OutboxEvent.objects.filter(event_type="price.changed").last()
+    event = OutboxEvent.objects.filter(event_type="catalog.price_changed").last()
     assert {c["currency"] for c in event.payload["changes"]} == {"USD", "EUR"}
 
 
@@ -132,7 +132,7 @@ def test_bulk_percent_with_rounding_history_ranges(owner):
     r = ProductPriceRange.objects.get(product=p1)
     assert (r.min_amount, r.max_amount) == (110099, 135899)
     assert AuditLogEntry.objects.filter(action="product.prices_bulk").count() == 2
-    assert OutboxEvent.objects.filter(event_type="price.changed").count() >= 2
+    assert OutboxEvent.objects.filter(event_type="catalog.price_changed").count() >= 2
 
 
 def test_bulk_amount_decrease_clears_compare_at_only_when_needed():

@@ -24,7 +24,7 @@ def test_create_product_generates_unique_slugs_and_records():
     ]
     entry = AuditLogEntry.objects.get(action="product.create", object_id=str(a.pk))
     assert entry.changes["title"] == [None, "Block Print Kurta"]
-    assert OutboxEvent.objects.filter(event_type="product.created").count() == 3
+    assert OutboxEvent.objects.filter(event_type="catalog.product_created").count() == 3
 
 
 def test_create_product_with_memberships(owner):
@@ -88,7 +88,7 @@ def test_update_product_changes_only_given_fields_and_audits_diff():
     assert (product.title, product.brand, product.expected_days) == ("Silk Saree", "Haat", 10)
     entry = AuditLogEntry.objects.filter(action="product.update").get()
     assert entry.changes == {"title": ["Saree", "Silk Saree"], "category_ids": [[], [cat.pk]]}
-    event = OutboxEvent.objects.get(event_type="product.updated")
+    event = OutboxEvent.objects.get(event_type="catalog.product_updated")
     assert event.payload["fields"] == ["category_ids", "title"]
 
 
@@ -135,5 +135,5 @@ def test_delete_product_records_and_removes():
     services.delete_product(product=product)
     assert not Product.objects.filter(pk=pk).exists()
     assert AuditLogEntry.objects.filter(action="product.delete", object_id=str(pk)).exists()
-    event = OutboxEvent.objects.get(event_type="product.deleted")
+    event = OutboxEvent.objects.get(event_type="catalog.product_deleted")
     assert event.payload == {"id": pk, "slug": "gone"}

@@ -39,8 +39,8 @@ def test_create_variant_with_prices_writes_history_and_range():
     )
     r = ProductPriceRange.objects.get(product=product, currency="INR")
     assert (r.min_amount, r.max_amount) == (99900, 99900)
-    assert OutboxEvent.objects.filter(event_type="variant.created").count() == 1
-    assert OutboxEvent.objects.filter(event_type="price.changed").count() == 1
+    assert OutboxEvent.objects.filter(event_type="catalog.variant_created").count() == 1
+    assert OutboxEvent.objects.filter(event_type="catalog.price_changed").count() == 1
     assert make_variant(product, "KUR-M", option_values={"Size": "M"}).position == 1
 
 
@@ -179,4 +179,4 @@ def test_delete_variant_refreshes_range():
     services.delete_variant(variant=b)
     r = ProductPriceRange.objects.get(product=product)
     assert (r.min_amount, r.max_amount) == (10000, 10000)
-    assert OutboxEvent.objects.filter(event_type="variant.deleted").count() == 1
+    assert OutboxEvent.objects.filter(event_type="catalog.variant_deleted").count() == 1

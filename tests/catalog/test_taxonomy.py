@@ -28,9 +28,9 @@ def test_category_create_update_delete_records():
     taxonomy.delete_category(category=child)
     taxonomy.delete_category(category=root)
     assert {e.event_type for e in OutboxEvent.objects.all()} == {
-        "category.created",
-        "category.updated",
-        "category.deleted",
+        "catalog.category_created",
+        "catalog.category_updated",
+        "catalog.category_deleted",
     }
     assert AuditLogEntry.objects.filter(action="category.update").get().changes["name"] == [
         "Kurtas",
@@ -88,4 +88,4 @@ def test_collections_ordered_members():
         taxonomy.update_collection(collection=col, colour="red")
     taxonomy.delete_collection(collection=col)
     assert not Collection.objects.exists()
-    assert OutboxEvent.objects.filter(event_type="collection.deleted").exists()
+    assert OutboxEvent.objects.filter(event_type="catalog.collection_deleted").exists()

@@ -10,24 +10,33 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from haat.core.events import consumer, record_event, unregister
-from haat.core.models import OutboxDelivery, OutboxEvent
-from haat.core.outbox import (
+from haat.core.dispatch import (
     MAX_ATTEMPTS,
     backoff,
     delivery_key,
     dispatch_pending,
     failed_events,
     pending_events,
-    retry_event,
 )
+from haat.core.events import consumer, unregister
+from haat.core.models import OutboxDelivery, OutboxEvent
+from haat.core.outbox import retry_event
 from haat.core.tasks import schedule_dispatch
 from tests.core import outbox_consumers
-from tests.core.outbox_consumers import effects, record_effect
+from tests.core.outbox_consumers import (
+    Crashed,
+    Flaky,
+    Nobody,
+    Other,
+    Raced,
+    effects,
+    emit_test,
+    record_effect,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,26 +54,21 @@ def flaky():
     back), and a steady consumer on the same event type."""
     state = {"failures": 2, "calls": 0}
 
-    @consumer("test.flaky", "test.flaky")
-    def flaky_handler(event):
+    @consumer("test.flaky", Flaky)
+    def flaky_handler(event, delivery):
         state["calls"] += 1
-        record_effect("test.flaky", event)
+        record_effect("test.flaky", delivery)
         if state["failures"]:
             state["failures"] -= 1
             raise RuntimeError("gateway said 503")
 
-    @consumer("test.steady", "test.flaky", "test.other")
-    def steady_handler(event):
-        record_effect("test.steady", event)
+    @consumer("test.steady", Flaky, Other)
+    def steady_handler(event, delivery):
+        record_effect("test.steady", delivery)
 
     yield state
     unregister("test.flaky")
     unregister("test.steady")
-
-
-def _event(event_type: str, **payload) -> OutboxEvent:
-    with transaction.atomic():
-        return record_event(event_type, aggregate_type="test", aggregate_id=1, payload=payload)
 
 
 def _make_due(event: OutboxEvent) -> None:
@@ -84,7 +88,7 @@ def _dispatch_in_subprocess(crash: bool) -> subprocess.CompletedProcess:
         "django.setup()\n"
         "from tests.core import outbox_consumers\n"
         "outbox_consumers.register()\n"
-        "from haat.core.outbox import dispatch_pending\n"
+        "from haat.core.dispatch import dispatch_pending\n"
         "print(dispatch_pending())\n"
     )
     env = {**os.environ, "HAAT_TEST_DB_NAME": str(connection.settings_dict["NAME"])}
@@ -102,7 +106,7 @@ def _dispatch_in_subprocess(crash: bool) -> subprocess.CompletedProcess:
 
 @pytest.mark.django_db(transaction=True)
 def test_dispatcher_killed_mid_way_resumes_without_repeating(test_consumers):
-    event = _event("test.crash", n=1)
+    event = emit_test(Crashed, 1)
 
     crashed = _dispatch_in_subprocess(crash=True)
     assert crashed.returncode == 1, crashed.stderr
@@ -133,7 +137,7 @@ def test_dispatcher_killed_mid_way_resumes_without_repeating(test_consumers):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.concurrency
 def test_concurrent_dispatchers_deliver_each_event_once(test_consumers):
-    events = [_event("test.race", n=i) for i in range(30)]
+    events = [emit_test(Raced, i) for i in range(30)]
     barrier = threading.Barrier(3)
     errors: list[BaseException] = []
 
@@ -161,8 +165,8 @@ def test_concurrent_dispatchers_deliver_each_event_once(test_consumers):
 
 @pytest.mark.django_db
 def test_failing_consumer_backs_off_and_does_not_block_others(flaky):
-    bad = _event("test.flaky")
-    good = _event("test.other")
+    bad = emit_test(Flaky)
+    good = emit_test(Other)
     before = timezone.now()
 
     assert dispatch_pending() == 1  # `good` only
@@ -211,7 +215,7 @@ def test_backoff_is_exponential_and_capped():
 @pytest.mark.django_db
 def test_event_gives_up_after_max_attempts_and_can_be_retried(flaky):
     flaky["failures"] = 10_000
-    event = _event("test.flaky")
+    event = emit_test(Flaky)
     for _ in range(MAX_ATTEMPTS):
         _make_due(event)
         dispatch_pending()
@@ -237,7 +241,7 @@ def test_event_gives_up_after_max_attempts_and_can_be_retried(flaky):
 
 @pytest.mark.django_db
 def test_events_without_consumers_are_dispatched_in_id_order():
-    first, second = _event("test.nobody"), _event("test.nobody")
+    first, second = emit_test(Nobody), emit_test(Nobody)
     assert list(pending_events().filter(pk__in=[first.pk, second.pk])) == [first, second]
     assert dispatch_pending(batch_size=1) == 1
     first.refresh_from_db()
@@ -259,7 +263,7 @@ def test_wakeups_are_throttled_to_one_task_per_window(django_capture_on_commit_c
     cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(25):
-            _event("test.nobody")
+            emit_test(Nobody)
     tasks = DBTaskResult.objects.filter(task_path="haat.core.tasks.dispatch_outbox")
     assert tasks.count() == 1
     schedule_dispatch()

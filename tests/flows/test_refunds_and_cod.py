@@ -38,7 +38,7 @@ def test_partial_refund_by_amount_through_the_gateway(staff_client, paid_order):
     assert paid_order.payment_status == "partially_refunded"
     r = Refund.objects.get()
     assert (r.status, r.method, r.payment.gateway) == ("processed", "gateway", "test")
-    assert OutboxEvent.objects.filter(event_type="refund.processed").count() == 1
+    assert OutboxEvent.objects.filter(event_type="payment.refund_processed").count() == 1
     # The same form submitted twice (same key): the same refund, nothing more.
     refund(client, paid_order, amount="150.50")
     assert Refund.objects.count() == 1

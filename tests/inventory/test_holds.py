@@ -159,7 +159,7 @@ def test_expired_holds_are_released_with_one_event_per_owner(warehouse):
     released = release_expired_holds(now=timezone.now() + timedelta(minutes=16))
     assert released == 2
     assert available_by_variant([v.pk, w.pk]) == {v.pk: 4, w.pk: 5}
-    events = OutboxEvent.objects.filter(event_type="stock.hold_expired")
+    events = OutboxEvent.objects.filter(event_type="inventory.hold_expired")
     assert [(e.aggregate_id, len(e.payload["holds"])) for e in events] == [("old", 2)]
     assert StockHold.objects.filter(status="active").get().owner_id == "new"
 

@@ -154,7 +154,7 @@ def test_low_out_and_back_in_stock_events_fire_once_per_crossing(warehouse, sett
     release_holds(owner_type="c", owner_id="4", reason="cancelled")  # back to 1
     release_holds(owner_type="c", owner_id="3", reason="cancelled")  # 2: no new event
     assert len(events("inventory.back_in_stock")) == 2  # first receipt, this release
-    subs = events("inventory.back_in_stock_subscriber")
+    subs = events("inventory.back_in_stock_notice_due")
     assert sorted((e.payload["email"], e.payload["phone"]) for e in subs) == [
         ("", "+919876543210"),
         ("a@x.in", ""),
@@ -162,7 +162,7 @@ def test_low_out_and_back_in_stock_events_fire_once_per_crossing(warehouse, sett
     place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="c", owner_id="5")  # 0 again
     receive(v, warehouse, 10)
     assert len(events("inventory.back_in_stock")) == 3
-    assert len(events("inventory.back_in_stock_subscriber")) == 2  # each subscriber once
+    assert len(events("inventory.back_in_stock_notice_due")) == 2  # each subscriber once
 
 
 def test_per_variant_threshold(warehouse):

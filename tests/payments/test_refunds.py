@@ -56,7 +56,7 @@ def test_gateway_refund_is_processed_and_idempotent(variant):
     order.refresh_from_db()
     assert order.amount_refunded == 50000 and order.payment_status == "partially_refunded"
     assert PaymentTransaction.objects.filter(order=order, kind="refund").count() == 1
-    assert OutboxEvent.objects.filter(event_type="refund.processed").count() == 1
+    assert OutboxEvent.objects.filter(event_type="payment.refund_processed").count() == 1
     assert AuditLogEntry.objects.filter(action="payments.refund").count() == 1
     # the gateway's own webhook for the same refund changes nothing
     apply_gateway_update(

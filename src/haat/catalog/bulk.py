@@ -9,9 +9,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from haat.catalog import validators as v
+from haat.catalog.events import ProductUpdated
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
 from haat.core.audit import record_audits
-from haat.core.events import record_events
+from haat.core.outbox import emit_all
 
 CategoryLink = Product.categories.through
 
@@ -39,10 +40,7 @@ def bulk_set_status(*, product_ids: list[int], status: str) -> int:
             status=status, updated_at=timezone.now()
         )
         record_audits("product.update", [(p, {"status": [p.status, status]}) for p in products])
-        record_events(
-            "product.updated",
-            [(p, {"id": p.pk, "slug": p.slug, "fields": ["status"]}) for p in products],
-        )
+        emit_all((ProductUpdated(id=p.pk, slug=p.slug, fields=["status"]), p) for p in products)
     return len(products)
 
 
@@ -116,8 +114,7 @@ def bulk_assign(
         changed = [p for p in products if p.pk in touched]
         Product.objects.filter(pk__in=list(touched)).update(updated_at=timezone.now())
         record_audits("product.update", [(p, touched[p.pk]) for p in changed])
-        record_events(
-            "product.updated",
-            [(p, {"id": p.pk, "slug": p.slug, "fields": sorted(touched[p.pk])}) for p in changed],
+        emit_all(
+            (ProductUpdated(id=p.pk, slug=p.slug, fields=sorted(touched[p.pk])), p) for p in changed
         )
     return len(changed)

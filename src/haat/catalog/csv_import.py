@@ -24,6 +24,7 @@ from haat.catalog.csv_io import (
     read_rows,
     row_value,
 )
+from haat.catalog.events import CatalogImported
 from haat.catalog.models import Category, Product, Variant
 from haat.catalog.pricing import (
     PriceInput,
@@ -34,9 +35,9 @@ from haat.catalog.pricing import (
 )
 from haat.core.audit import record_audit
 from haat.core.errors import DomainError, ValidationError
-from haat.core.events import record_event
 from haat.core.models import Currency
 from haat.core.money import Money, known_currencies
+from haat.core.outbox import Aggregate, emit
 
 _CHUNK = 900
 
@@ -357,10 +358,9 @@ def apply_import(groups: list[ProductGroup], report: ImportReport, *, partial: b
             if not any(counts.values()):
                 return
             record_audit(action="catalog.import", object_type="catalog.import", changes=counts)
-            record_event(
-                "catalog.imported",
-                aggregate_type="catalog.import",
-                payload={**counts, "rows": report.rows},
+            emit(
+                CatalogImported(**counts, rows=report.rows),
+                aggregate=Aggregate("catalog.import"),
             )
     except _Abort:
         return

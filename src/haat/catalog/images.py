@@ -21,10 +21,11 @@ from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from haat.catalog import validators as v
+from haat.catalog.events import ProductUpdated
 from haat.catalog.models import Product, ProductImage
 from haat.core.audit import record_audit
 from haat.core.errors import ValidationError
-from haat.core.events import record_event
+from haat.core.outbox import emit
 
 # 40 megapixels: larger than any product photo, small enough to decode safely.
 MAX_PIXELS = 40_000_000
@@ -130,15 +131,15 @@ def add_product_image(
                 obj=product,
                 changes={"images": [None, {"id": image.pk, "name": image.image.name}]},
             )
-            record_event(
-                "product.updated",
-                aggregate=product,
-                payload={"id": product.pk, "slug": product.slug, "fields": ["images"]},
-            )
+            _emit_images_changed(product)
     except BaseException:
         delete_files(written)
         raise
     return image
+
+
+def _emit_images_changed(product: Product) -> None:
+    emit(ProductUpdated(id=product.pk, slug=product.slug, fields=["images"]), aggregate=product)
 
 
 def _renumber(product: Product, ordered: list[ProductImage]) -> None:
@@ -175,11 +176,7 @@ def update_product_image(
             record_audit(
                 action="product.image_update", obj=product, changes={"image": image.pk, **changes}
             )
-            record_event(
-                "product.updated",
-                aggregate=product,
-                payload={"id": product.pk, "slug": product.slug, "fields": ["images"]},
-            )
+            _emit_images_changed(product)
     return image
 
 
@@ -192,11 +189,7 @@ def delete_product_image(*, image: ProductImage) -> None:
         record_audit(
             action="product.image_delete", obj=product, changes={"images": [{"id": pk}, None]}
         )
-        record_event(
-            "product.updated",
-            aggregate=product,
-            payload={"id": product.pk, "slug": product.slug, "fields": ["images"]},
-        )
+        _emit_images_changed(product)
         delete_files_on_commit(files)
 
 
@@ -212,11 +205,7 @@ def reorder_product_images(*, product: Product, image_ids: list[int]) -> None:
             return
         _renumber(product, [images[pk] for pk in ids])
         record_audit(action="product.image_reorder", obj=product, changes={"images": [before, ids]})
-        record_event(
-            "product.updated",
-            aggregate=product,
-            payload={"id": product.pk, "slug": product.slug, "fields": ["images"]},
-        )
+        _emit_images_changed(product)
 
 
 def rendition_url(image: ProductImage, width: int) -> str:

@@ -1,7 +1,7 @@
 """Seller-set prices per currency (never converted), their history and derived ranges.
 
 Every write here records a PriceHistory row per changed currency, refreshes
-ProductPriceRange in the same transaction, and emits `price.changed`.
+ProductPriceRange in the same transaction, and emits `catalog.price_changed`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from haat.catalog import validators
+from haat.catalog.events import PriceChanged
 from haat.catalog.models import PriceHistory, Product, ProductPriceRange, Variant, VariantPrice
 from haat.core.audit import record_audit, record_audits
 from haat.core.context import current_actor
 from haat.core.errors import NotFound, ValidationError
-from haat.core.events import record_events
 from haat.core.models import Currency
 from haat.core.money import Money, decimal_places
+from haat.core.outbox import emit, emit_all
 
 # Anything above 10^12 minor units (₹10,000 crore) is a typo, not a price.
 MAX_PRICE_MINOR = 10**12
@@ -168,10 +169,7 @@ def write_prices(
     PriceHistory.objects.bulk_create(history)
     refresh_price_ranges(product_ids=[variant.product_id])
     changes = [_change_payload(h, variant.product_id) for h in history]
-    record_events(
-        "price.changed",
-        [(variant.product, {"source": source, "sku": variant.sku, "changes": changes})],
-    )
+    emit(PriceChanged(source=source, sku=variant.sku, changes=changes), aggregate=variant.product)
     return result, changes
 
 
@@ -203,9 +201,9 @@ def remove_variant_price(*, variant: Variant, currency: str, source: str = "edit
         refresh_price_ranges(product_ids=[variant.product_id])
         change = _change_payload(h, variant.product_id)
         record_audit(action="variant.prices", obj=variant, changes={"prices": [change]})
-        record_events(
-            "price.changed",
-            [(variant.product, {"source": source, "sku": variant.sku, "changes": [change]})],
+        emit(
+            PriceChanged(source=source, sku=variant.sku, changes=[change]),
+            aggregate=variant.product,
         )
 
 
@@ -382,8 +380,5 @@ def bulk_change_prices(
             "product.prices_bulk",
             [(p, {**summary, "prices": ch}) for p, ch in by_product.values()],
         )
-        record_events(
-            "price.changed",
-            [(p, {"source": "bulk", "changes": ch}) for p, ch in by_product.values()],
-        )
+        emit_all((PriceChanged(source="bulk", changes=ch), p) for p, ch in by_product.values())
     return len(history)

@@ -13,6 +13,7 @@ from django.db.models import Max, ProtectedError, RestrictedError
 
 from haat.catalog import validators as v
 from haat.catalog.images import delete_files_on_commit
+from haat.catalog.events import ProductCreated, ProductDeleted, ProductUpdated
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
 from haat.catalog.variants import (
     create_variant,
@@ -22,7 +23,7 @@ from haat.catalog.variants import (
 )
 from haat.core.audit import diff, record_audit
 from haat.core.errors import Conflict, ValidationError
-from haat.core.events import record_event
+from haat.core.outbox import emit
 
 __all__ = [
     "create_product",
@@ -177,10 +178,9 @@ def create_product(
         add_to_collections(product, col_ids)
         state = product_state(product)
         record_audit(action="product.create", obj=product, changes=diff({}, state))
-        record_event(
-            "product.created",
+        emit(
+            ProductCreated(id=product.pk, slug=product.slug, status=product.status),
             aggregate=product,
-            payload={"id": product.pk, "slug": product.slug, "status": product.status},
         )
     return product
 
@@ -248,10 +248,9 @@ def update_product(*, product: Product, **changes: Any) -> Product:
         changed = diff(before, product_state(product))
         if changed:
             record_audit(action="product.update", obj=product, changes=changed)
-            record_event(
-                "product.updated",
+            emit(
+                ProductUpdated(id=product.pk, slug=product.slug, fields=sorted(changed)),
                 aggregate=product,
-                payload={"id": product.pk, "slug": product.slug, "fields": sorted(changed)},
             )
     return product
 
@@ -285,5 +284,5 @@ def delete_product(*, product: Product) -> None:
             obj=product,
             changes={k: [val, None] for k, val in state.items()},
         )
-        record_event("product.deleted", aggregate=product, payload={"id": pk, "slug": slug})
+        emit(ProductDeleted(id=pk, slug=slug), aggregate=product)
         delete_files_on_commit(files)

@@ -7,11 +7,19 @@ from typing import Any
 from django.db import transaction
 
 from haat.catalog import validators as v
+from haat.catalog.events import (
+    CategoryCreated,
+    CategoryDeleted,
+    CategoryUpdated,
+    CollectionCreated,
+    CollectionDeleted,
+    CollectionUpdated,
+)
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
 from haat.catalog.services import save_with_unique_slug
 from haat.core.audit import diff, record_audit
 from haat.core.errors import Conflict, ValidationError
-from haat.core.events import record_event
+from haat.core.outbox import emit
 
 SLUG_MAX = 140
 
@@ -96,7 +104,7 @@ def create_category(
         record_audit(
             action="category.create", obj=category, changes=diff({}, _category_state(category))
         )
-        record_event("category.created", aggregate=category, payload=_category_state(category))
+        emit(CategoryCreated(id=category.pk, **_category_state(category)), aggregate=category)
     return category
 
 
@@ -128,11 +136,7 @@ def update_category(*, category: Category, **changes: Any) -> Category:
         if changed:
             category.save(update_fields=list(fields))
             record_audit(action="category.update", obj=category, changes=changed)
-            record_event(
-                "category.updated",
-                aggregate=category,
-                payload={"id": category.pk, "fields": sorted(changed)},
-            )
+            emit(CategoryUpdated(id=category.pk, fields=sorted(changed)), aggregate=category)
     return category
 
 
@@ -152,7 +156,7 @@ def delete_category(*, category: Category) -> None:
         record_audit(
             action="category.delete", obj=category, changes={k: [x, None] for k, x in state.items()}
         )
-        record_event("category.deleted", aggregate=category, payload={"id": pk, **state})
+        emit(CategoryDeleted(id=pk, **state), aggregate=category)
 
 
 # --- collections ---------------------------------------------------------------------
@@ -208,9 +212,7 @@ def create_collection(
         _write_members(collection, ids)
         state = {**_collection_state(collection), "product_ids": ids}
         record_audit(action="collection.create", obj=collection, changes=diff({}, state))
-        record_event(
-            "collection.created", aggregate=collection, payload={"id": collection.pk, **state}
-        )
+        emit(CollectionCreated(id=collection.pk, **state), aggregate=collection)
     return collection
 
 
@@ -248,11 +250,7 @@ def update_collection(*, collection: Collection, **changes: Any) -> Collection:
                 changed["product_ids"] = [old_ids, ids]
         if changed:
             record_audit(action="collection.update", obj=collection, changes=changed)
-            record_event(
-                "collection.updated",
-                aggregate=collection,
-                payload={"id": collection.pk, "fields": sorted(changed)},
-            )
+            emit(CollectionUpdated(id=collection.pk, fields=sorted(changed)), aggregate=collection)
     return collection
 
 
@@ -272,4 +270,4 @@ def delete_collection(*, collection: Collection) -> None:
             obj=collection,
             changes={k: [x, None] for k, x in state.items()},
         )
-        record_event("collection.deleted", aggregate=collection, payload={"id": pk, **state})
+        emit(CollectionDeleted(id=pk, **state), aggregate=collection)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 
 from haat.catalog import validators as v
+from haat.catalog.events import ProductUpdated, VariantCreated, VariantDeleted, VariantUpdated
 from haat.catalog.models import Product, ProductOption, Variant
 from haat.catalog.pricing import (
     PriceInput,
@@ -19,9 +20,9 @@ from haat.catalog.pricing import (
 )
 from haat.core.audit import diff, record_audit
 from haat.core.errors import Conflict, ValidationError
-from haat.core.events import record_event
 from haat.core.models import Currency
 from haat.core.money import Money
+from haat.core.outbox import emit
 
 MAX_OPTIONS = 3
 VARIANT_FIELDS = (
@@ -172,10 +173,9 @@ def set_product_options(
             record_audit(
                 action="product.options", obj=product, changes={"options": [before, after]}
             )
-            record_event(
-                "product.updated",
+            emit(
+                ProductUpdated(id=product.pk, slug=product.slug, fields=["options"]),
                 aggregate=product,
-                payload={"id": product.pk, "slug": product.slug, "fields": ["options"]},
             )
     return result
 
@@ -227,10 +227,9 @@ def create_variant(
         if price_changes:
             changes["prices"] = price_changes
         record_audit(action="variant.create", obj=variant, changes=changes)
-        record_event(
-            "variant.created",
+        emit(
+            VariantCreated(id=variant.pk, product_id=product.pk, sku=variant.sku),
             aggregate=variant,
-            payload={"id": variant.pk, "product_id": product.pk, "sku": variant.sku},
         )
     return variant
 
@@ -287,15 +286,14 @@ def update_variant(*, variant: Variant, **changes: Any) -> Variant:
             changed["prices"] = price_changes
         if changed:
             record_audit(action="variant.update", obj=variant, changes=changed)
-            record_event(
-                "variant.updated",
+            emit(
+                VariantUpdated(
+                    id=variant.pk,
+                    product_id=variant.product_id,
+                    sku=variant.sku,
+                    fields=sorted(changed),
+                ),
                 aggregate=variant,
-                payload={
-                    "id": variant.pk,
-                    "product_id": variant.product_id,
-                    "sku": variant.sku,
-                    "fields": sorted(changed),
-                },
             )
     return variant
 
@@ -319,8 +317,4 @@ def delete_variant(*, variant: Variant) -> None:
         record_audit(
             action="variant.delete", obj=variant, changes={k: [x, None] for k, x in state.items()}
         )
-        record_event(
-            "variant.deleted",
-            aggregate=variant,
-            payload={"id": pk, "product_id": product_id, "sku": state["sku"]},
-        )
+        emit(VariantDeleted(id=pk, product_id=product_id, sku=state["sku"]), aggregate=variant)

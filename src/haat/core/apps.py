@@ -7,18 +7,16 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Periodic tasks (`@periodic` in <app>/tasks.py) and outbox consumers
-        # (`@consumer` in <app>/consumers.py) register on import; import them in every
-        # process, so a worker schedules and dispatches to all of them.
+        # Event classes (<app>/events.py), periodic tasks (`@periodic` in <app>/tasks.py)
+        # and outbox consumers (`@consumer` in <app>/consumers.py) register on import;
+        # import them in every process, so a worker can read every stored event,
+        # schedules and dispatches to all of them.
         from django.utils.module_loading import autodiscover_modules
 
-        from haat.core import events, tasks
         from haat.core.models import Currency, StoreDetails
         from haat.core.settings_stamp import track
 
-        autodiscover_modules("tasks", "consumers")
+        autodiscover_modules("events", "tasks", "consumers")
         # Which currencies the store sells in, and the store's own details, are store
         # settings: a change moves the settings stamp (haat.core.settings_stamp).
         track(Currency, StoreDetails)
-        # Events are written below the dispatcher; it is woken through this callback.
-        events.set_dispatcher(tasks.schedule_dispatch)

@@ -1,45 +1,165 @@
-"""Writing domain events to the outbox and naming the consumers that read them.
+"""Typed domain events, and the consumers that subscribe to them.
 
-    record_event("product.created", aggregate=product, payload={...})
+One class per fact, declared in the emitting context's `events.py`:
 
-must be called inside the service's `transaction.atomic()` block, so the event exists
-exactly when the change does. Consumers register with `@consumer("name", "event.type", ...)`
-and are run by `haat.core.outbox.dispatch_pending()` (a background task); each consumer sees
-each event once (see `OutboxDelivery`).
+    class OrderCancelled(Event):
+        \"\"\"An order was cancelled (by staff, the shopper or the payment clock).\"\"\"
+
+        event_type = "order.cancelled"
+        version = 1
+        example = {"number": "HT-10042", ...}
+
+        number: str
+        \"\"\"Public order number.\"\"\"
+
+A class is a pydantic model, so building one validates the payload (a wrong type fails in
+the service, inside its transaction, not in a consumer hours later) and its JSON schema is
+free: `docs/events.md` is generated from these classes (`haat events-catalogue`).
+Attribute docstrings are the field descriptions. `example` is a payload the tests validate
+against the class and its JSON schema.
+
+Names are `<context>.<fact>`, the context in the singular (`order.placed`,
+`inventory.hold_expired`, `payment.link_created`), and each fact has one emitter.
+Events are written with `haat.core.outbox.emit` inside the change's transaction.
+
+Versions: a change that an old consumer could misread (a field removed, renamed or given
+a new meaning) is a new class with the same `event_type` and `version + 1`. Keep the old
+class registered while rows of it may still be undispatched, and let consumers subscribe to
+both; a stored event whose (type, version) has no class fails its delivery loudly instead
+of being skipped. Adding an optional field is not a new version.
+
+Consumers live in the consuming context's `consumers.py` (imported in every process when
+the apps are ready):
+
+    @consumer("payments.expire_open", OrderCancelled)
+    def expire_open(event: OrderCancelled, delivery: Delivery) -> None: ...
+
+Each consumer gets each event once (see `haat.core.dispatch`), with `delivery.key` as the
+idempotency key of any external effect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
 
-from django.db import models, transaction
-from django.utils import timezone
+from pydantic import BaseModel, ConfigDict
 
-from haat.core import sql
-from haat.core.models import OutboxEvent
+# Rows written by the free-string `haat.core.outbox.record_event`, which typed consumers
+# never receive. Both go once the last such emitter is converted.
+UNTYPED_VERSION = 0
+NAME = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
+MAX_CONSUMER_NAME = 100  # OutboxDelivery.consumer
 
-Handler = Callable[[OutboxEvent], None]
+
+_CONFIG = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Part(BaseModel):
+    """A nested piece of a payload (an order line, a price change), documented like one."""
+
+    model_config = _CONFIG
+
+
+class Event(BaseModel):
+    """Base of every domain event: a frozen, validated payload plus its type and version."""
+
+    model_config = _CONFIG
+
+    event_type: ClassVar[str]
+    version: ClassVar[int] = 1
+    example: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:  # a concrete event; shared payload bases have none
+            _register(cls)
+
+
+_classes: dict[tuple[str, int], type[Event]] = {}
+
+
+def _register(cls: type[Event]) -> None:
+    if not NAME.match(cls.event_type):
+        raise ValueError(f"{cls.__qualname__}: event_type must be 'context.fact'")
+    if not isinstance(cls.version, int) or cls.version < 1:
+        raise ValueError(f"{cls.__qualname__}: version must be a positive integer")
+    key = (cls.event_type, cls.version)
+    taken = _classes.get(key)
+    if taken is not None and (taken.__module__, taken.__qualname__) != (
+        cls.__module__,
+        cls.__qualname__,
+    ):
+        raise ValueError(f"{key} is already {taken.__module__}.{taken.__qualname__}")
+    _classes[key] = cls
+
+
+def event_classes() -> list[type[Event]]:
+    """Every registered event class, by type and version."""
+    return [_classes[key] for key in sorted(_classes)]
+
+
+def load(event_type: str, version: int, payload: dict[str, Any]) -> Event:
+    """The typed event of a stored row. Raises LookupError for an unknown (type, version)
+    and pydantic's ValidationError for a payload that does not fit its class."""
+    cls = _classes.get((event_type, version))
+    if cls is None:
+        raise LookupError(f"No event class is registered for {event_type} version {version}.")
+    return cls.model_validate(payload)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a consumer knows besides the event itself."""
+
+    event_id: int
+    aggregate_type: str
+    aggregate_id: str
+    created_at: datetime
+    # "<event id>:<consumer>": send it as the idempotency key of any external effect.
+    key: str
+
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[Any, Delivery], None]
 
 
 @dataclass(frozen=True)
 class Consumer:
     name: str
-    event_types: frozenset[str]  # "*" matches every event
+    events: tuple[type[Event], ...]
     handler: Handler
 
     def wants(self, event_type: str) -> bool:
-        return "*" in self.event_types or event_type in self.event_types
+        return any(cls.event_type == event_type for cls in self.events)
+
+    def accepts(self, event: Event) -> bool:
+        """False for a version of the event this consumer did not subscribe to."""
+        return isinstance(event, self.events)
 
 
 _consumers: dict[str, Consumer] = {}
-_dispatcher: dict[str, Callable[[], None]] = {}
 
 
-def consumer(name: str, *event_types: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        _consumers[name] = Consumer(name, frozenset(event_types), handler)
+def consumer(
+    name: str, *events: type[E]
+) -> Callable[[Callable[[E, Delivery], None]], Callable[[E, Delivery], None]]:
+    """Register `handler(event, delivery)` as consumer `name` of the given event classes.
+    The name is the consumer's identity in `OutboxDelivery`: never rename a live one."""
+    if not events or not all("event_type" in cls.__dict__ for cls in events):
+        raise ValueError(f"Consumer {name} must subscribe to concrete event classes")
+    if not NAME.match(name) or len(name) > MAX_CONSUMER_NAME:
+        raise ValueError(f"Consumer name {name!r} must be 'context.action'")
+
+    def register(handler: Callable[[E, Delivery], None]) -> Callable[[E, Delivery], None]:
+        taken = _consumers.get(name)
+        if taken is not None and taken.handler is not handler:
+            raise ValueError(f"Consumer {name} is already registered")
+        _consumers[name] = Consumer(name, tuple(events), handler)
         return handler
 
     return register
@@ -51,84 +171,3 @@ def consumers() -> list[Consumer]:
 
 def unregister(name: str) -> None:
     _consumers.pop(name, None)
-
-
-def _require_transaction(caller: str) -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"{caller}() must run inside the transaction of the change")
-
-
-def set_dispatcher(wake: Callable[[], None]) -> None:
-    """What wakes the outbox dispatcher (`core.tasks.schedule_dispatch`, registered by
-    `CoreConfig.ready()`): the dispatcher sits above this module, which never imports it."""
-    _dispatcher["wake"] = wake
-
-
-def wake_dispatcher_on_commit() -> None:
-    """Wake the dispatcher once the change commits; the periodic sweep covers a crash here
-    (and a process where nothing registered a dispatcher)."""
-    wake = _dispatcher.get("wake")
-    if wake is not None:
-        transaction.on_commit(wake)
-
-
-def record_event(
-    event_type: str,
-    *,
-    aggregate: models.Model | None = None,
-    aggregate_type: str = "",
-    aggregate_id: str | int = "",
-    payload: dict[str, Any] | None = None,
-) -> OutboxEvent:
-    _require_transaction("record_event")
-    if aggregate is not None:
-        aggregate_type = aggregate_type or aggregate._meta.label_lower
-        aggregate_id = aggregate_id or aggregate.pk
-    row = (event_type, aggregate_type, str(aggregate_id), payload or {})
-    [(pk, created_at)] = _insert([row])
-    return OutboxEvent(
-        id=pk,
-        event_type=row[0],
-        aggregate_type=row[1],
-        aggregate_id=row[2],
-        payload=row[3],
-        created_at=created_at,
-    )
-
-
-def record_events(event_type: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]) -> int:
-    """One event per (aggregate, payload) in a single INSERT, inside the caller's
-    transaction; for bulk changes that must stay a constant number of queries."""
-    _require_transaction("record_events")
-    rows = [(event_type, obj._meta.label_lower, str(obj.pk), payload) for obj, payload in entries]
-    return len(_insert(rows))
-
-
-def record_events_for(
-    aggregate: models.Model, event_types: Iterable[str], payload: dict[str, Any]
-) -> int:
-    """Several events about one aggregate with one payload (`order.created` and
-    `order.confirmed`), in a single INSERT inside the caller's transaction."""
-    _require_transaction("record_events_for")
-    label, pk = aggregate._meta.label_lower, str(aggregate.pk)
-    return len(_insert([(event_type, label, pk, payload) for event_type in event_types]))
-
-
-def _insert(rows: list[tuple[str, str, str, dict[str, Any]]]) -> list[tuple[int, Any]]:
-    """INSERT the events in one statement; (id, created_at) of each."""
-    if not rows:
-        return []
-    now = timezone.now()
-    values = [
-        {
-            "event_type": event_type,
-            "aggregate_type": aggregate_type,
-            "aggregate_id": aggregate_id,
-            "payload": payload,
-            "created_at": now,
-        }
-        for event_type, aggregate_type, aggregate_id, payload in rows
-    ]
-    ids = sql.insert_rows(OutboxEvent, values)
-    wake_dispatcher_on_commit()
-    return [(pk, now) for (pk,) in ids]

@@ -75,6 +75,8 @@ class OutboxEvent(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     event_type = models.CharField(max_length=100, db_index=True)
+    # The version of the event class that wrote the payload (haat.core.events.Event.version).
+    event_version = models.PositiveSmallIntegerField(default=1)
     aggregate_type = models.CharField(max_length=64)
     aggregate_id = models.CharField(max_length=64)
     payload = models.JSONField(default=dict)

@@ -1,164 +1,132 @@
-"""Dispatching outbox events to their consumers (see haat.core.events).
+"""Writing domain events to the outbox: the one way to emit an event.
 
-Guarantees, and how they are kept:
+    emit(OrderCancelled(number=..., ...), aggregate=order)
+    emit_all([(PriceChanged(...), product) for product in products])
 
-- **Each consumer handles each event once.** A consumer's handler and its `OutboxDelivery`
-  row are written in one transaction, so the consumer's database effects and its "done"
-  mark commit together or not at all. A dispatcher killed mid-way leaves the consumers that
-  committed marked done; the next run re-runs only the others.
-- **External effects** (an e-mail, a webhook, a WhatsApp message) cannot join that
-  transaction. Consumers that cause them must pass `delivery_key(event, consumer_name)`
-  (`"<event id>:<consumer>"`) as the idempotency key to the remote system, or record it
-  before sending, so a handler re-run after a crash between the send and the commit sends
-  nothing twice.
-- **Several workers.** Every consumer transaction locks the event row with
-  `select_for_update(skip_locked=True)` (PostgreSQL; SQLite serialises writers anyway): a
-  worker skips an event another worker is handling instead of waiting for it or running
-  its consumers a second time.
-- **Failures** do not block other events: the event gets `attempts + 1`, `last_error` and an
-  exponential back-off (`next_attempt_at`, capped at one hour). After `MAX_ATTEMPTS` it stays
-  undispatched and is listed by `failed_events()` until staff retry it.
+must run inside the service's `transaction.atomic()` block, so the event exists exactly
+when the change does. The event was validated when it was built (see haat.core.events);
+its type and version are stored with its payload. `emit_all` writes any number of events
+in one INSERT, so bulk changes (and checkout, which writes `order.placed` and
+`order.confirmed` together) stay a constant number of statements. On commit the
+dispatcher is woken (`schedule_dispatch`); `haat.core.dispatch` delivers.
 """
 
 from __future__ import annotations
 
 import logging
-import traceback
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import models, transaction
 from django.utils import timezone
 
+from haat.core import sql
 from haat.core.audit import record_audit
 from haat.core.errors import NotFound
-from haat.core.events import Consumer, consumers, wake_dispatcher_on_commit
-from haat.core.models import OutboxDelivery, OutboxEvent
+from haat.core.events import UNTYPED_VERSION, Event
+from haat.core.models import OutboxEvent
+from haat.core.tasks import schedule_dispatch
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
-BACKOFF_BASE = timedelta(seconds=10)
-BACKOFF_CAP = timedelta(hours=1)
-_MAX_ERROR_CHARS = 4000
+@dataclass(frozen=True)
+class Aggregate:
+    """What an event is about when there is no model instance at hand (a variant known
+    by id, a hold owner, an import)."""
+
+    type: str
+    id: str | int = ""
 
 
-def delivery_key(event: OutboxEvent, consumer_name: str) -> str:
-    """The idempotency key a consumer sends with any external effect of `event`."""
-    return f"{event.pk}:{consumer_name}"
+Target = models.Model | Aggregate
 
 
-def backoff(attempts: int) -> timedelta:
-    """Delay before retry number `attempts + 1`: 10 s, 20 s, 40 s, ... up to one hour."""
-    exponent = min(max(attempts - 1, 0), 20)  # 2**20 * 10 s is far past the cap already
-    return min(BACKOFF_BASE * 2**exponent, BACKOFF_CAP)
+def emit(event: Event, *, aggregate: Target) -> OutboxEvent:
+    """Write one event in the caller's transaction; returns its row."""
+    _require_transaction("emit")
+    row = _row(event, aggregate, timezone.now())
+    [(pk,)] = _insert([row])
+    return OutboxEvent(id=pk, **row)
 
 
-def pending_events(now: datetime | None = None) -> QuerySet[OutboxEvent]:
-    """Undispatched events that are due and have not exhausted their attempts."""
-    now = now or timezone.now()
-    return OutboxEvent.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        dispatched_at__isnull=True,
-        attempts__lt=MAX_ATTEMPTS,
-    ).order_by("id")
+def emit_all(events: Iterable[tuple[Event, Target]]) -> int:
+    """Write every (event, aggregate) pair in one INSERT in the caller's transaction."""
+    _require_transaction("emit_all")
+    now = timezone.now()
+    return len(_insert([_row(event, aggregate, now) for event, aggregate in events]))
 
 
-def failed_events() -> QuerySet[OutboxEvent]:
-    """Events that gave up after `MAX_ATTEMPTS`; shown to staff until retried."""
-    return OutboxEvent.objects.filter(
-        dispatched_at__isnull=True, attempts__gte=MAX_ATTEMPTS
-    ).order_by("id")
+def _row(event: Event, aggregate: Target, now: datetime) -> dict[str, Any]:
+    if isinstance(aggregate, Aggregate):
+        aggregate_type, aggregate_id = aggregate.type, aggregate.id
+    else:
+        aggregate_type, aggregate_id = aggregate._meta.label_lower, aggregate.pk
+    return {
+        "event_type": event.event_type,
+        "event_version": event.version,
+        "aggregate_type": aggregate_type,
+        "aggregate_id": str(aggregate_id),
+        "payload": event.model_dump(mode="json"),
+        "created_at": now,
+    }
 
 
-def dispatch_pending(*, batch_size: int = 100) -> int:
-    """Run due events through their consumers, oldest first. Returns how many events
-    became fully dispatched in this call."""
-    registered = consumers()
-    with transaction.atomic():
-        # Skip events another worker is handling right now (row locked by its consumer).
-        batch = list(
-            pending_events()
-            .select_for_update(skip_locked=True)
-            .values_list("id", "event_type")[:batch_size]
-        )
-    done: set[tuple[int, str]] = set(
-        OutboxDelivery.objects.filter(event_id__in=[pk for pk, _ in batch]).values_list(
-            "event_id", "consumer"
-        )
-    )
-    dispatched = 0
-    for event_id, event_type in batch:
-        interested = [c for c in registered if c.wants(event_type)]
-        todo = [c for c in interested if (event_id, c.name) not in done]
-        if _dispatch_one(event_id, interested, todo):
-            dispatched += 1
-    return dispatched
+def record_event(
+    event_type: str,
+    *,
+    aggregate: models.Model,
+    payload: dict[str, Any],
+) -> OutboxEvent:
+    """Deprecated free-string form, kept only for the emitters not yet converted to typed
+    events (orders and payments); its rows reach no consumer. Use `emit`."""
+    _require_transaction("record_event")
+    row = {
+        "event_type": event_type,
+        "event_version": UNTYPED_VERSION,
+        "aggregate_type": aggregate._meta.label_lower,
+        "aggregate_id": str(aggregate.pk),
+        "payload": payload,
+        "created_at": timezone.now(),
+    }
+    [(pk,)] = _insert([row])
+    return OutboxEvent(id=pk, **row)
 
 
-def _dispatch_one(event_id: int, interested: list[Consumer], todo: list[Consumer]) -> bool:
-    errors: list[str] = []
-    for consumer in todo:
-        outcome = _deliver(event_id, consumer)
-        if outcome == "busy":
-            return False  # another worker holds or finished the event
-        if isinstance(outcome, Exception):
-            errors.append(_describe(consumer.name, outcome))
-    return _settle(event_id, interested, errors)
+def record_events_for(
+    aggregate: models.Model, event_types: Iterable[str], payload: dict[str, Any]
+) -> int:
+    """Deprecated free-string form of `emit_all` for one aggregate; see `record_event`."""
+    _require_transaction("record_events_for")
+    now = timezone.now()
+    rows = [
+        {
+            "event_type": event_type,
+            "event_version": UNTYPED_VERSION,
+            "aggregate_type": aggregate._meta.label_lower,
+            "aggregate_id": str(aggregate.pk),
+            "payload": payload,
+            "created_at": now,
+        }
+        for event_type in event_types
+    ]
+    return len(_insert(rows))
 
 
-def _deliver(event_id: int, consumer: Consumer) -> str | Exception:
-    """Run one consumer for one event in one transaction with its delivery row."""
-    try:
-        with transaction.atomic():
-            event = (
-                OutboxEvent.objects.select_for_update(skip_locked=True)
-                .filter(pk=event_id, dispatched_at__isnull=True)
-                .first()
-            )
-            if event is None:
-                return "busy"
-            if OutboxDelivery.objects.filter(event=event, consumer=consumer.name).exists():
-                return "done"
-            consumer.handler(event)
-            OutboxDelivery.objects.create(event=event, consumer=consumer.name)
-            return "delivered"
-    except Exception as exc:
-        logger.warning(
-            "Outbox consumer %s failed on event %s", consumer.name, event_id, exc_info=exc
-        )
-        return exc
+def _require_transaction(caller: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{caller}() must run inside the transaction of the change")
 
 
-def _settle(event_id: int, interested: list[Consumer], errors: list[str]) -> bool:
-    """Mark the event dispatched when every interested consumer has it; else back off."""
-    with transaction.atomic():
-        event = OutboxEvent.objects.select_for_update().filter(pk=event_id).first()
-        if event is None or event.dispatched_at is not None:
-            return False
-        wanted = {c.name for c in interested}
-        delivered = set(
-            OutboxDelivery.objects.filter(event=event, consumer__in=wanted).values_list(
-                "consumer", flat=True
-            )
-        )
-        now = timezone.now()
-        if wanted <= delivered:
-            event.dispatched_at = now
-            event.next_attempt_at = None
-            event.save(update_fields=["dispatched_at", "next_attempt_at"])
-            return True
-        if errors:
-            event.attempts += 1
-            event.last_error = "\n\n".join(errors)[:_MAX_ERROR_CHARS]
-            event.next_attempt_at = now + backoff(event.attempts)
-            event.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-        return False
-
-
-def _describe(consumer_name: str, exc: Exception) -> str:
-    tb = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return f"[{consumer_name}] {tb}"
+def _insert(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """INSERT the events in one statement and wake the dispatcher once they commit (the
+    periodic sweep covers a crash in between); the id of each."""
+    if not rows:
+        return []
+    ids = sql.insert_rows(OutboxEvent, rows)
+    transaction.on_commit(schedule_dispatch)
+    return ids
 
 
 def retry_event(*, event_id: int) -> OutboxEvent:
@@ -183,5 +151,5 @@ def retry_event(*, event_id: int) -> OutboxEvent:
             },
         )
     if event.dispatched_at is None:
-        wake_dispatcher_on_commit()
+        transaction.on_commit(schedule_dispatch)
     return event

@@ -1,7 +1,7 @@
 """Background tasks of the core context: thin wrappers around services.
 
-`schedule_dispatch` wakes the outbox dispatcher; `CoreConfig.ready()` hands it to
-`core.events`, which calls it on commit of every change that recorded events.
+`schedule_dispatch` wakes the outbox dispatcher; `core.outbox` calls it on commit of every
+change that emitted events.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django_tasks import task
 
 from haat.core.maintenance import prune_task_results as prune
 from haat.core.maintenance import refresh_planner_statistics as refresh
-from haat.core.outbox import dispatch_pending
+from haat.core.dispatch import dispatch_pending
 from haat.core.periodic import periodic
 
 logger = logging.getLogger(__name__)

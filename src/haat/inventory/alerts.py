@@ -14,7 +14,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from haat.catalog.models import Variant
-from haat.core.events import record_event
+from haat.core.outbox import Aggregate, emit_all
+from haat.inventory.events import (
+    BackInStock,
+    BackInStockNoticeDue,
+    LowStock,
+    StockCrossing,
+    WentOutOfStock,
+)
 from haat.inventory.models import BackInStockSubscription, LowStockThreshold
 
 
@@ -37,8 +44,8 @@ def record_crossings(
     *,
     thresholds: dict[int, int] | None = None,
     skus: dict[int, str] | None = None,
-) -> list[str]:
-    """Write the events for variants whose available total crossed a line. Returns types.
+) -> None:
+    """Write the events (one INSERT) for variants whose available total crossed a line.
 
     Costs no query when nothing crossed, so the hot path (holds) stays constant.
     """
@@ -47,36 +54,35 @@ def record_crossings(
     rising = [v for v in changed if before[v] <= 0 < after[v]]
     if thresholds is None:
         thresholds = thresholds_for(falling) if falling else {}
-    crossings: list[tuple[str, int]] = []
+    crossings: list[tuple[type[StockCrossing], int]] = []
     for v in falling:
         limit = thresholds.get(v, default_threshold())
         if after[v] <= 0 < before[v]:
-            crossings.append(("inventory.out_of_stock", v))
+            crossings.append((WentOutOfStock, v))
         elif after[v] <= limit < before[v]:
-            crossings.append(("inventory.low_stock", v))
-    crossings.extend(("inventory.back_in_stock", v) for v in rising)
+            crossings.append((LowStock, v))
+    crossings.extend((BackInStock, v) for v in rising)
     if not crossings:
-        return []
+        return
     if skus is None:
         skus = dict(
             Variant.objects.filter(id__in=[v for _, v in crossings]).values_list("id", "sku")
         )
-    for event_type, v in crossings:
-        record_event(
-            event_type,
-            aggregate_type="catalog.variant",
-            aggregate_id=v,
-            payload={
-                "variant_id": v,
-                "sku": skus.get(v, ""),
-                "available": after[v],
-                "previous": before[v],
-                "threshold": thresholds.get(v, default_threshold()),
-            },
+    emit_all(
+        (
+            crossing(
+                variant_id=v,
+                sku=skus.get(v, ""),
+                available=after[v],
+                previous=before[v],
+                threshold=thresholds.get(v, default_threshold()),
+            ),
+            Aggregate("catalog.variant", v),
         )
+        for crossing, v in crossings
+    )
     if rising:
         _notify_subscribers(rising, skus, after)
-    return [t for t, _ in crossings]
 
 
 def _notify_subscribers(variant_ids: list[int], skus: dict[int, str], after: dict[int, int]):
@@ -85,20 +91,21 @@ def _notify_subscribers(variant_ids: list[int], skus: dict[int, str], after: dic
         .filter(variant_id__in=variant_ids, notified_at__isnull=True)
         .order_by("id")
     )
-    for sub in subs:
-        record_event(
-            "inventory.back_in_stock_subscriber",
-            aggregate=sub,
-            payload={
-                "subscription_id": sub.pk,
-                "variant_id": sub.variant_id,
-                "sku": skus.get(sub.variant_id, ""),
-                "email": sub.email,
-                "phone": sub.phone,
-                "available": after[sub.variant_id],
-            },
-        )
     if subs:
+        emit_all(
+            (
+                BackInStockNoticeDue(
+                    subscription_id=sub.pk,
+                    variant_id=sub.variant_id,
+                    sku=skus.get(sub.variant_id, ""),
+                    email=sub.email,
+                    phone=sub.phone,
+                    available=after[sub.variant_id],
+                ),
+                sub,
+            )
+            for sub in subs
+        )
         BackInStockSubscription.objects.filter(id__in=[s.pk for s in subs]).update(
             notified_at=timezone.now()
         )

@@ -25,8 +25,9 @@ from django.utils import timezone
 from haat.catalog.models import Variant
 from haat.core import sql
 from haat.core.errors import Conflict, ValidationError
-from haat.core.events import record_event
+from haat.core.outbox import Aggregate, emit_all
 from haat.inventory import alerts
+from haat.inventory.events import ExpiredHold, HoldExpired
 from haat.inventory.ledger import (
     Change,
     apply_changes,
@@ -358,8 +359,9 @@ def release_holds(*, owner_type: str, owner_id: str, reason: str) -> int:
 
 
 def release_expired_holds(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Release up to `limit` holds past their expiry; one `stock.hold_expired` event per
-    owner. Holds being paid for right now are locked and skipped (PostgreSQL)."""
+    """Release up to `limit` holds past their expiry; one `inventory.hold_expired` event
+    per owner, all in one INSERT. Holds being paid for right now are locked and skipped
+    (PostgreSQL)."""
     now = now or timezone.now()
     with transaction.atomic():
         holds = list(
@@ -373,18 +375,18 @@ def release_expired_holds(*, now: datetime | None = None, limit: int = 1000) -> 
         owners: dict[tuple[str, str], list[StockHold]] = defaultdict(list)
         for hold in holds:
             owners[(hold.owner_type, hold.owner_id)].append(hold)
-        for (owner_type, owner_id), owned in owners.items():
-            record_event(
-                "stock.hold_expired",
-                aggregate_type=owner_type,
-                aggregate_id=owner_id,
-                payload={
-                    "owner_type": owner_type,
-                    "owner_id": owner_id,
-                    "holds": [
-                        {"id": h.pk, "variant_id": h.variant_id, "quantity": h.quantity}
+        emit_all(
+            (
+                HoldExpired(
+                    owner_type=owner_type,
+                    owner_id=owner_id,
+                    holds=[
+                        ExpiredHold(id=h.pk, variant_id=h.variant_id, quantity=h.quantity)
                         for h in owned
                     ],
-                },
+                ),
+                Aggregate(owner_type, owner_id),
             )
+            for (owner_type, owner_id), owned in owners.items()
+        )
     return len(holds)

@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from haat.catalog.models import Variant
 from haat.core.audit import record_audit
 from haat.core.errors import NotFound, ValidationError
-from haat.core.events import record_event
+from haat.core.outbox import emit
 from haat.inventory import alerts
+from haat.inventory.events import BackInStockSubscribed
 from haat.inventory.ledger import (
     Change,
     apply_changes,
@@ -296,10 +297,8 @@ def subscribe_back_in_stock(*, variant_id: int, email: str = "", phone: str = ""
                 existing.save(update_fields=["notified_at"])
                 return Subscribed(existing, False)
             sub = BackInStockSubscription.objects.create(variant=variant, email=email, phone=phone)
-            record_event(
-                "inventory.back_in_stock_subscribed",
-                aggregate=sub,
-                payload={"variant_id": variant.pk, "subscription_id": sub.pk},
+            emit(
+                BackInStockSubscribed(variant_id=variant.pk, subscription_id=sub.pk), aggregate=sub
             )
     except IntegrityError:  # a concurrent identical request won the insert
         existing = match.filter(email=email).first() if email else match.filter(phone=phone).first()

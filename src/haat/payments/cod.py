@@ -18,11 +18,12 @@ from django.db import transaction
 from haat.core import csv_files
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
-from haat.core.events import record_event
 from haat.core.money import Money
 from haat.orders import lifecycle
 from haat.orders.models import Order, pk_from_number
 from haat.payments.ledger import record_transaction, refresh_payment_status
+from haat.core.outbox import emit
+from haat.payments.events import CodCollected
 from haat.payments.models import PaymentTransaction
 
 COD_GATEWAY = "cod"
@@ -88,17 +89,14 @@ def record_cod_collected(
             reference=reference,
         )
         refresh_payment_status(locked)
-        record_event(
-            "payment.received",
+        emit(
+            CodCollected(
+                number=locked.number,
+                amount=amount.amount,
+                currency=amount.currency,
+                reference=reference,
+            ),
             aggregate=locked,
-            payload={
-                "number": locked.number,
-                "purpose": "cod",
-                "amount": amount.amount,
-                "currency": amount.currency,
-                "gateway": COD_GATEWAY,
-                "reference": reference,
-            },
         )
         record_audit(
             action="payments.cod_collected",

@@ -20,7 +20,6 @@ from django.utils import timezone
 from haat.core.audit import record_audit
 from haat.core.context import current_actor
 from haat.core.errors import Conflict, DomainError, ValidationError
-from haat.core.events import record_event
 from haat.core.money import Money
 from haat.gateways.adapters import get_gateway
 from haat.gateways.errors import GatewayError
@@ -28,6 +27,8 @@ from haat.gateways.types import GatewayRefundResult, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
 from haat.payments.ledger import record_transaction, refresh_payment_status, refundable_amount
+from haat.core.outbox import emit
+from haat.payments.events import RefundCreated, RefundProcessed
 from haat.payments.models import Payment, PaymentTransaction, Refund
 
 MANUAL_GATEWAY = "manual"
@@ -158,10 +159,14 @@ def refund_order(
                 created_by=actor.user if getattr(actor.user, "pk", None) else None,
                 created_by_label=actor.label[:255],
             )
-            record_event(
-                "refund.created",
+            emit(
+                RefundCreated(
+                    number=locked.number,
+                    refund_id=refund.pk,
+                    amount=value,
+                    currency=refund.currency,
+                ),
                 aggregate=locked,
-                payload={"number": locked.number, "refund_id": refund.pk, "amount": value},
             )
             record_audit(
                 action="payments.refund",
@@ -239,16 +244,16 @@ def _processed(order: Order, refund: Refund, *, gateway: str, reference: str) ->
     refund.save(update_fields=["status", "processed_at"])
     if row is not None:
         refresh_payment_status(order)
-        record_event(
-            "refund.processed",
+        emit(
+            RefundProcessed(
+                number=order.number,
+                refund_id=refund.pk,
+                amount=refund.amount,
+                currency=refund.currency,
+                method=refund.method,
+                external=False,
+            ),
             aggregate=order,
-            payload={
-                "number": order.number,
-                "refund_id": refund.pk,
-                "amount": refund.amount,
-                "currency": refund.currency,
-                "method": refund.method,
-            },
         )
 
 
@@ -296,8 +301,14 @@ def apply_refund_update(order: Order, payment: Payment, update: GatewayUpdate) -
     )
     if row is not None and fits:
         refresh_payment_status(order)
-        record_event(
-            "refund.processed",
+        emit(
+            RefundProcessed(
+                number=order.number,
+                refund_id=None,
+                amount=update.amount,
+                currency=order.currency_id,
+                method=Refund.Method.GATEWAY,
+                external=True,
+            ),
             aggregate=order,
-            payload={"number": order.number, "amount": update.amount, "external": True},
         )
