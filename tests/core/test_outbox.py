@@ -1,4 +1,5 @@
-"""The outbox dispatcher: crash recovery, retries with back-off, no double delivery."""
+"""The outbox: typed events written with the change, and the dispatcher: typed deliveries,
+crash recovery, retries with back-off, no double delivery."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pydantic
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -22,10 +25,17 @@ from haat.core.dispatch import (
     failed_events,
     pending_events,
 )
-from haat.core.events import consumer, unregister
+from haat.core.events import Event, consumer, unregister
 from haat.core.models import OutboxDelivery, OutboxEvent
-from haat.core.outbox import retry_event
+from haat.core.outbox import (
+    Aggregate,
+    emit,
+    emit_all,
+    record_event,
+    retry_event,
+)
 from haat.core.tasks import schedule_dispatch
+from haat.orders.models import Order
 from tests.core import outbox_consumers
 from tests.core.outbox_consumers import (
     Crashed,
@@ -271,3 +281,142 @@ def test_wakeups_are_throttled_to_one_task_per_window(django_capture_on_commit_c
     cache.clear()  # the window (one second) has passed
     schedule_dispatch()
     assert tasks.count() == 2
+
+
+# --- typed events and deliveries -------------------------------------------------------
+
+
+class RacedV2(Raced):
+    """A later version of `test.race` (a subclass, still not accepted by the consumers of
+    version 1)."""
+
+    event_type = "test.race"
+    version = 2
+
+
+@pytest.fixture
+def seen():
+    """A consumer of `test.other` that keeps what it was handed."""
+    calls: list[tuple[object, object]] = []
+
+    @consumer("test.seen", Other)
+    def keep(event, delivery):
+        calls.append((event, delivery))
+
+    yield calls
+    unregister("test.seen")
+
+
+@pytest.mark.django_db
+def test_a_consumer_gets_the_typed_event_and_its_own_delivery_key(seen):
+    row = emit_test(Other, 7)
+    assert (row.event_type, row.event_version, row.payload) == ("test.other", 1, {"n": 7})
+    assert dispatch_pending() == 1
+    [(event, delivery)] = seen
+    assert event == Other(n=7) and type(event) is Other
+    assert delivery.key == delivery_key(row, "test.seen") == f"{row.pk}:test.seen"
+    assert (delivery.event_id, delivery.aggregate_type, delivery.aggregate_id) == (
+        row.pk,
+        "test",
+        "1",
+    )
+    assert delivery.created_at == OutboxEvent.objects.get(pk=row.pk).created_at
+    assert OutboxDelivery.objects.get(event_id=row.pk).consumer == "test.seen"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("version", "payload", "error"),
+    [
+        (1, {"n": "seven"}, "ValidationError"),  # the payload breaks its class
+        (1, {"n": 1, "extra": True}, "ValidationError"),
+        (9, {"n": 1}, "LookupError: No event class is registered for test.other version 9"),
+    ],
+)
+def test_a_stored_event_that_does_not_parse_fails_loudly(seen, version, payload, error):
+    row = OutboxEvent.objects.create(
+        event_type="test.other", event_version=version, aggregate_type="test", payload=payload
+    )
+    assert dispatch_pending() == 0
+    row.refresh_from_db()
+    assert seen == [] and row.dispatched_at is None and row.attempts == 1
+    assert row.last_error.startswith("[test.seen] ") and error in row.last_error
+    assert not OutboxDelivery.objects.filter(event=row).exists()
+
+
+@pytest.mark.django_db
+def test_a_consumer_refuses_a_version_it_did_not_subscribe_to(test_consumers):
+    row = emit_test(RacedV2, 3)
+    assert row.event_version == 2
+    assert dispatch_pending() == 0
+    row.refresh_from_db()
+    assert "TypeError: test.first does not take test.race version 2" in row.last_error
+    assert effects("test.first", row) == 0
+
+
+@pytest.mark.django_db
+def test_free_string_events_reach_no_typed_consumer(seen):
+    with transaction.atomic():
+        row = record_event("test.other", aggregate=Order(pk=5), payload={"anything": 1})
+    assert (row.event_version, row.aggregate_type, row.aggregate_id) == (0, "orders.order", "5")
+    assert dispatch_pending() == 1
+    assert seen == [] and not OutboxDelivery.objects.filter(event_id=row.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emit_validates_and_needs_the_transaction_of_the_change():
+    with pytest.raises(pydantic.ValidationError):
+        Other(n="seven")
+    with pytest.raises(pydantic.ValidationError):
+        Other(n=1, extra=True)
+    with pytest.raises(pydantic.ValidationError):
+        Other(n=1).n = 2  # frozen  # type: ignore[misc]
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        emit(Other(n=1), aggregate=Aggregate("test", 1))
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        emit_all([(Other(n=1), Aggregate("test", 1))])
+    assert not OutboxEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_emit_all_writes_any_number_of_events_in_one_insert():
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert emit_all((Raced(n=i), Aggregate("test", i)) for i in range(50)) == 50
+    writes = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(writes) == 1 and writes[0].startswith("INSERT")
+    rows = OutboxEvent.objects.order_by("id")
+    assert [(r.event_type, r.event_version, r.payload["n"]) for r in rows] == [
+        ("test.race", 1, i) for i in range(50)
+    ]
+    assert {r.created_at for r in rows} == {rows[0].created_at}
+    with transaction.atomic():
+        assert emit_all([]) == 0
+
+
+def test_event_and_consumer_registration_is_checked():
+    with pytest.raises(ValueError, match=r"context\.fact"):
+
+        class Bad(Event):
+            event_type = "NoDot"
+
+    with pytest.raises(ValueError, match="already"):
+
+        class Twin(Event):  # another class for test.other version 1
+            event_type = "test.other"
+
+    with pytest.raises(ValueError, match="concrete event classes"):
+        consumer("test.base", Event)
+    with pytest.raises(ValueError, match=r"context\.action"):
+        consumer("Not a name", Other)
+
+    @consumer("test.once", Other)
+    def once(event, delivery): ...
+
+    try:
+        with pytest.raises(ValueError, match="already registered"):
+
+            @consumer("test.once", Other)
+            def again(event, delivery): ...
+
+    finally:
+        unregister("test.once")

@@ -32,8 +32,13 @@ in no guaranteed order. Amounts are integers in minor units of the named currenc
 def render() -> str:
     """The catalogue's Markdown."""
     registered = [c for c in consumers() if c.handler.__module__.startswith("haat.")]
-    out = [HEADER]
-    for label, module, events in _by_context():
+    sections = _by_context()
+    out = [HEADER, "| event | version | context | consumers |", "| --- | --- | --- | --- |"]
+    for label, _, events in sections:
+        for cls in events:
+            names = ", ".join(f"`{c.name}`" for c in registered if cls in c.events) or "none"
+            out.append(f"| `{cls.event_type}` | {cls.version} | {label} | {names} |")
+    for label, module, events in sections:
         out.append(f"\n## {label}\n\nDeclared in `{module}`.\n")
         for cls in events:
             out.append(_event(cls, [c for c in registered if cls in c.events]))
@@ -69,7 +74,7 @@ def _event(cls: type[Event], subscribers: list[Consumer]) -> str:
         lines += ["", f"`{name}`: {_text(part.get('description', ''))}", "", *_table(part, defs)]
     lines += ["", "Example payload:", "", "```json", json.dumps(cls.example), "```", ""]
     if subscribers:
-        lines.append("Consumers:")
+        lines += ["Consumers:", ""]
         lines += [f"- `{c.name}`: {_text(c.handler.__doc__)}" for c in subscribers]
     else:
         lines.append("Consumers: none yet.")

@@ -138,8 +138,9 @@ class Consumer:
         return any(cls.event_type == event_type for cls in self.events)
 
     def accepts(self, event: Event) -> bool:
-        """False for a version of the event this consumer did not subscribe to."""
-        return isinstance(event, self.events)
+        """False for a version of the event this consumer did not subscribe to (exact
+        classes: a version 2 that subclasses version 1 is still another version)."""
+        return type(event) in self.events
 
 
 _consumers: dict[str, Consumer] = {}

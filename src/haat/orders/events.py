@@ -63,8 +63,8 @@ class OrderPlaced(OrderSummary):
     }
 
     status: Order.Status
-    """The status it starts in (`confirmed` for COD and reserve & pay orders that need no
-    availability check; `order.confirmed` is written with it then)."""
+    """The status it starts in; an order placed `confirmed` has `order.confirmed` written
+    with this event."""
     lines: list[PlacedLine]
     """What was ordered."""
 
