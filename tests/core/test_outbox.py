@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pydantic
 import pytest
@@ -399,10 +400,16 @@ def test_event_and_consumer_registration_is_checked():
         class Bad(Event):
             event_type = "NoDot"
 
+    with pytest.raises(ValueError, match="example payload"):
+
+        class Undocumented(Event):
+            event_type = "test.undocumented"
+
     with pytest.raises(ValueError, match="already"):
 
         class Twin(Event):  # another class for test.other version 1
             event_type = "test.other"
+            example: ClassVar[dict] = {}
 
     with pytest.raises(ValueError, match="concrete event classes"):
         consumer("test.base", Event)

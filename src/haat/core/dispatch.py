@@ -6,7 +6,6 @@ Guarantees, and how they are kept:
   the class registered for its (type, version); a row that no longer parses (an unknown
   version, a payload that breaks its class) fails the delivery of every interested
   consumer, so it is retried and shown to staff rather than skipped.
-
 - **Each consumer handles each event once.** A consumer's handler and its `OutboxDelivery`
   row are written in one transaction, so the consumer's database effects and its "done"
   mark commit together or not at all. A dispatcher killed mid-way leaves the consumers that

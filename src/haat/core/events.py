@@ -14,13 +14,14 @@ One class per fact, declared in the emitting context's `events.py`:
 
 A class is a pydantic model, so building one validates the payload (a wrong type fails in
 the service, inside its transaction, not in a consumer hours later) and its JSON schema is
-free: `docs/events.md` is generated from these classes (`haat events-catalogue`).
+free: `docs/events.md` is generated from these classes (`haat manage events_catalogue`).
 Attribute docstrings are the field descriptions. `example` is a payload the tests validate
 against the class and its JSON schema.
 
 Names are `<context>.<fact>`, the context in the singular (`order.placed`,
-`inventory.hold_expired`, `payment.link_created`), and each fact has one emitter.
-Events are written with `haat.core.outbox.emit` inside the change's transaction.
+`inventory.hold_expired`, `payment.link_created`). A fact has one class, so one payload,
+and only its own context emits it, with `haat.core.outbox.emit` inside the change's
+transaction.
 
 Versions: a change that an old consumer could misread (a field removed, renamed or given
 a new meaning) is a new class with the same `event_type` and `version + 1`. Keep the old
@@ -88,6 +89,8 @@ def _register(cls: type[Event]) -> None:
         raise ValueError(f"{cls.__qualname__}: event_type must be 'context.fact'")
     if not isinstance(cls.version, int) or cls.version < 1:
         raise ValueError(f"{cls.__qualname__}: version must be a positive integer")
+    if not isinstance(getattr(cls, "example", None), dict):
+        raise ValueError(f"{cls.__qualname__}: give an example payload (docs and tests use it)")
     key = (cls.event_type, cls.version)
     taken = _classes.get(key)
     if taken is not None and (taken.__module__, taken.__qualname__) != (
