@@ -60,7 +60,7 @@ def test_cod_checkout_confirms_order_and_sells_stock(store_api, warehouse):
     events = set(
         OutboxEvent.objects.filter(aggregate_id=str(order.pk)).values_list("event_type", flat=True)
     )
-    assert {"order.created", "order.confirmed"} <= events
+    assert {"order.placed", "order.confirmed"} <= events
     cart = Cart.objects.get(token=token)
     assert cart.completed_at is not None and cart.order_id == order.pk
     # The customer and the address are saved once.

@@ -32,11 +32,9 @@ from haat.core.outbox import (
     Aggregate,
     emit,
     emit_all,
-    record_event,
     retry_event,
 )
 from haat.core.tasks import schedule_dispatch
-from haat.orders.models import Order
 from tests.core import outbox_consumers
 from tests.core.outbox_consumers import (
     Crashed,
@@ -353,15 +351,6 @@ def test_a_consumer_refuses_a_version_it_did_not_subscribe_to(test_consumers):
     row.refresh_from_db()
     assert "TypeError: test.first does not take test.race version 2" in row.last_error
     assert effects("test.first", row) == 0
-
-
-@pytest.mark.django_db
-def test_free_string_events_reach_no_typed_consumer(seen):
-    with transaction.atomic():
-        row = record_event("test.other", aggregate=Order(pk=5), payload={"anything": 1})
-    assert (row.event_version, row.aggregate_type, row.aggregate_id) == (0, "orders.order", "5")
-    assert dispatch_pending() == 1
-    assert seen == [] and not OutboxDelivery.objects.filter(event_id=row.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -119,7 +119,7 @@ def test_prune_removes_only_old_finished_results():
 def test_worker_runs_the_scheduler_and_dispatches_events():
     """`run_worker()` in a real process: its scheduler enqueues the outbox sweep, its loop
     runs it, and an event recorded without any wake-up task gets dispatched."""
-    # Written directly, without record_event's on-commit wake-up: only the sweep can find it.
+    # Written directly, without emit's on-commit wake-up: only the sweep can find it.
     event = OutboxEvent.objects.create(event_type="test.worker", aggregate_type="test")
     script = (
         "import os, sys\n"

@@ -37,7 +37,7 @@ def test_unpaid_order_is_cancelled_when_its_payment_expires(store_api, warehouse
     assert Payment.objects.get().status == "expired"
     cancelled = OutboxEvent.objects.get(event_type="order.cancelled")
     assert cancelled.payload["reason"] == "Payment not completed in time"
-    assert not OutboxEvent.objects.filter(event_type="reservation.expired").exists()
+    assert not OutboxEvent.objects.filter(event_type="order.reservation_expired").exists()
     # The hosted page of the expired payment is closed; the pay page says why.
     assert Client().get(r.json()["payment"]["redirect_url"]).status_code == 410
     page = Client().get(f"/pay/{order.token}")

@@ -38,7 +38,7 @@ def test_prepaid_paid_on_the_test_page_confirms_and_sells(store_api, warehouse):
     assert on_hand(variant) == 3 and available(variant) == 3 and ledger_sum(variant) == 3
     assert not StockHold.objects.filter(status="active").exists()
     kinds = list(OutboxEvent.objects.values_list("event_type", flat=True))
-    assert "payment.received" in kinds and "order.confirmed" in kinds
+    assert "payment.captured" in kinds and "order.confirmed" in kinds
     assert PaymentTransaction.objects.filter(order=order, kind="capture").count() == 1
 
     store_order = store_api.get(f"/api/v1/store/orders/{order.token}").json()

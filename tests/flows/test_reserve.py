@@ -87,7 +87,7 @@ def test_all_available_sends_pay_page_link_and_paying_confirms(store_api, admin_
     order = Order.objects.get(token=body["token"])
     assert r.json()["payment_link"] == f"http://testserver/pay/{order.token}"
     assert order.status == "pending_payment" and order.pay_by > timezone.now()
-    event = OutboxEvent.objects.get(event_type="payment_link.created")
+    event = OutboxEvent.objects.get(event_type="payment.link_created")
     assert event.payload["url"].endswith(f"/pay/{order.token}")
     assert event.payload["amount"] == 180000 and event.payload["gateway"] == "haat"
 
@@ -156,7 +156,7 @@ def test_confirmation_expiry_cancels_and_records_reservation_expired(store_api, 
     order.refresh_from_db()
     assert order.status == "cancelled" and "in time" in order.cancel_reason
     assert available(a) == 3
-    event = OutboxEvent.objects.get(event_type="reservation.expired")
+    event = OutboxEvent.objects.get(event_type="order.reservation_expired")
     assert event.payload["number"] == order.number
 
 
@@ -175,7 +175,7 @@ def test_link_used_after_expiry_is_refused_and_recorded(store_api, admin_api, wa
     assert expire_overdue() == 1
     order.refresh_from_db()
     assert order.status == "cancelled" and order.cancel_reason == "Payment not completed in time"
-    assert OutboxEvent.objects.filter(event_type="reservation.expired").exists()
+    assert OutboxEvent.objects.filter(event_type="order.reservation_expired").exists()
     assert available(a) == 3
 
 
@@ -190,7 +190,7 @@ def test_razorpay_currency_gets_a_razorpay_payment_link(store_api, admin_api, wa
     assert link["amount"] == 120000 and link["callback_url"].endswith(f"/pay/{body['token']}")
     payment = Payment.objects.get()
     assert (payment.purpose, payment.gateway_order_id) == ("link", link["id"])
-    event = OutboxEvent.objects.get(event_type="payment_link.created")
+    event = OutboxEvent.objects.get(event_type="payment.link_created")
     assert event.payload["gateway"] == "razorpay" and event.payload["url"] == link["short_url"]
 
     paid_body = razorpay_event(

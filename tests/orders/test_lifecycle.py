@@ -62,7 +62,9 @@ def test_order_confirmed_has_one_payload_whether_cod_or_paid(variant):
     assert set(confirmed) == {cod.pk, prepaid.pk}
     assert confirmed[cod.pk].keys() == confirmed[prepaid.pk].keys()
     assert confirmed[prepaid.pk]["status"] == "confirmed"
-    assert confirmed[prepaid.pk]["lines"] == [{"sku": variant.sku, "quantity": 1}]
+    assert confirmed[prepaid.pk]["lines"] == [
+        {"variant_id": variant.pk, "sku": variant.sku, "quantity": 1, "unit_amount": 100000}
+    ]
 
 
 def test_payments_fills_in_the_callbacks_orders_declares(variant):

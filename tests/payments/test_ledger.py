@@ -77,7 +77,7 @@ def test_same_update_ten_times_has_one_effect(variant):
     order.refresh_from_db()
     assert PaymentTransaction.objects.filter(order=order, kind="capture").count() == 1
     assert order.amount_paid == order.total_amount and order.status == "confirmed"
-    assert events("payment.received") == 1 and events("order.confirmed") == 1
+    assert events("payment.captured") == 1 and events("order.confirmed") == 1
 
 
 def test_out_of_order_and_late_failure_change_nothing(variant):
@@ -119,7 +119,7 @@ def test_amount_or_currency_mismatch_is_recorded_not_applied(variant, change):
     assert payment.status == "pending"
     rows = PaymentTransaction.objects.filter(order=order)
     assert [r.kind for r in rows] == ["mismatch"]
-    assert events("payment.mismatch") == 1 and events("payment.received") == 0
+    assert events("payment.mismatch") == 1 and events("payment.captured") == 0
 
 
 def test_failure_releases_stock_with_a_reason(variant):

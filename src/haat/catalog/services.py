@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 
 from haat.catalog import validators as v
-from haat.catalog.images import delete_files_on_commit
 from haat.catalog.events import ProductCreated, ProductDeleted, ProductUpdated
+from haat.catalog.images import delete_files_on_commit
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
 from haat.catalog.variants import (
     create_variant,

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from haat.core.events import UNTYPED_VERSION, Consumer, Delivery, Event, consumers, load
+from haat.core.events import Consumer, Delivery, Event, consumers, load
 from haat.core.models import OutboxDelivery, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -88,17 +88,11 @@ def dispatch_pending(*, batch_size: int = 100) -> int:
     )
     dispatched = 0
     for row in batch:
-        interested = _interested(row, registered)
+        interested = [c for c in registered if c.wants(row.event_type)]
         todo = [c for c in interested if (row.pk, c.name) not in done]
         if _dispatch_one(row, interested, todo):
             dispatched += 1
     return dispatched
-
-
-def _interested(row: OutboxEvent, registered: list[Consumer]) -> list[Consumer]:
-    if row.event_version == UNTYPED_VERSION:
-        return []  # written by the free-string record_event: no typed consumer reads it
-    return [c for c in registered if c.wants(row.event_type)]
 
 
 def _dispatch_one(row: OutboxEvent, interested: list[Consumer], todo: list[Consumer]) -> bool:

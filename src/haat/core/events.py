@@ -49,9 +49,6 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-# Rows written by the free-string `haat.core.outbox.record_event`, which typed consumers
-# never receive. Both go once the last such emitter is converted.
-UNTYPED_VERSION = 0
 NAME = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 MAX_CONSUMER_NAME = 100  # OutboxDelivery.consumer
 

@@ -25,11 +25,12 @@ from django.utils import timezone
 from haat.core import sql
 from haat.core.audit import record_audit
 from haat.core.errors import NotFound
-from haat.core.events import UNTYPED_VERSION, Event
+from haat.core.events import Event
 from haat.core.models import OutboxEvent
 from haat.core.tasks import schedule_dispatch
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Aggregate:
@@ -71,47 +72,6 @@ def _row(event: Event, aggregate: Target, now: datetime) -> dict[str, Any]:
         "payload": event.model_dump(mode="json"),
         "created_at": now,
     }
-
-
-def record_event(
-    event_type: str,
-    *,
-    aggregate: models.Model,
-    payload: dict[str, Any],
-) -> OutboxEvent:
-    """Deprecated free-string form, kept only for the emitters not yet converted to typed
-    events (orders and payments); its rows reach no consumer. Use `emit`."""
-    _require_transaction("record_event")
-    row = {
-        "event_type": event_type,
-        "event_version": UNTYPED_VERSION,
-        "aggregate_type": aggregate._meta.label_lower,
-        "aggregate_id": str(aggregate.pk),
-        "payload": payload,
-        "created_at": timezone.now(),
-    }
-    [(pk,)] = _insert([row])
-    return OutboxEvent(id=pk, **row)
-
-
-def record_events_for(
-    aggregate: models.Model, event_types: Iterable[str], payload: dict[str, Any]
-) -> int:
-    """Deprecated free-string form of `emit_all` for one aggregate; see `record_event`."""
-    _require_transaction("record_events_for")
-    now = timezone.now()
-    rows = [
-        {
-            "event_type": event_type,
-            "event_version": UNTYPED_VERSION,
-            "aggregate_type": aggregate._meta.label_lower,
-            "aggregate_id": str(aggregate.pk),
-            "payload": payload,
-            "created_at": now,
-        }
-        for event_type in event_types
-    ]
-    return len(_insert(rows))
 
 
 def _require_transaction(caller: str) -> None:

@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.core.cache import cache
 from django_tasks import task
 
+from haat.core.dispatch import dispatch_pending
 from haat.core.maintenance import prune_task_results as prune
 from haat.core.maintenance import refresh_planner_statistics as refresh
-from haat.core.dispatch import dispatch_pending
 from haat.core.periodic import periodic
 
 logger = logging.getLogger(__name__)

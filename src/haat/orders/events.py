@@ -19,11 +19,11 @@ _ORDER = {
 }
 
 
-class PlacedLine(Part):
-    """One line of a new order."""
+class OrderedLine(Part):
+    """One line of the order."""
 
-    variant_id: int
-    """The variant bought."""
+    variant_id: int | None
+    """The variant bought; null once that variant was deleted."""
     sku: str
     """Its SKU at the time of the order."""
     quantity: int
@@ -33,13 +33,21 @@ class PlacedLine(Part):
 
 
 class OrderSummary(Event):
-    """Who ordered what kind of order, for how much (the fields `order.placed` and
-    `order.confirmed` share)."""
+    """Who ordered what, of which kind, for how much: the one payload of `order.placed`
+    and `order.confirmed`, whichever path writes them."""
+
+    example = {
+        **_ORDER,
+        "status": "pending_payment",
+        "lines": [{"variant_id": 31, "sku": "KURTA-M", "quantity": 2, "unit_amount": 129900}],
+    }
 
     number: str
     """Public order number (`HT-10042`)."""
     token: str
     """Unguessable token of the shopper's order page and pay link."""
+    status: Order.Status
+    """The order's status when the event was written."""
     payment_type: Order.PaymentType
     """How the order is paid."""
     currency: str
@@ -50,31 +58,23 @@ class OrderSummary(Event):
     """The customer."""
     email: str
     """Where the shopper is written to."""
-
-
-class OrderPlaced(OrderSummary):
-    """An order was written at checkout (or by staff), whatever its payment type."""
-
-    event_type = "order.placed"
-    example = {
-        **_ORDER,
-        "status": "pending_payment",
-        "lines": [{"variant_id": 31, "sku": "KURTA-M", "quantity": 2, "unit_amount": 129900}],
-    }
-
-    status: Order.Status
-    """The status it starts in; an order placed `confirmed` has `order.confirmed` written
-    with this event."""
-    lines: list[PlacedLine]
+    lines: list[OrderedLine]
     """What was ordered."""
 
 
+class OrderPlaced(OrderSummary):
+    """An order was written at checkout (or by staff), whatever its payment type; one
+    placed `confirmed` has `order.confirmed` written with it."""
+
+    event_type = "order.placed"
+
+
 class OrderConfirmed(OrderSummary):
-    """An order was confirmed: placed as confirmed, or paid in full while pending payment.
-    Its stock is sold."""
+    """An order was confirmed: placed as confirmed (cash on delivery), or paid in full
+    while pending payment. Its stock is sold."""
 
     event_type = "order.confirmed"
-    example = _ORDER
+    example = {**OrderSummary.example, "status": "confirmed"}
 
 
 class OrderCancelled(Event):

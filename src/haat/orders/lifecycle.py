@@ -11,7 +11,7 @@ report facts and orders decides:
 - staff and the reserve & pay flow: `cancel`, `availability_answered`;
 - the periodic sweep: `expire_overdue` (`orders.tasks`).
 
-Creating an order is `services.create_order`; the facts `order.created` and
+Creating an order is `services.create_order`; the facts `order.placed` and
 `order.confirmed` are recorded by `record_order_events` whichever path confirms the order
 (at once for cash on delivery, on payment otherwise). Fulfilment, returns and sourcing add
 their transitions here.
@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from django.db import transaction
 from django.db.models import Q
@@ -33,7 +33,7 @@ from django.utils import timezone
 from haat.core.audit import record_audit
 from haat.core.context import Actor, current_actor
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
-from haat.core.events import record_event, record_events_for
+from haat.core.outbox import emit, emit_all
 from haat.inventory.holds import (
     HoldRequest,
     OutOfStock,
@@ -47,6 +47,16 @@ from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.selectors import movements_for_reference
 from haat.inventory.services import subscribe_back_in_stock, write_changes
 from haat.orders import callbacks, state
+from haat.orders.events import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderLinesRemoved,
+    OrderPaidWhileClosed,
+    OrderPlaced,
+    OrderReservationExpired,
+    OrderStockShort,
+    OrderSummary,
+)
 from haat.orders.models import Order, OrderLine, OrderTransition
 
 logger = logging.getLogger(__name__)
@@ -112,12 +122,17 @@ def lock(order_id: int) -> Order:
 
 # --- facts about the order ------------------------------------------------------------------
 class EventLine(Protocol):
+    variant_id: int | None
     sku: str
     quantity: int
+    unit_amount: int
 
 
-def event_payload(order: Order, lines: Iterable[EventLine]) -> dict[str, Any]:
-    return {
+def record_order_events(order: Order, lines: Iterable[EventLine], *, placed: bool) -> None:
+    """The one emitter of `order.placed` (when `placed`) and `order.confirmed` (when the
+    order is confirmed: at checkout for cash on delivery, on payment otherwise), with one
+    payload, in one INSERT."""
+    summary = {
         "number": order.number,
         "token": order.token,
         "status": order.status,
@@ -126,18 +141,20 @@ def event_payload(order: Order, lines: Iterable[EventLine]) -> dict[str, Any]:
         "total_amount": order.total_amount,
         "customer_id": order.customer_id,
         "email": order.email,
-        "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
+        "lines": [
+            {
+                "variant_id": line.variant_id,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unit_amount": line.unit_amount,
+            }
+            for line in lines
+        ],
     }
-
-
-def record_order_events(order: Order, lines: Iterable[EventLine], *, placed: bool) -> None:
-    """The one emitter of `order.created` (when `placed`) and `order.confirmed` (when the
-    order is confirmed: at checkout for cash on delivery, on payment otherwise), with one
-    payload, in one INSERT."""
-    types = ["order.created"] if placed else []
+    events: list[OrderSummary] = [OrderPlaced(**summary)] if placed else []
     if order.status == S.CONFIRMED:
-        types.append("order.confirmed")
-    record_events_for(order, types, event_payload(order, lines))
+        events.append(OrderConfirmed(**summary))
+    emit_all((event, order) for event in events)
 
 
 def _set_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) -> None:
@@ -171,15 +188,14 @@ def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
             release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
         elif before == S.CONFIRMED:
             _restock_sold_units(order, note)
-        record_event(
-            "order.cancelled",
+        emit(
+            OrderCancelled(
+                number=order.number,
+                previous_status=before,
+                reason=order.cancel_reason,
+                note=note,
+            ),
             aggregate=order,
-            payload={
-                "number": order.number,
-                "from": before,
-                "note": note,
-                "reason": order.cancel_reason,
-            },
         )
         record_audit(
             action="order.cancel",
@@ -263,11 +279,7 @@ def payment_captured(*, order: Order) -> None:
 
 
 def _flag_closed(order: Order) -> None:
-    record_event(
-        "payment.captured_for_closed_order",
-        aggregate=order,
-        payload={"number": order.number, "status": order.status},
-    )
+    emit(OrderPaidWhileClosed(number=order.number, status=order.status), aggregate=order)
 
 
 def payment_failed(*, order: Order, reason: str) -> None:
@@ -358,10 +370,9 @@ def _sell_stock(order: Order) -> None:
         with transaction.atomic():
             _hold_again(order, until=timezone.now() + timedelta(minutes=5))
     except OutOfStock as exc:
-        record_event(
-            "order.stock_short",
+        emit(
+            OrderStockShort(number=order.number, lines=exc.details.get("lines", [])),
             aggregate=order,
-            payload={"number": order.number, "lines": exc.details.get("lines", [])},
         )
     convert_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reference=order.number)
 
@@ -483,10 +494,9 @@ def _remove_lines(order: Order, lines: list[OrderLine], amounts: NewAmounts) -> 
     Order.objects.filter(pk=order.pk).update(**fields)
     for name, value in fields.items():
         setattr(order, name, value)
-    record_event(
-        "order.lines_removed",
+    emit(
+        OrderLinesRemoved(number=order.number, lines=removed, total_amount=amounts.total),
         aggregate=order,
-        payload={"number": order.number, "lines": removed, "total_amount": amounts.total},
     )
     record_audit(action="order.lines_removed", obj=order, changes={"lines": removed})
 
@@ -501,7 +511,7 @@ def overdue(now: datetime) -> Q:
 def expire_overdue(*, now: datetime | None = None, limit: int = 200) -> int:
     """Cancel orders whose deadline passed (each in its own transaction); returns how many:
     pending_payment / payment_failed past `pay_by` ("Payment not completed in time"),
-    reserve & pay orders past `confirm_by` (`reservation.expired`)."""
+    reserve & pay orders past `confirm_by` (`order.reservation_expired`)."""
     now = now or timezone.now()
     ids = list(Order.objects.filter(overdue(now)).order_by("id").values_list("pk", flat=True))
     done = 0
@@ -527,15 +537,14 @@ def expire_order(*, order_id: int, now: datetime) -> bool:
         cancel(order=order, reason=reason, note="Expired")
         callbacks.order_expired(order)
         if order.payment_type == Order.PaymentType.RESERVE_AND_PAY:
-            record_event(
-                "reservation.expired",
+            emit(
+                OrderReservationExpired(
+                    number=order.number,
+                    token=order.token,
+                    email=order.email,
+                    previous_status=was,
+                    reason=reason,
+                ),
                 aggregate=order,
-                payload={
-                    "number": order.number,
-                    "token": order.token,
-                    "email": order.email,
-                    "from": was,
-                    "reason": reason,
-                },
             )
     return True

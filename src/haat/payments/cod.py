@@ -19,11 +19,11 @@ from haat.core import csv_files
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
 from haat.core.money import Money
+from haat.core.outbox import emit
 from haat.orders import lifecycle
 from haat.orders.models import Order, pk_from_number
-from haat.payments.ledger import record_transaction, refresh_payment_status
-from haat.core.outbox import emit
 from haat.payments.events import CodCollected
+from haat.payments.ledger import record_transaction, refresh_payment_status
 from haat.payments.models import PaymentTransaction
 
 COD_GATEWAY = "cod"

@@ -21,14 +21,14 @@ from haat.core.audit import record_audit
 from haat.core.context import current_actor
 from haat.core.errors import Conflict, DomainError, ValidationError
 from haat.core.money import Money
+from haat.core.outbox import emit
 from haat.gateways.adapters import get_gateway
 from haat.gateways.errors import GatewayError
 from haat.gateways.types import GatewayRefundResult, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
-from haat.payments.ledger import record_transaction, refresh_payment_status, refundable_amount
-from haat.core.outbox import emit
 from haat.payments.events import RefundCreated, RefundProcessed
+from haat.payments.ledger import record_transaction, refresh_payment_status, refundable_amount
 from haat.payments.models import Payment, PaymentTransaction, Refund
 
 MANUAL_GATEWAY = "manual"

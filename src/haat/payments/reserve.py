@@ -9,7 +9,7 @@ unavailable lines removed otherwise). Payments supplies what is its own:
 - the payment window (PaymentSettings.reserve_window_hours), the order's new deadline;
 - the customer's payment link: a Razorpay Payment Link when the currency's gateway is
   Razorpay, else Haat's own pay page `/pay/<order token>` (which opens the currency's
-  gateway checkout; Stripe has no links). `payment_link.created` carries the URL for the
+  gateway checkout; Stripe has no links). `payment.link_created` carries the URL for the
   notification.
 Paying confirms the order (`orders.lifecycle.payment_captured`).
 """
@@ -24,12 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from haat.core.errors import DomainError
-from haat.core.events import record_event
 from haat.core.money import Money
+from haat.core.outbox import emit
 from haat.gateways.adapters import get_gateway
 from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
 from haat.payments.config import gateway_code_for_currency, get_settings
+from haat.payments.events import PaymentLinkCreated
 from haat.payments.flows import pay_page_url
 from haat.payments.models import Payment, PaymentType
 from haat.payments.options import payment_options
@@ -80,7 +81,7 @@ def _amounts(order: Order, kept: list[OrderLine]) -> lifecycle.NewAmounts:
 
 def send_payment_link(*, order: Order) -> str:
     """Create the customer's payment link (outside any transaction) and record
-    `payment_link.created`. Falls back to Haat's pay page if the gateway refuses."""
+    `payment.link_created`. Falls back to Haat's pay page if the gateway refuses."""
     order.refresh_from_db()
     url, gateway = pay_page_url(order), "haat"
     if gateway_code_for_currency(order.currency_id) == "razorpay":
@@ -90,20 +91,19 @@ def send_payment_link(*, order: Order) -> str:
         except DomainError as exc:
             logger.warning("Razorpay link for %s failed: %s", order.number, exc.message)
     with transaction.atomic():
-        record_event(
-            "payment_link.created",
+        emit(
+            PaymentLinkCreated(
+                number=order.number,
+                token=order.token,
+                email=order.email,
+                phone=order.phone,
+                url=url,
+                gateway=gateway,
+                amount=order.amount_due_online,
+                currency=order.currency_id,
+                expires_at=order.pay_by,
+            ),
             aggregate=order,
-            payload={
-                "number": order.number,
-                "token": order.token,
-                "email": order.email,
-                "phone": order.phone,
-                "url": url,
-                "gateway": gateway,
-                "amount": order.amount_due_online,
-                "currency": order.currency_id,
-                "expires_at": order.pay_by.isoformat() if order.pay_by else None,
-            },
         )
     return url
 

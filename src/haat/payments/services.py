@@ -16,11 +16,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
-from haat.core.events import record_event
+from haat.core.outbox import emit
 from haat.gateways.types import GatewayCheckout, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
 from haat.orders.models import Order
 from haat.payments.config import gateway_for_currency
+from haat.payments.events import Amount, PaymentCaptured, PaymentFailed, PaymentMismatch
 from haat.payments.ledger import record_transaction, refresh_payment_status
 from haat.payments.models import Payment, PaymentTransaction
 from haat.payments.refunds import apply_refund_update
@@ -170,16 +171,15 @@ def _mismatch(order: Order, payment: Payment, update: GatewayUpdate) -> bool:
         raw=update.raw,
     )
     if row is not None:
-        record_event(
-            "payment.mismatch",
+        emit(
+            PaymentMismatch(
+                number=order.number,
+                payment_id=payment.pk,
+                expected=Amount(amount=payment.amount, currency=payment.currency),
+                received=Amount(amount=update.amount, currency=update.currency),
+                kind=update.kind,
+            ),
             aggregate=order,
-            payload={
-                "number": order.number,
-                "payment_id": payment.pk,
-                "expected": {"amount": payment.amount, "currency": payment.currency},
-                "received": {"amount": update.amount, "currency": update.currency},
-                "kind": update.kind,
-            },
         )
     return True
 
@@ -221,18 +221,17 @@ def _captured(order: Order, payment: Payment, update: GatewayUpdate) -> None:
     if row is None:
         return
     refresh_payment_status(order)
-    record_event(
-        "payment.received",
+    emit(
+        PaymentCaptured(
+            number=order.number,
+            payment_id=payment.pk,
+            purpose=payment.purpose,
+            amount=update.amount,
+            currency=payment.currency,
+            gateway=update.gateway,
+            gateway_payment_id=update.gateway_payment_id or "",
+        ),
         aggregate=order,
-        payload={
-            "number": order.number,
-            "payment_id": payment.pk,
-            "purpose": payment.purpose,
-            "amount": update.amount,
-            "currency": payment.currency,
-            "gateway": update.gateway,
-            "gateway_payment_id": update.gateway_payment_id,
-        },
     )
     lifecycle.payment_captured(order=order)
 
@@ -252,10 +251,9 @@ def _failed(order: Order, payment: Payment, update: GatewayUpdate) -> None:
     if row is None or not _move(payment, Payment.Status.FAILED, reason=reason):
         return  # a replay, or a late failure after authorization/capture: a fact, no effect
     refresh_payment_status(order)
-    record_event(
-        "payment.failed",
+    emit(
+        PaymentFailed(number=order.number, payment_id=payment.pk, reason=reason),
         aggregate=order,
-        payload={"number": order.number, "payment_id": payment.pk, "reason": reason},
     )
     if payment.purpose != Payment.Purpose.LINK:
         lifecycle.payment_failed(order=order, reason=reason)
