@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from ninja.testing import TestClient
 
 from haat.api.errors import install_error_handlers, schema_field
+from haat.core.error_codes import ErrorCode
 from haat.core.errors import (
     AuthenticationError,
     Conflict,
@@ -18,6 +19,14 @@ from haat.core.errors import (
     field_path,
 )
 from haat.core.money import Money
+from haat.inventory.error_codes import InventoryError
+
+
+class ShopError(ErrorCode):
+    """A context's enum as a test declares it (outside `haat`, so not in the docs' table)."""
+
+    PRODUCT_NOT_FOUND = "product_not_found", 404, "No such product."
+
 
 api = NinjaAPI(urls_namespace="test-core-errors")
 install_error_handlers(api)
@@ -26,8 +35,10 @@ RAISED = {
     "validation": ValidationError("Name is required.", details={"field": "name"}),
     "auth": AuthenticationError("Sign in first."),
     "perm": PermissionDenied("Not for your role."),
-    "missing": NotFound("No such product.", code="product_not_found"),
-    "conflict": Conflict("Only 2 left.", code="out_of_stock", details={"available": 2}),
+    "missing": NotFound("No such product.", code=ShopError.PRODUCT_NOT_FOUND),
+    "conflict": Conflict(
+        "Only 2 left.", code=InventoryError.OUT_OF_STOCK, details={"available": 2}
+    ),
     "slow": RateLimited("Slow down."),
     "base": DomainError("Something is off."),
 }
@@ -116,7 +127,7 @@ def test_schema_validation_uses_the_same_body():
 
 
 def test_code_override_is_per_instance():
-    assert NotFound("x", code="product_not_found").code == "product_not_found"
+    assert NotFound("x", code=ShopError.PRODUCT_NOT_FOUND).code == "product_not_found"
     assert NotFound("y").code == "not_found"
 
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from haat.accounts import lockout
 from haat.accounts.emails import send_set_password_email
+from haat.accounts.error_codes import AccountError
 from haat.accounts.models import User
 from haat.accounts.roles import Role
 from haat.core.audit import diff, record_audit
@@ -111,7 +112,7 @@ def create_staff(
         user.set_unusable_password()
     duplicate = Conflict(
         f"A staff member with the e-mail {email} already exists.",
-        code="duplicate_email",
+        code=AccountError.DUPLICATE_EMAIL,
         details={"field": "email"},
     )
     if User.objects.filter(email__iexact=email).exists():
@@ -169,7 +170,7 @@ def update_staff(
         if was_last_owner and (locked.role != Role.OWNER or not locked.is_active):
             raise Conflict(
                 "This is the store's last active owner. Make someone else an owner first.",
-                code="last_owner",
+                code=AccountError.LAST_OWNER,
                 details={"field": "role" if locked.role != Role.OWNER else "is_active"},
             )
         changes = diff(before, _snapshot(locked))
@@ -200,7 +201,9 @@ def resend_invitation(
 ) -> bool:
     """Send the "set your password" e-mail again. False if the mail server refused."""
     if not user.is_active:
-        raise Conflict("This account is deactivated; reactivate it first.", code="inactive")
+        raise Conflict(
+            "This account is deactivated; reactivate it first.", code=AccountError.INACTIVE
+        )
     with transaction.atomic():
         record_audit(action="staff.invite_resend", obj=user)
     return send_set_password_email(user, invited_by=invited_by, origin=origin)

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError as NinjaAuthenticationError
 from ninja.errors import HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from haat.core.error_codes import CoreError, ErrorCode
 from haat.core.errors import DomainError, field_path
 from haat.core.ratelimit import TooManyRequests
 
@@ -29,7 +30,7 @@ BODY_PARAM = "payload"
 logger = logging.getLogger("haat.api")
 
 
-def _body(code: str, message: str, details: dict | None = None) -> dict:
+def _body(code: ErrorCode, message: str, details: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
@@ -68,31 +69,33 @@ def install_error_handlers(api: NinjaAPI) -> None:
         first = fields[0] if fields else {"field": "", "message": "invalid input"}
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return api.create_response(
-            request, _body("invalid", message, {"fields": fields}), status=422
+            request, _body(CoreError.INVALID, message, {"fields": fields}), status=422
         )
 
     @api.exception_handler(NinjaAuthenticationError)
     def auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(
             request,
-            _body("not_authenticated", "Missing or invalid credentials."),
+            _body(CoreError.NOT_AUTHENTICATED, "Missing or invalid credentials."),
             status=401,
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        body = _body("not_found", str(exc) or "Not found.")
+        body = _body(CoreError.NOT_FOUND, str(exc) or "Not found.")
         return api.create_response(request, body, status=404)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # Ninja answers 400 only when it cannot read the body (not JSON, not UTF-8).
-        code = "malformed_request" if exc.status_code == 400 else "http_error"
+        code = CoreError.MALFORMED_REQUEST if exc.status_code == 400 else CoreError.HTTP_ERROR
         return api.create_response(request, _body(code, str(exc)), status=exc.status_code)
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
-        body = _body("payload_too_large", "The request body is larger than this server accepts.")
+        body = _body(
+            CoreError.PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts."
+        )
         return api.create_response(request, body, status=413)
 
     @api.exception_handler(Exception)
@@ -101,7 +104,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, _INTERNAL, status=500)
 
 
-_INTERNAL = _body("internal_error", "Something went wrong on our side; it has been logged.")
+_INTERNAL = _body(CoreError.INTERNAL_ERROR, "Something went wrong on our side; it has been logged.")
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -112,21 +115,25 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
     if not _is_api(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        body = _body("payload_too_large", "The request body is larger than this server accepts.")
+        body = _body(
+            CoreError.PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts."
+        )
         return JsonResponse(body, status=413)
-    return JsonResponse(_body("malformed_request", "The request could not be read."), status=400)
+    return JsonResponse(
+        _body(CoreError.MALFORMED_REQUEST, "The request could not be read."), status=400
+    )
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if not _is_api(request):
         return defaults.permission_denied(request, exception)
-    return JsonResponse(_body("permission_denied", "You may not do this."), status=403)
+    return JsonResponse(_body(CoreError.PERMISSION_DENIED, "You may not do this."), status=403)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if not _is_api(request):
         return defaults.page_not_found(request, exception)
-    return JsonResponse(_body("not_found", "There is no such API endpoint."), status=404)
+    return JsonResponse(_body(CoreError.NOT_FOUND, "There is no such API endpoint."), status=404)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from haat.api.auth import StaffAuth, require
 from haat.api.pagination import Paginated
 from haat.catalog import csv_import, csv_io, selectors, taxonomy
 from haat.catalog.api_admin import READ_ERRORS, WRITE_ERRORS, get_or_404
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Category, Collection, CollectionProduct
 from haat.catalog.schemas import (
     AdminCategoryOut,
@@ -276,7 +277,7 @@ def import_csv(request: HttpRequest, file: File[UploadedFile], partial: Form[boo
     if file.size and file.size > settings.HAAT_MAX_CSV_BYTES:
         raise ValidationError(
             f"The file is larger than {settings.HAAT_MAX_CSV_BYTES} bytes.",
-            code="file_too_large",
+            code=CatalogError.FILE_TOO_LARGE,
             details={"field": "file"},
         )
     report = csv_import.import_catalog_csv(file=file, partial=partial)
@@ -292,7 +293,7 @@ def import_csv(request: HttpRequest, file: File[UploadedFile], partial: Form[boo
     if not report.applied and report.errors:
         raise ValidationError(
             f"{len(report.errors)} error(s) in the file; nothing was imported.",
-            code="import_invalid",
+            code=CatalogError.IMPORT_INVALID,
             details=body,
         )
     return body

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from haat.catalog import validators as v
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.events import ProductUpdated
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
 from haat.core.audit import record_audits
@@ -25,7 +26,7 @@ def _products(product_ids: Iterable[int]) -> list[Product]:
     if len(products) != len(ids):
         found = {p.pk for p in products}
         missing = [i for i in ids if i not in found]
-        raise v.invalid("product_ids", f"Unknown product_ids: {missing}.", "unknown_id")
+        raise v.invalid("product_ids", f"Unknown product_ids: {missing}.", CatalogError.UNKNOWN_ID)
     return products
 
 

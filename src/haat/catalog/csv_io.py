@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, TextIO
 from django.conf import settings
 from django.db.models import Prefetch
 
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Product, Variant, VariantPrice
 from haat.core import csv_files
 from haat.core.errors import ValidationError
@@ -158,7 +159,7 @@ def _read_text(file: BinaryIO) -> tuple[str | None, RowError | None]:
     if len(data) > limit:
         raise ValidationError(
             f"The file is larger than {limit // (1024 * 1024)} MB.",
-            code="file_too_large",
+            code=CatalogError.FILE_TOO_LARGE,
             details={"field": "file"},
         )
     try:

@@ -21,9 +21,11 @@ from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from haat.catalog import validators as v
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.events import ProductUpdated
 from haat.catalog.models import Product, ProductImage
 from haat.core.audit import record_audit
+from haat.core.error_codes import ErrorCode
 from haat.core.errors import ValidationError
 from haat.core.outbox import emit
 
@@ -34,7 +36,7 @@ RENDITION_WIDTHS = (160, 480, 960)
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
-def _bad_image(message: str, code: str = "invalid_image") -> ValidationError:
+def _bad_image(message: str, code: ErrorCode = CatalogError.INVALID_IMAGE) -> ValidationError:
     return ValidationError(message, code=code, details={"field": "image"})
 
 
@@ -43,7 +45,8 @@ def open_checked(upload: UploadedFile) -> tuple[Image.Image, str]:
     limit = settings.HAAT_MAX_IMAGE_BYTES
     if upload.size is None or upload.size > limit:
         raise _bad_image(
-            f"The image is larger than {limit // (1024 * 1024)} MB.", code="file_too_large"
+            f"The image is larger than {limit // (1024 * 1024)} MB.",
+            code=CatalogError.FILE_TOO_LARGE,
         )
     upload.seek(0)
     data = upload.read()
@@ -55,10 +58,14 @@ def open_checked(upload: UploadedFile) -> tuple[Image.Image, str]:
             if fmt not in ALLOWED_FORMATS:
                 raise _bad_image("Upload a JPEG, PNG, WebP or GIF image.")
             if img.width * img.height > MAX_PIXELS:
-                raise _bad_image("The image has more than 40 megapixels.", "image_too_large")
+                raise _bad_image(
+                    "The image has more than 40 megapixels.", CatalogError.IMAGE_TOO_LARGE
+                )
             img.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _bad_image("The image has more than 40 megapixels.", "image_too_large") from None
+        raise _bad_image(
+            "The image has more than 40 megapixels.", CatalogError.IMAGE_TOO_LARGE
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _bad_image("This file is not an image we can read.") from None
     upload.seek(0)

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from haat.catalog import validators
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.events import PriceChanged
 from haat.catalog.models import PriceHistory, Product, ProductPriceRange, Variant, VariantPrice
 from haat.core.audit import record_audit, record_audits
 from haat.core.context import current_actor
+from haat.core.error_codes import CoreError
 from haat.core.errors import NotFound, ValidationError
 from haat.core.models import Currency
 from haat.core.money import Money, decimal_places
@@ -45,7 +47,7 @@ def check_currency_enabled(code: str, enabled: list[str] | set[str], *, field: s
     if code not in enabled:
         raise ValidationError(
             f"{code or 'Currency'} is not an enabled currency.",
-            code="currency_disabled",
+            code=CoreError.CURRENCY_DISABLED,
             details={"field": field, "currency": code},
         )
     return code
@@ -54,10 +56,12 @@ def check_currency_enabled(code: str, enabled: list[str] | set[str], *, field: s
 def check_amount(amount: int, *, field: str, currency: str | None = None) -> None:
     details = {"field": field, **({"currency": currency} if currency else {})}
     if amount < 0:
-        raise ValidationError("Price cannot be negative.", code="negative_price", details=details)
+        raise ValidationError(
+            "Price cannot be negative.", code=CatalogError.NEGATIVE_PRICE, details=details
+        )
     if amount > MAX_PRICE_MINOR:
         raise ValidationError(
-            "Price is unrealistically large.", code="price_too_large", details=details
+            "Price is unrealistically large.", code=CatalogError.PRICE_TOO_LARGE, details=details
         )
 
 
@@ -78,7 +82,7 @@ def clean_prices(prices: Any, enabled: list[str] | set[str]) -> dict[str, PriceI
         if cur in out:
             raise ValidationError(
                 f"{cur} is given twice.",
-                code="duplicate_currency",
+                code=CoreError.DUPLICATE_CURRENCY,
                 details={"field": field, "currency": cur},
             )
         check_amount(p.amount.amount, field=field, currency=cur)
@@ -87,14 +91,14 @@ def clean_prices(prices: Any, enabled: list[str] | set[str]) -> dict[str, PriceI
             if not isinstance(p.compare_at, Money) or p.compare_at.currency != cur:
                 raise ValidationError(
                     "Compare-at price must be in the same currency.",
-                    code="currency_mismatch",
+                    code=CoreError.CURRENCY_MISMATCH,
                     details={"field": cfield, "currency": cur},
                 )
             check_amount(p.compare_at.amount, field=cfield, currency=cur)
             if p.compare_at.amount <= p.amount.amount:
                 raise ValidationError(
                     "Compare-at price must be higher than the price.",
-                    code="compare_at_not_higher",
+                    code=CatalogError.COMPARE_AT_NOT_HIGHER,
                     details={"field": cfield, "currency": cur},
                 )
         out[cur] = p
@@ -279,7 +283,9 @@ def _parse_bulk_value(mode: str, value: str | Decimal, currency: str) -> Decimal
             rate = None
         if rate is None or not rate.is_finite():
             raise ValidationError(
-                f"'{value}' is not a percentage.", code="invalid_amount", details={"field": "value"}
+                f"'{value}' is not a percentage.",
+                code=CoreError.INVALID_AMOUNT,
+                details={"field": "value"},
             )
         return rate
     try:
@@ -324,7 +330,10 @@ def bulk_change_prices(
         known = set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True))
         if unknown := [pk for pk in ids if pk not in known]:
             raise validators.invalid(
-                "product_ids", f"Unknown product_ids: {unknown}.", "unknown_id", unknown=unknown
+                "product_ids",
+                f"Unknown product_ids: {unknown}.",
+                CatalogError.UNKNOWN_ID,
+                unknown=unknown,
             )
         variants = list(
             Variant.objects.filter(product_id__in=ids).select_related("product").order_by("id")
@@ -350,7 +359,7 @@ def bulk_change_prices(
             if new_amount < 0:
                 raise ValidationError(
                     f"The change makes {v.sku} cost less than zero.",
-                    code="negative_price",
+                    code=CatalogError.NEGATIVE_PRICE,
                     details={"field": "value", "sku": v.sku},
                 )
             check_amount(new_amount, field="value")

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 
 from haat.catalog import validators as v
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.events import ProductCreated, ProductDeleted, ProductUpdated
 from haat.catalog.images import delete_files_on_commit
 from haat.catalog.models import Category, Collection, CollectionProduct, Product
@@ -95,7 +96,7 @@ def _check_slug_free(slug: str, exclude_pk: int | None = None) -> None:
     if qs.exists():
         raise Conflict(
             f"Another product already uses the slug '{slug}'.",
-            code="duplicate_slug",
+            code=CatalogError.DUPLICATE_SLUG,
             details={"field": "slug"},
         )
 
@@ -108,7 +109,7 @@ def save_with_unique_slug(obj: Any) -> None:
     except IntegrityError:
         raise Conflict(
             f"Another record already uses the slug '{obj.slug}'.",
-            code="duplicate_slug",
+            code=CatalogError.DUPLICATE_SLUG,
             details={"field": "slug"},
         ) from None
 
@@ -191,7 +192,7 @@ def update_product(*, product: Product, **changes: Any) -> Product:
     if unknown:
         raise ValidationError(
             f"Unknown product field(s): {', '.join(sorted(unknown))}.",
-            code="unknown_field",
+            code=CatalogError.UNKNOWN_FIELD,
             details={"field": sorted(unknown)[0]},
         )
     fields = _clean_fields(changes)
@@ -230,7 +231,7 @@ def update_product(*, product: Product, **changes: Any) -> Product:
             except IntegrityError:
                 raise Conflict(
                     "Another product already uses this slug.",
-                    code="duplicate_slug",
+                    code=CatalogError.DUPLICATE_SLUG,
                     details={"field": "slug"},
                 ) from None
         if cat_ids is not None:
@@ -275,7 +276,7 @@ def delete_product(*, product: Product) -> None:
         except (ProtectedError, RestrictedError):
             raise Conflict(
                 "This product is referenced by other records; archive it instead.",
-                code="product_in_use",
+                code=CatalogError.PRODUCT_IN_USE,
                 details={"field": "product"},
             ) from None
         product.pk = pk

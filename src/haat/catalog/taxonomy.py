@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from haat.catalog import validators as v
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.events import (
     CategoryCreated,
     CategoryDeleted,
@@ -29,7 +30,7 @@ def _reject_unknown(changes: dict[str, Any], allowed: set[str], what: str) -> No
     if unknown:
         raise ValidationError(
             f"Unknown {what} field(s): {', '.join(sorted(unknown))}.",
-            code="unknown_field",
+            code=CatalogError.UNKNOWN_FIELD,
             details={"field": sorted(unknown)[0]},
         )
 
@@ -43,7 +44,9 @@ def _slug_for(model: type, slug: str | None, name: str, exclude_pk: int | None =
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
         raise Conflict(
-            f"The slug '{slug}' is already used.", code="duplicate_slug", details={"field": "slug"}
+            f"The slug '{slug}' is already used.",
+            code=CatalogError.DUPLICATE_SLUG,
+            details={"field": "slug"},
         )
     return slug
 
@@ -67,12 +70,16 @@ def _clean_parent(parent_id: Any, *, moving_id: int | None = None) -> int | None
         raise v.invalid("parent_id", "parent_id must be an id.")
     parents = dict(Category.objects.values_list("id", "parent_id"))
     if parent_id not in parents:
-        raise v.invalid("parent_id", f"Unknown parent category {parent_id}.", "unknown_id")
+        raise v.invalid(
+            "parent_id", f"Unknown parent category {parent_id}.", CatalogError.UNKNOWN_ID
+        )
     node: int | None = parent_id
     while node is not None and moving_id is not None:
         if node == moving_id:
             raise v.invalid(
-                "parent_id", "A category cannot be moved under itself or its children.", "cycle"
+                "parent_id",
+                "A category cannot be moved under itself or its children.",
+                CatalogError.CYCLE,
             )
         node = parents.get(node)
     return parent_id
@@ -147,7 +154,7 @@ def delete_category(*, category: Category) -> None:
         if category.children.exists():
             raise Conflict(
                 f"'{category.name}' has subcategories; move or delete them first.",
-                code="category_has_children",
+                code=CatalogError.CATEGORY_HAS_CHILDREN,
                 details={"field": "category"},
             )
         state, pk = _category_state(category), category.pk

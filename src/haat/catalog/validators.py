@@ -12,7 +12,9 @@ from typing import Any
 from django.db.models import Model
 from django.utils.text import slugify
 
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Product
+from haat.core.error_codes import CoreError, ErrorCode
 from haat.core.errors import ValidationError
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
@@ -30,7 +32,9 @@ DAYS_AVAILABILITIES = frozenset(
 )
 
 
-def invalid(field: str, message: str, code: str = "invalid", **extra: Any) -> ValidationError:
+def invalid(
+    field: str, message: str, code: ErrorCode = CoreError.INVALID, **extra: Any
+) -> ValidationError:
     return ValidationError(message, code=code, details={"field": field, **extra})
 
 
@@ -41,7 +45,7 @@ def clean_text(value: Any, *, field: str, max_length: int, required: bool = Fals
         raise invalid(field, f"{field} must be text.")
     value = value.strip()
     if required and not value:
-        raise invalid(field, f"{field} is required.", code="required")
+        raise invalid(field, f"{field} is required.", code=CoreError.REQUIRED)
     if len(value) > max_length:
         raise invalid(field, f"{field} must be at most {max_length} characters.")
     return value
@@ -95,7 +99,7 @@ def clean_int(
     if value is None or value == "":
         if allow_none:
             return None
-        raise invalid(field, f"{field} is required.", code="required")
+        raise invalid(field, f"{field} is required.", code=CoreError.REQUIRED)
     if isinstance(value, bool):
         raise invalid(field, f"{field} must be a whole number.")
     if isinstance(value, str):
@@ -157,7 +161,9 @@ def require_existing(model: type[Model], ids: list[int], *, field: str) -> None:
     found = set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
     missing = [i for i in ids if i not in found]
     if missing:
-        raise invalid(field, f"Unknown {field}: {missing}.", code="unknown_id", missing=missing)
+        raise invalid(
+            field, f"Unknown {field}: {missing}.", code=CatalogError.UNKNOWN_ID, missing=missing
+        )
 
 
 def unique_slug(

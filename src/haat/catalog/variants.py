@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 
 from haat.catalog import validators as v
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.events import ProductUpdated, VariantCreated, VariantDeleted, VariantUpdated
 from haat.catalog.models import Product, ProductOption, Variant
 from haat.catalog.pricing import (
@@ -87,7 +88,7 @@ def clean_option_values(
     if options and any(s.option_values == out for s in siblings):
         raise Conflict(
             "Another variant already has these option values.",
-            code="duplicate_variant",
+            code=CatalogError.DUPLICATE_VARIANT,
             details={"field": "option_values"},
         )
     return out
@@ -100,7 +101,9 @@ def clean_cost(cost: Any) -> tuple[int | None, str]:
         raise v.invalid("cost", "cost must be an amount of money.")
     default = Currency.objects.filter(is_default=True).values_list("code", flat=True).first()
     if cost.currency != default:
-        raise v.invalid("cost", f"Cost is kept in the store currency ({default}).", "currency")
+        raise v.invalid(
+            "cost", f"Cost is kept in the store currency ({default}).", CatalogError.CURRENCY
+        )
     check_amount(cost.amount, field="cost")
     return cost.amount, cost.currency
 
@@ -111,7 +114,9 @@ def _check_sku_free(sku: str, exclude_pk: int | None = None) -> None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
         raise Conflict(
-            f"SKU '{sku}' is already used.", code="duplicate_sku", details={"field": "sku"}
+            f"SKU '{sku}' is already used.",
+            code=CatalogError.DUPLICATE_SKU,
+            details={"field": "sku"},
         )
 
 
@@ -121,7 +126,9 @@ def _save(variant: Variant, **kwargs: Any) -> None:
             variant.save(**kwargs)
     except IntegrityError:
         raise Conflict(
-            f"SKU '{variant.sku}' is already used.", code="duplicate_sku", details={"field": "sku"}
+            f"SKU '{variant.sku}' is already used.",
+            code=CatalogError.DUPLICATE_SKU,
+            details={"field": "sku"},
         ) from None
 
 
@@ -145,7 +152,7 @@ def set_product_options(
                 if value not in new_map.get(key, []):
                     raise Conflict(
                         f"Variant {var.sku} uses {key} '{value}'; change it first.",
-                        code="option_value_in_use",
+                        code=CatalogError.OPTION_VALUE_IN_USE,
                         details={"field": "options", "sku": var.sku},
                     )
         before = {name: o.values for name, o in current.items()}
@@ -240,7 +247,7 @@ def update_variant(*, variant: Variant, **changes: Any) -> Variant:
     if unknown:
         raise ValidationError(
             f"Unknown variant field(s): {', '.join(sorted(unknown))}.",
-            code="unknown_field",
+            code=CatalogError.UNKNOWN_FIELD,
             details={"field": sorted(unknown)[0]},
         )
     fields: dict[str, Any] = {}
@@ -309,7 +316,7 @@ def delete_variant(*, variant: Variant) -> None:
         except (ProtectedError, RestrictedError):
             raise Conflict(
                 f"Variant {variant.sku} is referenced by other records; deactivate it instead.",
-                code="variant_in_use",
+                code=CatalogError.VARIANT_IN_USE,
                 details={"field": "variant"},
             ) from None
         variant.pk = pk

@@ -15,11 +15,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import VariantPrice
 from haat.catalog.sql import PricedVariant
 from haat.checkout import sql
+from haat.checkout.error_codes import CheckoutError
 from haat.checkout.models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine
 from haat.checkout.sql import CartRead, CartRecord, PricedLine, priced_line
+from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, NotFound, ValidationError
 from haat.core.models import Currency
 
@@ -30,12 +33,14 @@ def clean_quantity(value: Any, *, field: str = "quantity") -> int:
     """A whole number of units from 1 to MAX_LINE_QUANTITY; bools, floats, text refused."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(
-            f"{field} must be a whole number.", code="invalid_quantity", details={"field": field}
+            f"{field} must be a whole number.",
+            code=CheckoutError.INVALID_QUANTITY,
+            details={"field": field},
         )
     if not 1 <= value <= MAX_LINE_QUANTITY:
         raise ValidationError(
             f"{field} must be between 1 and {MAX_LINE_QUANTITY}.",
-            code="invalid_quantity",
+            code=CheckoutError.INVALID_QUANTITY,
             details={"field": field, "quantity": value, "max": MAX_LINE_QUANTITY},
         )
     return value
@@ -46,20 +51,22 @@ def cart_currency(code: str | None) -> str:
     if code is None or str(code).strip() == "":
         default = Currency.objects.filter(is_default=True).values_list("code", flat=True).first()
         if default is None:
-            raise ValidationError("The store has no default currency.", code="no_currency")
+            raise ValidationError(
+                "The store has no default currency.", code=CheckoutError.NO_CURRENCY
+            )
         return default
     text = str(code).strip().upper()
     row = Currency.objects.filter(code=text).values_list("enabled", flat=True).first()
     if row is None:
         raise ValidationError(
             f"'{code}' is not a known currency.",
-            code="unknown_currency",
+            code=CoreError.UNKNOWN_CURRENCY,
             details={"field": "currency"},
         )
     if not row:
         raise ValidationError(
             f"The store does not sell in {text}.",
-            code="currency_disabled",
+            code=CoreError.CURRENCY_DISABLED,
             details={"field": "currency"},
         )
     return text
@@ -67,7 +74,7 @@ def cart_currency(code: str | None) -> str:
 
 def check_token_age(cart: Cart | CartRecord, now: Any = None) -> None:
     if cart.created_at < (now or timezone.now()) - CART_TTL:
-        raise NotFound("This cart has expired.", code="cart_expired")
+        raise NotFound("This cart has expired.", code=CheckoutError.CART_EXPIRED)
 
 
 def get_cart(
@@ -81,10 +88,10 @@ def get_cart(
     qs = Cart.objects.select_for_update(of=("self",)) if for_update else Cart.objects.all()
     cart = qs.filter(token=str(token)[:64]).first()
     if cart is None:
-        raise NotFound("No cart with this token.", code="cart_not_found")
+        raise NotFound("No cart with this token.", code=CheckoutError.CART_NOT_FOUND)
     check_token_age(cart)
     if open_only and cart.completed_at is not None:
-        raise Conflict("This cart has been checked out already.", code="cart_completed")
+        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
     return cart
 
 
@@ -137,7 +144,7 @@ def clean_lines(lines: Sequence[tuple[Any, Any]]) -> dict[int, int]:
     if len(lines) > MAX_CART_LINES:
         raise ValidationError(
             f"A cart holds at most {MAX_CART_LINES} lines.",
-            code="too_many_lines",
+            code=CheckoutError.TOO_MANY_LINES,
             details={"field": "lines"},
         )
     wanted: dict[int, int] = {}
@@ -172,14 +179,14 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines
         if given:
             raise ValidationError(
                 f"'{currency}' is not a known currency.",
-                code="unknown_currency",
+                code=CoreError.UNKNOWN_CURRENCY,
                 details={"field": "currency"},
             )
-        raise ValidationError("The store has no default currency.", code="no_currency")
+        raise ValidationError("The store has no default currency.", code=CheckoutError.NO_CURRENCY)
     if not read.enabled:
         raise ValidationError(
             f"The store does not sell in {read.currency}.",
-            code="currency_disabled",
+            code=CoreError.CURRENCY_DISABLED,
             details={"field": "currency"},
         )
     lines = []
@@ -187,19 +194,21 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines
         field = f"lines[{i}].variant_id"
         if variant_id not in read.variants:
             raise ValidationError(
-                f"Unknown variant {variant_id}.", code="unknown_variant", details={"field": field}
+                f"Unknown variant {variant_id}.",
+                code=CatalogError.UNKNOWN_VARIANT,
+                details={"field": field},
             )
         variant, available = read.variants[variant_id]
         if not variant.sellable:
             raise ValidationError(
                 f"{variant.sku} is not for sale.",
-                code="inactive_variant",
+                code=CatalogError.INACTIVE_VARIANT,
                 details={"field": field, "sku": variant.sku},
             )
         if variant.amount is None:
             raise ValidationError(
                 f"{variant.sku} has no price in {read.currency}.",
-                code="no_price_in_currency",
+                code=CheckoutError.NO_PRICE_IN_CURRENCY,
                 details={"field": field, "sku": variant.sku, "currency": read.currency},
             )
         lines.append(priced_line(variant, quantity, variant.amount, available))
@@ -218,14 +227,14 @@ def add_line(*, token: str, variant_id: int, quantity: int) -> CartRecord:
     with transaction.atomic():
         read = sql.lock_cart_for_line(token, variant_id)
         if read is None:
-            raise NotFound("No cart with this token.", code="cart_not_found")
+            raise NotFound("No cart with this token.", code=CheckoutError.CART_NOT_FOUND)
         now = timezone.now()
         cart, variant = read.cart, read.variant
         _check_addable(cart, variant, variant_id, now)
         if read.in_cart is None and read.line_count >= MAX_CART_LINES:
             raise ValidationError(
                 f"A cart holds at most {MAX_CART_LINES} lines.",
-                code="too_many_lines",
+                code=CheckoutError.TOO_MANY_LINES,
                 details={"field": "variant_id"},
             )
         sql.upsert_line(
@@ -248,32 +257,32 @@ def _check_addable(
     if variant is None:
         raise ValidationError(
             f"Unknown variant {variant_id}.",
-            code="unknown_variant",
+            code=CatalogError.UNKNOWN_VARIANT,
             details={"field": "variant_id"},
         )
     if not variant.sellable:
         raise ValidationError(
             f"{variant.sku} is not for sale.",
-            code="inactive_variant",
+            code=CatalogError.INACTIVE_VARIANT,
             details={"field": "variant_id", "sku": variant.sku},
         )
     check_token_age(cart, now)
     if cart.completed_at is not None:
-        raise Conflict("This cart has been checked out already.", code="cart_completed")
+        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
     if variant.amount is None:
         raise ValidationError(
             f"{variant.sku} has no price in {cart.currency}.",
-            code="no_price_in_currency",
+            code=CheckoutError.NO_PRICE_IN_CURRENCY,
             details={"field": "variant_id", "sku": variant.sku, "currency": cart.currency},
         )
 
 
 def _line(cart: Cart, line_id: Any) -> CartLine:
     if isinstance(line_id, bool) or not isinstance(line_id, int):
-        raise NotFound("No such line in this cart.", code="line_not_found")
+        raise NotFound("No such line in this cart.", code=CoreError.LINE_NOT_FOUND)
     line = CartLine.objects.filter(cart=cart, pk=line_id).first()
     if line is None:
-        raise NotFound("No such line in this cart.", code="line_not_found")
+        raise NotFound("No such line in this cart.", code=CoreError.LINE_NOT_FOUND)
     return line
 
 
@@ -313,7 +322,7 @@ def set_currency(*, token: str, currency: str) -> Cart:
         if missing:
             raise ValidationError(
                 f"No price in {code} for {', '.join(missing)}.",
-                code="no_price_in_currency",
+                code=CheckoutError.NO_PRICE_IN_CURRENCY,
                 details={"field": "currency", "skus": missing, "currency": code},
             )
         for line in lines:

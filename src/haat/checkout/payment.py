@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from haat.checkout.error_codes import CheckoutError
 from haat.core.errors import ValidationError
 from haat.core.money import Money
 from haat.core.settings_stamp import NOT_READ
@@ -34,7 +35,7 @@ ONLINE_TYPES = frozenset({PT.PREPAID, PT.PARTIAL_COD})
 
 
 class PaymentTypeUnavailable(ValidationError):
-    code = "payment_type_unavailable"
+    code = CheckoutError.PAYMENT_TYPE_UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def plan_checkout(
         if not extras:
             raise ValidationError(
                 f"Express sourcing is not offered for orders in {currency}.",
-                code="express_unavailable",
+                code=CheckoutError.EXPRESS_UNAVAILABLE,
                 details={"field": "express_sourcing", "currency": currency},
             )
     quote = PaymentQuote(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from haat.checkout.carts import CART_TTL, check_token_age
+from haat.checkout.error_codes import CheckoutError
 from haat.checkout.sql import CartRead, read_cart
 from haat.core.errors import Conflict, NotFound, ValidationError
 from haat.core.money import Money, money_json
@@ -19,7 +20,7 @@ def cart_read(token: str) -> CartRead:
     """The cart behind `token` with its priced lines (404 when unknown or expired)."""
     read = read_cart(token)
     if read is None:
-        raise NotFound("No cart with this token.", code="cart_not_found")
+        raise NotFound("No cart with this token.", code=CheckoutError.CART_NOT_FOUND)
     check_token_age(read.cart)
     return read
 
@@ -84,9 +85,11 @@ def cart_payment_options(
     makes, and the options from the same `payment_config` it charges by."""
     read = cart_read(token)
     if read.cart.completed_at is not None:
-        raise Conflict("This cart has been checked out already.", code="cart_completed")
+        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
     if not read.lines:
-        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
+        raise ValidationError(
+            "The cart is empty.", code=CheckoutError.CART_EMPTY, details={"field": "lines"}
+        )
     currency = read.cart.currency
     subtotal = sum(line.price * line.quantity for line in read.lines)
     config = payment_config(stamp=read.settings_stamp)

@@ -38,7 +38,9 @@ from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
+from haat.catalog.error_codes import CatalogError
 from haat.checkout.carts import clean_lines, complete_cart, priced_variants
+from haat.checkout.error_codes import CheckoutError
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
 from haat.checkout.schemas import BuyNowIn, BuyNowLineIn, CheckoutIn
 from haat.checkout.selectors import cart_read
@@ -99,7 +101,7 @@ def validate_contact(details: CheckoutIn) -> Contact:
     if payment_type not in PAYMENT_TYPES:
         raise ValidationError(
             f"Payment type '{payment_type}' is not available.",
-            code="payment_type_unavailable",
+            code=CheckoutError.PAYMENT_TYPE_UNAVAILABLE,
             details={"field": "payment_type", "available": sorted(PAYMENT_TYPES)},
         )
     email = normalize_email(details.email)
@@ -216,7 +218,7 @@ def _refuse_changed_prices(
     if changes:
         raise Conflict(
             "Prices changed since the shopper saw them; nothing was ordered.",
-            code="price_changed",
+            code=CheckoutError.PRICE_CHANGED,
             details={"price_changes": changes},
         )
 
@@ -257,9 +259,11 @@ def _plan(
 def _open_lines(token: str) -> CartRead:
     read = cart_read(token)
     if read.cart.completed_at is not None:
-        raise Conflict("This cart has been checked out already.", code="cart_completed")
+        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
     if not read.lines:
-        raise ValidationError("The cart is empty.", code="cart_empty", details={"field": "lines"})
+        raise ValidationError(
+            "The cart is empty.", code=CheckoutError.CART_EMPTY, details={"field": "lines"}
+        )
     return read
 
 
@@ -288,14 +292,14 @@ def _check_lines(currency: str, lines: Sequence[PricedLine]) -> None:
     if unsellable:
         raise ValidationError(
             f"No longer for sale: {', '.join(unsellable)}. Remove them from the cart.",
-            code="inactive_variant",
+            code=CatalogError.INACTIVE_VARIANT,
             details={"field": "lines", "skus": unsellable},
         )
     unpriced = [line.variant.sku for line in lines if line.live_amount is None]
     if unpriced:
         raise ValidationError(
             f"No price in {currency} for {', '.join(unpriced)}.",
-            code="no_price_in_currency",
+            code=CheckoutError.NO_PRICE_IN_CURRENCY,
             details={"field": "lines", "skus": unpriced, "currency": currency},
         )
     changed = [line for line in lines if line.live_amount != line.unit_amount]
@@ -312,7 +316,7 @@ def _check_lines(currency: str, lines: Sequence[PricedLine]) -> None:
     reprice_lines({line.id: line.live_amount for line in changed})
     raise Conflict(
         "Prices changed since these items were added; the cart now shows the new prices.",
-        code="price_changed",
+        code=CheckoutError.PRICE_CHANGED,
         details={"price_changes": changes},
     )
 
@@ -325,7 +329,9 @@ def _complete(
 
     def close_cart(order: Order) -> None:
         if not complete_cart(read.cart, order):
-            raise Conflict("This cart has been checked out already.", code="cart_completed")
+            raise Conflict(
+                "This cart has been checked out already.", code=CheckoutError.CART_COMPLETED
+            )
 
     return _place(read.cart.currency, read.lines, contact, idem, read.settings_stamp, close_cart)
 

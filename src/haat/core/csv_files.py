@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from haat.core.error_codes import CoreError
 from haat.core.errors import ValidationError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,7 +31,7 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 class CsvRowError(ValidationError):
     """A file that is not valid CSV, or a row whose cell count differs from the header."""
 
-    code = "invalid_csv"
+    code = CoreError.INVALID_CSV
 
     def __init__(self, row: int, message: str) -> None:
         super().__init__(f"Row {row}: {message}", details={"field": "file", "row": row})

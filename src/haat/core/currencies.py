@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from haat.core import settings_stamp, sql
 from haat.core.audit import diff, record_audit
+from haat.core.error_codes import CoreError
 from haat.core.errors import NotFound, ValidationError
 from haat.core.models import Currency
 
@@ -32,7 +33,7 @@ def enabled_currencies() -> list[Currency]:
 def default_currency() -> Currency:
     currency = Currency.objects.filter(is_default=True).first()
     if currency is None:  # only possible in a hand-edited database
-        raise NotFound("No default currency is configured.", code="no_default_currency")
+        raise NotFound("No default currency is configured.", code=CoreError.NO_DEFAULT_CURRENCY)
     return currency
 
 
@@ -43,13 +44,13 @@ def get_enabled_currency(code: str) -> Currency:
     if currency is None:
         raise ValidationError(
             f"'{code}' is not a known ISO 4217 currency code.",
-            code="unknown_currency",
+            code=CoreError.UNKNOWN_CURRENCY,
             details={"field": "currency", "currency": code},
         )
     if not currency.enabled:
         raise ValidationError(
             f"{currency.code} ({currency.name}) is not enabled in this store.",
-            code="currency_disabled",
+            code=CoreError.CURRENCY_DISABLED,
             details={"field": "currency", "currency": currency.code},
         )
     return currency
@@ -94,7 +95,7 @@ def _locked(code: str) -> Currency:
     if currency is None:
         raise NotFound(
             f"'{code}' is not a known ISO 4217 currency code.",
-            code="unknown_currency",
+            code=CoreError.UNKNOWN_CURRENCY,
             details={"field": "code", "currency": code},
         )
     return currency
@@ -125,7 +126,7 @@ def disable_currency(*, code: str) -> Currency:
             raise ValidationError(
                 f"{currency.code} is the default currency; make another currency the "
                 "default before disabling it.",
-                code="currency_is_default",
+                code=CoreError.CURRENCY_IS_DEFAULT,
                 details={"field": "enabled", "currency": currency.code},
             )
         before = _snapshot(currency)
@@ -142,7 +143,7 @@ def set_default_currency(*, code: str) -> Currency:
         if not currency.enabled:
             raise ValidationError(
                 f"{currency.code} is not enabled; enable it before making it the default.",
-                code="currency_disabled",
+                code=CoreError.CURRENCY_DISABLED,
                 details={"field": "is_default", "currency": currency.code},
             )
         if old is not None and old.pk == currency.pk:
@@ -161,13 +162,13 @@ def set_display_order(*, codes: list[str]) -> list[Currency]:
     normalized = [(c or "").strip().upper() for c in codes]
     if not normalized:
         raise ValidationError(
-            "Give at least one currency code.", code="invalid", details={"field": "codes"}
+            "Give at least one currency code.", code=CoreError.INVALID, details={"field": "codes"}
         )
     duplicates = sorted({c for c in normalized if normalized.count(c) > 1})
     if duplicates:
         raise ValidationError(
             f"Each currency may appear once; repeated: {', '.join(duplicates)}.",
-            code="duplicate_currency",
+            code=CoreError.DUPLICATE_CURRENCY,
             details={"field": "codes", "currencies": duplicates},
         )
     with transaction.atomic():
@@ -176,7 +177,7 @@ def set_display_order(*, codes: list[str]) -> list[Currency]:
         if unknown:
             raise ValidationError(
                 f"Unknown currency codes: {', '.join(unknown)}.",
-                code="unknown_currency",
+                code=CoreError.UNKNOWN_CURRENCY,
                 details={"field": "codes", "currencies": unknown},
             )
         changed = []
@@ -209,13 +210,13 @@ def update_currency(
     if is_default is False:
         raise ValidationError(
             "A currency stops being the default only when another one becomes the default.",
-            code="currency_is_default",
+            code=CoreError.CURRENCY_IS_DEFAULT,
             details={"field": "is_default"},
         )
     if display_order is not None and not 0 <= display_order <= MAX_DISPLAY_ORDER:
         raise ValidationError(
             f"display_order must be between 0 and {MAX_DISPLAY_ORDER}.",
-            code="invalid",
+            code=CoreError.INVALID,
             details={"field": "display_order"},
         )
     with transaction.atomic():

@@ -31,6 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
 from haat.core import sql
+from haat.core.error_codes import CoreError
 from haat.core.errors import ValidationError
 from haat.core.models import IdempotencyKey
 
@@ -68,7 +69,7 @@ def clean_key(key: str | None) -> str | None:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ValidationError(
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.",
-            code="invalid_idempotency_key",
+            code=CoreError.INVALID_IDEMPOTENCY_KEY,
             details={"field": "Idempotency-Key"},
         )
     return key
@@ -98,7 +99,7 @@ def replay(request: IdempotentRequest[Any]) -> Reply | None:
     if row[0] != request.fingerprint:
         raise ValidationError(
             "This Idempotency-Key was used for a different request.",
-            code="idempotency_key_reused",
+            code=CoreError.IDEMPOTENCY_KEY_REUSED,
             details={"field": "Idempotency-Key"},
         )
     return Reply(row[1], row[2], replayed=True)

@@ -17,6 +17,7 @@ from babel import Locale
 from babel.numbers import NumberPattern
 from django.conf import settings
 
+from haat.core.error_codes import CoreError
 from haat.core.errors import ValidationError
 from haat.core.models import Currency
 
@@ -25,7 +26,7 @@ MAX_MINOR_UNITS = 10**15
 
 
 class CurrencyMismatch(ValidationError):
-    code = "currency_mismatch"
+    code = CoreError.CURRENCY_MISMATCH
 
 
 # Code -> decimal places of every Currency row, read once per process. No invalidation is
@@ -56,7 +57,7 @@ def normalize_currency(code: str) -> str:
     if code not in currency_places():
         raise ValidationError(
             f"'{code}' is not an ISO 4217 currency code.",
-            code="unknown_currency",
+            code=CoreError.UNKNOWN_CURRENCY,
             details={"currency": code},
         )
     return code
@@ -71,7 +72,7 @@ class Money:
         if isinstance(self.amount, bool) or not isinstance(self.amount, int):
             raise TypeError("Money.amount must be an int of minor units")
         if abs(self.amount) > MAX_MINOR_UNITS:
-            raise ValidationError("Amount is too large.", code="amount_too_large")
+            raise ValidationError("Amount is too large.", code=CoreError.AMOUNT_TOO_LARGE)
         object.__setattr__(self, "currency", normalize_currency(self.currency))
 
     # --- construction ---------------------------------------------------------------
@@ -87,15 +88,17 @@ class Money:
         try:
             dec = Decimal(str(value).strip())
         except (InvalidOperation, ValueError):
-            raise ValidationError(f"'{value}' is not a number.", code="invalid_amount") from None
+            raise ValidationError(
+                f"'{value}' is not a number.", code=CoreError.INVALID_AMOUNT
+            ) from None
         if not dec.is_finite():
-            raise ValidationError(f"'{value}' is not a number.", code="invalid_amount")
+            raise ValidationError(f"'{value}' is not a number.", code=CoreError.INVALID_AMOUNT)
         places = decimal_places(currency)
         scaled = dec.scaleb(places)
         if scaled != scaled.to_integral_value():
             raise ValidationError(
                 f"{currency} amounts have {places} decimal places; got '{value}'.",
-                code="too_many_decimals",
+                code=CoreError.TOO_MANY_DECIMALS,
             )
         return cls(int(scaled), currency)
 

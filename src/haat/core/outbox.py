@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from haat.core import sql
 from haat.core.audit import record_audit
+from haat.core.error_codes import CoreError
 from haat.core.errors import NotFound
 from haat.core.events import Event
 from haat.core.models import OutboxEvent
@@ -94,7 +95,9 @@ def retry_event(*, event_id: int) -> OutboxEvent:
     with transaction.atomic():
         event = OutboxEvent.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
-            raise NotFound(f"Outbox event {event_id} does not exist.", code="event_not_found")
+            raise NotFound(
+                f"Outbox event {event_id} does not exist.", code=CoreError.EVENT_NOT_FOUND
+            )
         before = {"attempts": event.attempts, "next_attempt_at": event.next_attempt_at}
         event.attempts = 0
         event.next_attempt_at = None

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from haat.core.error_codes import CoreError
 from haat.core.errors import ValidationError
 
 _SUSPICIOUS_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
@@ -30,7 +31,7 @@ _SUSPICIOUS_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 class UnsafeText(ValidationError):
     """422: the request was read, and a value in it is refused (docs/api.md's rule)."""
 
-    code = "invalid_characters"
+    code = CoreError.INVALID_CHARACTERS
 
 
 def unsafe(text: str) -> bool:
@@ -112,7 +113,7 @@ class SafeInputMiddleware:
 
 
 class BodyTooLarge(ValidationError):
-    code = "payload_too_large"
+    code = CoreError.PAYLOAD_TOO_LARGE
     http_status = 413
 
     def __init__(self) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from haat.core.error_codes import CoreError
 from haat.core.errors import ValidationError
 from haat.core.models import AuditLogEntry
 
@@ -30,7 +31,7 @@ def audit_entries(
     if date_from and date_to and date_from > date_to:
         raise ValidationError(
             "date_to must be on or after date_from.",
-            code="invalid",
+            code=CoreError.INVALID,
             details={"field": "date_to"},
         )
     qs = AuditLogEntry.objects.select_related("actor").order_by("-created_at", "-id")

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from haat.core import settings_stamp
 from haat.core.audit import record_audit
+from haat.core.error_codes import CoreError
 from haat.core.errors import ValidationError
 from haat.core.india import gstin_problem, state_name
 from haat.core.models import StoreDetails
@@ -116,7 +117,7 @@ def _clean(data: dict[str, Any]) -> dict[str, str]:
         if state is None:
             raise ValidationError(
                 f"'{clean['state']}' is not an Indian state or union territory.",
-                code="invalid_state",
+                code=CoreError.INVALID_STATE,
                 details={"field": "state"},
             )
         clean["state"] = state
@@ -128,7 +129,7 @@ def _clean(data: dict[str, Any]) -> dict[str, str]:
             )
         problem = gstin_problem(clean["gstin"], state=clean["state"])
         if problem:
-            raise ValidationError(problem, code="invalid_gstin", details={"field": "gstin"})
+            raise ValidationError(problem, code=CoreError.INVALID_GSTIN, details={"field": "gstin"})
     if clean["support_email"]:
         try:
             validate_email(clean["support_email"])

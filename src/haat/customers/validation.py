@@ -18,8 +18,10 @@ from babel import Locale
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
+from haat.core.error_codes import CoreError, ErrorCode
 from haat.core.errors import ValidationError
 from haat.core.india import state_name
+from haat.customers.error_codes import CustomerError
 
 DEFAULT_REGION = "IN"
 PIN_RE = re.compile(r"^[1-9][0-9]{5}$")
@@ -28,7 +30,7 @@ PIN_RE = re.compile(r"^[1-9][0-9]{5}$")
 _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 
 
-def _invalid(message: str, field: str, code: str = "invalid") -> ValidationError:
+def _invalid(message: str, field: str, code: ErrorCode = CoreError.INVALID) -> ValidationError:
     return ValidationError(message, code=code, details={"field": field})
 
 
@@ -45,7 +47,7 @@ def country_codes() -> frozenset[str]:
 def normalize_email(raw: Any, *, field: str = "email") -> str:
     email = str(raw or "").strip()
     if not email:
-        raise _invalid("An e-mail address is required.", field, "required")
+        raise _invalid("An e-mail address is required.", field, CoreError.REQUIRED)
     try:
         validate_email(email)
     except DjangoValidationError:
@@ -57,13 +59,13 @@ def normalize_phone(raw: Any, *, field: str = "phone", region: str = DEFAULT_REG
     """E.164 form of a phone number; numbers without +country are read as Indian."""
     text = str(raw or "").strip()
     if not text:
-        raise _invalid("A phone number is required.", field, "required")
+        raise _invalid("A phone number is required.", field, CoreError.REQUIRED)
     e164, problem = _e164(text[:MAX_PHONE_INPUT], region)
     if problem or len(text) > MAX_PHONE_INPUT:
         raise _invalid(
             f"'{text[:MAX_PHONE_INPUT]}' {problem or 'is not a phone number.'}",
             field,
-            "invalid_phone",
+            CustomerError.INVALID_PHONE,
         )
     return e164
 
@@ -120,7 +122,7 @@ def _text(data: dict[str, Any], key: str, prefix: str, *, required: bool, limit:
         raise _invalid(f"{prefix}{key} must be text.", f"{prefix}{key}")
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise _invalid(f"{prefix}{key} is required.", f"{prefix}{key}", "required")
+        raise _invalid(f"{prefix}{key} is required.", f"{prefix}{key}", CoreError.REQUIRED)
     if len(text) > limit:
         raise _invalid(f"{prefix}{key} is longer than {limit} characters.", f"{prefix}{key}")
     return text
@@ -130,7 +132,7 @@ def indian_state(raw: str, *, field: str) -> str:
     name = state_name(raw)
     if name is None:
         raise _invalid(
-            f"'{raw}' is not an Indian state or union territory.", field, "invalid_state"
+            f"'{raw}' is not an Indian state or union territory.", field, CoreError.INVALID_STATE
         )
     return name
 
@@ -141,7 +143,7 @@ def validate_address(
     """Clean an address: India (default) needs a 6-digit PIN and a known state; elsewhere
     the country is required and the state and postal code are free text."""
     if not isinstance(data, dict):
-        raise _invalid(f"{prefix.rstrip('.')} is required.", prefix.rstrip("."), "required")
+        raise _invalid(f"{prefix.rstrip('.')} is required.", prefix.rstrip("."), CoreError.REQUIRED)
     country = _text(data, "country", prefix, required=False, limit=2).upper() or "IN"
     if country not in country_codes():
         raise _invalid(f"'{country}' is not an ISO 3166 country code.", f"{prefix}country")
@@ -157,7 +159,7 @@ def validate_address(
             raise _invalid(
                 f"'{postal}' is not an Indian PIN code (6 digits, not starting with 0).",
                 f"{prefix}postal_code",
-                "invalid_postal_code",
+                CustomerError.INVALID_POSTAL_CODE,
             )
         state = indian_state(state, field=f"{prefix}state")
     raw_phone = _text(data, "phone", prefix, required=False, limit=30)

@@ -30,6 +30,7 @@ from haat.core.money import Money
 from haat.demo import catalog_data as data
 from haat.demo import store_setup
 from haat.demo.artwork import render_product_image
+from haat.demo.error_codes import DemoError
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,12 @@ def load_demo(*, stdout: TextIO) -> DemoResult:
         raise Conflict(
             "The catalog already has products, so the demo store was not loaded. "
             "Demo data only goes into an empty store (use a new HAAT_DATA_DIR or database).",
-            code="demo_already_loaded",
+            code=DemoError.DEMO_ALREADY_LOADED,
         )
     if User.objects.filter(email__iexact=data.OWNER_EMAIL).exists():
         raise Conflict(
             f"A staff member {data.OWNER_EMAIL} already exists; the demo was not loaded.",
-            code="demo_already_loaded",
+            code=DemoError.DEMO_ALREADY_LOADED,
         )
     stdout.write(f"Loading the {data.BRAND} demo store…\n")
     stdout.flush()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from haat.core.store import store
+from haat.gateways.error_codes import GatewayErrorCode
 from haat.gateways.errors import InvalidSignature
 
 
@@ -32,9 +33,13 @@ def load_json(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidSignature("The webhook body is not JSON.", code="invalid_body") from None
+        raise InvalidSignature(
+            "The webhook body is not JSON.", code=GatewayErrorCode.INVALID_BODY
+        ) from None
     if not isinstance(data, dict):
-        raise InvalidSignature("The webhook body is not a JSON object.", code="invalid_body")
+        raise InvalidSignature(
+            "The webhook body is not a JSON object.", code=GatewayErrorCode.INVALID_BODY
+        )
     return data
 
 

@@ -18,12 +18,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from haat.core.errors import DomainError
+from haat.gateways.error_codes import GatewayErrorCode
 
 _SALT = b"haat.gateways.v1"
 
 
 class SecretUnreadable(DomainError):
-    code = "secret_unreadable"
+    code = GatewayErrorCode.SECRET_UNREADABLE
     http_status = 500
 
 

@@ -7,26 +7,27 @@ request, headers and credentials never are.
 from __future__ import annotations
 
 from haat.core.errors import Conflict, DomainError, ValidationError
+from haat.gateways.error_codes import GatewayErrorCode
 
 
 class GatewayError(DomainError):
     """The gateway answered with an error (4xx): a bad request, bad credentials."""
 
-    code = "gateway_error"
+    code = GatewayErrorCode.GATEWAY_ERROR
     http_status = 502
 
 
 class GatewayUnavailable(DomainError):
     """The gateway did not answer in time, or answered 5xx: try again later."""
 
-    code = "gateway_unavailable"
+    code = GatewayErrorCode.GATEWAY_UNAVAILABLE
     http_status = 503
 
 
 class GatewayNotConfigured(Conflict):
-    code = "gateway_not_configured"
+    code = GatewayErrorCode.GATEWAY_NOT_CONFIGURED
 
 
 class InvalidSignature(ValidationError):
-    code = "invalid_signature"
+    code = GatewayErrorCode.INVALID_SIGNATURE
     http_status = 400

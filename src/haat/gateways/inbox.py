@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from haat.gateways import razorpay, razorpay_events, stripe, testgateway_events
 from haat.gateways.common import header
 from haat.gateways.credentials import credentials_for
+from haat.gateways.error_codes import GatewayErrorCode
 from haat.gateways.errors import InvalidSignature
 from haat.gateways.models import WebhookEvent
 from haat.gateways.tasks import enqueue
@@ -44,7 +45,7 @@ def _verify(gateway: str, body: bytes, headers: dict[str, str]) -> tuple[str, st
         secrets = credentials_for("stripe").webhook_secrets
         stripe.verify_webhook(body, header(headers, stripe.SIGNATURE_HEADER), secrets)
         return stripe.event_id(body) or _digest(body), stripe.event_type(body)
-    raise InvalidSignature(f"Unknown gateway '{gateway}'.", code="unknown_gateway")
+    raise InvalidSignature(f"Unknown gateway '{gateway}'.", code=GatewayErrorCode.UNKNOWN_GATEWAY)
 
 
 def _digest(body: bytes) -> str:

@@ -17,6 +17,7 @@ from django.conf import settings
 from haat.core.errors import ValidationError
 from haat.gateways import crypto
 from haat.gateways.common import currency_of, dig, from_unix, header, store_name
+from haat.gateways.error_codes import GatewayErrorCode
 from haat.gateways.errors import GatewayError, GatewayUnavailable, InvalidSignature
 from haat.gateways.http import call
 from haat.gateways.razorpay_events import (
@@ -234,7 +235,7 @@ class RazorpayGateway:
         if not payment.gateway_payment_id:
             raise ValidationError(
                 "This payment has no Razorpay payment id to refund.",
-                code="not_refundable",
+                code=GatewayErrorCode.NOT_REFUNDABLE,
                 details={"field": "payment"},
             )
         headers = {"X-Refund-Idempotency": refund.gateway_idempotency_key}
@@ -275,7 +276,9 @@ def verify_webhook(body: bytes, signature: str, secrets: tuple[str, ...]) -> Non
     """`X-Razorpay-Signature` = hex HMAC-SHA256 of the raw body with the webhook secret
     (current or, after a rotation, the previous one)."""
     if not secrets:
-        raise InvalidSignature("No Razorpay webhook secret is configured.", code="not_configured")
+        raise InvalidSignature(
+            "No Razorpay webhook secret is configured.", code=GatewayErrorCode.NOT_CONFIGURED
+        )
     if not signature:
         raise InvalidSignature(f"Missing {SIGNATURE_HEADER} header.")
     if not any(crypto.same(crypto.hmac_sha256_hex(s, body), signature) for s in secrets):
@@ -286,7 +289,7 @@ def _check_amount(amount: int, currency: str) -> None:
     if currency == "INR" and amount < MIN_INR_AMOUNT:
         raise ValidationError(
             "Razorpay takes at least ₹1.00 (100 paise) per payment.",
-            code="amount_too_small",
+            code=GatewayErrorCode.AMOUNT_TOO_SMALL,
             details={"field": "amount", "minimum": MIN_INR_AMOUNT},
         )
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from haat.core.errors import Conflict
 from haat.gateways import crypto
 from haat.gateways.common import currency_of, dig, from_unix, load_json
+from haat.gateways.error_codes import GatewayErrorCode
 from haat.gateways.errors import GatewayUnavailable, InvalidSignature
 from haat.gateways.http import call
 from haat.gateways.stripe_units import from_stripe, to_stripe
@@ -115,7 +116,7 @@ class StripeGateway:
         """Stripe links cannot carry the reserve window; use Haat's own pay page."""
         raise Conflict(
             "Stripe payment links are not used by Haat; send the customer Haat's pay page.",
-            code="links_not_supported",
+            code=GatewayErrorCode.LINKS_NOT_SUPPORTED,
             details={"gateway": self.code},
         )
 
@@ -154,7 +155,9 @@ def verify_webhook(
     """`Stripe-Signature: t=<unix>,v1=<hex>[,v1=...]`; any v1 may match; events older
     than `tolerance` seconds are refused (a replayed capture)."""
     if not secrets:
-        raise InvalidSignature("No Stripe webhook secret is configured.", code="not_configured")
+        raise InvalidSignature(
+            "No Stripe webhook secret is configured.", code=GatewayErrorCode.NOT_CONFIGURED
+        )
     if not signature_header:
         raise InvalidSignature(f"Missing {SIGNATURE_HEADER} header.")
     timestamp: int | None = None
@@ -170,7 +173,9 @@ def verify_webhook(
     if not any(crypto.same(sign(body, s, timestamp), c) for s in secrets for c in candidates):
         raise InvalidSignature("The Stripe webhook signature does not match.")
     if timestamp < (now if now is not None else time.time()) - tolerance:
-        raise InvalidSignature("The Stripe webhook timestamp is too old.", code="stale_signature")
+        raise InvalidSignature(
+            "The Stripe webhook timestamp is too old.", code=GatewayErrorCode.STALE_SIGNATURE
+        )
 
 
 def event_id(body: bytes) -> str:

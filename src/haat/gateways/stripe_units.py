@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from haat.core.errors import ValidationError
 from haat.core.money import decimal_places, normalize_currency
+from haat.gateways.error_codes import GatewayErrorCode
 
 ZERO_DECIMAL = frozenset(
     {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA"}
@@ -46,7 +47,7 @@ def to_stripe(amount: int, currency: str) -> int:
         if amount % factor:
             raise ValidationError(
                 f"Stripe takes {code} in whole units; this amount has a fraction.",
-                code="unsupported_amount",
+                code=GatewayErrorCode.UNSUPPORTED_AMOUNT,
                 details={"field": "amount", "currency": code},
             )
         value = amount // factor
@@ -54,19 +55,19 @@ def to_stripe(amount: int, currency: str) -> int:
         raise ValidationError(
             f"Stripe only accepts {code} amounts whose last (third) decimal is 0; "
             f"round the price to 0.010 steps.",
-            code="unsupported_amount",
+            code=GatewayErrorCode.UNSUPPORTED_AMOUNT,
             details={"field": "amount", "currency": code, "amount": amount},
         )
     if code in TWO_DECIMAL_WHOLE and value % 100:
         raise ValidationError(
             f"Stripe takes {code} in whole units only.",
-            code="unsupported_amount",
+            code=GatewayErrorCode.UNSUPPORTED_AMOUNT,
             details={"field": "amount", "currency": code},
         )
     if value <= 0 or len(str(value)) > MAX_DIGITS:
         raise ValidationError(
             f"Stripe takes amounts from 1 to {10**MAX_DIGITS - 1} in the smallest {code} unit.",
-            code="unsupported_amount",
+            code=GatewayErrorCode.UNSUPPORTED_AMOUNT,
             details={"field": "amount", "currency": code, "amount": amount},
         )
     return value
@@ -82,7 +83,7 @@ def from_stripe(value: int, currency: str) -> int:
     if int(value) % factor:
         raise ValidationError(
             f"Stripe sent a {code} amount ({value}) with a fraction Haat cannot store.",
-            code="unsupported_amount",
+            code=GatewayErrorCode.UNSUPPORTED_AMOUNT,
             details={"field": "amount", "currency": code},
         )
     return int(value) // factor

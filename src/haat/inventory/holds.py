@@ -22,11 +22,13 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Variant
 from haat.core import sql
 from haat.core.errors import Conflict, ValidationError
 from haat.core.outbox import Aggregate, emit_all
 from haat.inventory import alerts
+from haat.inventory.error_codes import InventoryError
 from haat.inventory.events import ExpiredHold, HoldExpired
 from haat.inventory.ledger import (
     Change,
@@ -51,7 +53,7 @@ class HoldRequest:
 class OutOfStock(Conflict):
     """Some lines cannot be held; `details["lines"]` names every one of them."""
 
-    code = "out_of_stock"
+    code = InventoryError.OUT_OF_STOCK
 
 
 def hold_minutes() -> int:
@@ -200,14 +202,14 @@ def _take(
     if unknown:
         raise ValidationError(
             f"Unknown variant(s): {', '.join(map(str, unknown))}.",
-            code="unknown_variant",
+            code=CatalogError.UNKNOWN_VARIANT,
             details={"field": "variant_id", "variant_ids": unknown},
         )
     inactive = [v for v in ids if not variants[v][1]]
     if inactive:
         raise ValidationError(
             f"Not for sale: {', '.join(variants[v][0] for v in inactive)}.",
-            code="inactive_variant",
+            code=CatalogError.INACTIVE_VARIANT,
             details={"field": "variant_id", "variant_ids": inactive},
         )
     before = available_totals(levels, ids)

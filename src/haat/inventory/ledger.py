@@ -21,6 +21,7 @@ from django.utils import timezone
 from haat.core import sql
 from haat.core.context import current_actor
 from haat.core.errors import ValidationError
+from haat.inventory.error_codes import InventoryError
 from haat.inventory.models import StockLevel, StockMovement
 from haat.inventory.sql import LockedLevel, lock_level_rows, write_levels
 
@@ -109,14 +110,14 @@ def apply_changes(levels: dict[Key, LockedLevel], changes: list[Change]) -> list
             raise ValidationError(
                 f"Stock at {level.location_code} cannot go below zero "
                 f"(on hand {level.on_hand}, change {d_on_hand:+d}).",
-                code="insufficient_stock",
+                code=InventoryError.INSUFFICIENT_STOCK,
                 details={**details, "field": "quantity"},
             )
         if reserved < 0 or reserved > on_hand:
             raise ValidationError(
                 f"Stock at {level.location_code} cannot go below the {level.reserved} units "
                 "reserved for checkouts.",
-                code="insufficient_stock",
+                code=InventoryError.INSUFFICIENT_STOCK,
                 details={**details, "reserved": level.reserved, "field": "quantity"},
             )
         if (d_on_hand, d_reserved) != (0, 0):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from haat.core.audit import diff, record_audit
 from haat.core.errors import Conflict, ValidationError
+from haat.inventory.error_codes import InventoryError
 from haat.inventory.models import Location, StockLevel, StockMovement
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -41,7 +42,9 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, 
             )
         if Location.objects.filter(code=out["code"]).exclude(pk=exclude_pk).exists():
             raise Conflict(
-                f"Code {out['code']} is taken.", code="duplicate_code", details={"field": "code"}
+                f"Code {out['code']} is taken.",
+                code=InventoryError.DUPLICATE_CODE,
+                details={"field": "code"},
             )
     if "kind" in out and out["kind"] not in Location.Kind.values:
         raise ValidationError(
@@ -91,7 +94,7 @@ def delete_location(*, location: Location) -> None:
     if StockMovement.objects.filter(location=location).exists() or location.holds.exists():
         raise Conflict(
             f"{location.code} has stock history; deactivate it instead.",
-            code="location_in_use",
+            code=InventoryError.LOCATION_IN_USE,
         )
     with transaction.atomic():
         StockLevel.objects.filter(location=location).delete()

@@ -15,11 +15,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Variant
 from haat.core.audit import record_audit
 from haat.core.errors import NotFound, ValidationError
 from haat.core.outbox import emit
 from haat.inventory import alerts
+from haat.inventory.error_codes import InventoryError
 from haat.inventory.events import BackInStockSubscribed
 from haat.inventory.ledger import (
     Change,
@@ -53,11 +55,15 @@ def get_variant(variant_id: object, *, field: str = "variant_id") -> Variant:
     variant = Variant.objects.filter(pk=variant_id).only("id", "sku", "is_active").first()
     if variant is None:
         raise ValidationError(
-            f"Unknown variant {variant_id}.", code="unknown_variant", details={"field": field}
+            f"Unknown variant {variant_id}.",
+            code=CatalogError.UNKNOWN_VARIANT,
+            details={"field": field},
         )
     if not variant.is_active:
         raise ValidationError(
-            f"Variant {variant.sku} is inactive.", code="inactive_variant", details={"field": field}
+            f"Variant {variant.sku} is inactive.",
+            code=CatalogError.INACTIVE_VARIANT,
+            details={"field": field},
         )
     return variant
 
@@ -213,7 +219,7 @@ def transfer_stock(
         if quantity > available:
             raise ValidationError(
                 f"Only {available} available at {source.code}; cannot transfer {quantity}.",
-                code="insufficient_stock",
+                code=InventoryError.INSUFFICIENT_STOCK,
                 details={"field": "quantity", "available": available},
             )
 

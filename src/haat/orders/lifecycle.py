@@ -32,8 +32,10 @@ from django.utils import timezone
 
 from haat.core.audit import record_audit
 from haat.core.context import Actor, current_actor
+from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.outbox import emit, emit_all
+from haat.inventory.error_codes import InventoryError
 from haat.inventory.holds import (
     HoldRequest,
     OutOfStock,
@@ -47,6 +49,7 @@ from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.selectors import movements_for_reference
 from haat.inventory.services import subscribe_back_in_stock, write_changes
 from haat.orders import callbacks, state
+from haat.orders.error_codes import OrderError
 from haat.orders.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -92,7 +95,7 @@ def _transition(order: Order, to: str, *, note: str = "") -> Order:
     if not state.can_transition(current, to):
         raise Conflict(
             f"Order {order.number} is {current}; it cannot become {to}.",
-            code="illegal_transition",
+            code=OrderError.ILLEGAL_TRANSITION,
             details={
                 "from": current,
                 "to": to,
@@ -308,7 +311,7 @@ def reopen_for_payment(*, order: Order) -> Order:
             except OutOfStock as exc:
                 raise Conflict(
                     "Some items sold out since the payment failed: " + exc.message,
-                    code="out_of_stock",
+                    code=InventoryError.OUT_OF_STOCK,
                     details=exc.details,
                 ) from None
             _transition(locked, S.PENDING_PAYMENT, note="Payment retried")
@@ -317,13 +320,13 @@ def reopen_for_payment(*, order: Order) -> Order:
             raise Conflict(
                 f"Order {locked.number} is {locked.get_status_display().lower()}; "
                 "there is nothing to pay.",
-                code="not_payable",
+                code=OrderError.NOT_PAYABLE,
                 details={"status": locked.status},
             )
         elif locked.pay_by and locked.pay_by <= now:
             raise Conflict(
                 "The time to pay for this order has run out.",
-                code="payment_expired",
+                code=OrderError.PAYMENT_EXPIRED,
                 details={"pay_by": locked.pay_by.isoformat()},
             )
     return locked
@@ -447,14 +450,14 @@ def _record_availability(order: Order, *, line_id: int, available: bool) -> None
         raise Conflict(
             f"Order {order.number} is {order.get_status_display().lower()}; availability "
             "is confirmed only while it awaits confirmation.",
-            code="not_awaiting_confirmation",
+            code=OrderError.NOT_AWAITING_CONFIRMATION,
             details={"status": order.status},
         )
     line = OrderLine.objects.filter(order_id=order.pk, pk=line_id).first()
     if line is None:
         raise NotFound(
             f"Line {line_id} is not part of order {order.number}.",
-            code="line_not_found",
+            code=CoreError.LINE_NOT_FOUND,
             details={"field": "line_id"},
         )
     before = line.availability

@@ -17,6 +17,7 @@ from haat.inventory.models import StockHold, StockMovement
 from haat.inventory.selectors import holds_for_owner, movements_for_reference
 from haat.orders import callbacks
 from haat.orders.callbacks import OrderMoney
+from haat.orders.error_codes import OrderError
 from haat.orders.models import Order, OrderLine, OrderTransition, pk_from_number
 
 
@@ -96,7 +97,7 @@ def order_by_token(*, token: str) -> Order:
         else None
     )
     if order is None:
-        raise NotFound("No order with this link.", code="order_not_found")
+        raise NotFound("No order with this link.", code=OrderError.ORDER_NOT_FOUND)
     return order
 
 
@@ -106,7 +107,7 @@ def find_order(number: str, queryset: QuerySet[Order] | None = None) -> Order:
     pk = pk_from_number(number)
     order = (queryset if queryset is not None else Order.objects).filter(pk=pk).first()
     if not pk or order is None:
-        raise NotFound(f"No order {number}.", code="order_not_found")
+        raise NotFound(f"No order {number}.", code=OrderError.ORDER_NOT_FOUND)
     return order
 
 

@@ -17,6 +17,7 @@ from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
 from haat.dashboard.access import require_perm
 from haat.orders import callbacks, lifecycle
+from haat.orders.error_codes import OrderError
 from haat.orders.forms import CancelForm, OrderFilterForm
 from haat.orders.models import Order
 from haat.orders.selectors import order_by_number, order_queryset, order_stock
@@ -86,6 +87,8 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         lifecycle.cancel(order=order, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
+        if exc.code == OrderError.ORDER_NOT_FOUND:
+            return redirect("orders:order_list")
+        return _back(number)
     messages.success(request, f"Order {order.number} cancelled; its stock is back on sale.")
     return _back(order.number)

@@ -22,6 +22,7 @@ from haat.core.money import Money
 from haat.core.outbox import emit
 from haat.orders import lifecycle
 from haat.orders.models import Order, pk_from_number
+from haat.payments.error_codes import PaymentError
 from haat.payments.events import CodCollected
 from haat.payments.ledger import record_transaction, refresh_payment_status
 from haat.payments.models import PaymentTransaction
@@ -60,7 +61,9 @@ def record_cod_collected(
     with transaction.atomic():
         locked = lifecycle.lock(order.pk)
         if locked.payment_type not in COD_TYPES:
-            raise Conflict(f"{locked.number} is not a cash-on-delivery order.", code="not_cod")
+            raise Conflict(
+                f"{locked.number} is not a cash-on-delivery order.", code=PaymentError.NOT_COD
+            )
         if PaymentTransaction.objects.filter(
             gateway=COD_GATEWAY,
             kind=PaymentTransaction.Kind.COD_COLLECTED,
@@ -70,14 +73,14 @@ def record_cod_collected(
         if locked.status != Order.Status.CONFIRMED:
             raise Conflict(
                 f"{locked.number} is {locked.status}; cash is collected for confirmed orders.",
-                code="not_collectable",
+                code=PaymentError.NOT_COLLECTABLE,
             )
         due = locked.total_amount - locked.amount_paid
         if amount.amount > due:
             raise Conflict(
                 f"{locked.number} owes {Money(max(due, 0), locked.currency_id)} on delivery; "
                 f"{amount} is more than that.",
-                code="cod_amount_mismatch",
+                code=PaymentError.COD_AMOUNT_MISMATCH,
                 details={"field": "amount", "due": due},
             )
         row = record_transaction(
@@ -145,7 +148,7 @@ def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
     if missing:
         raise ValidationError(
             f"The file needs the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}.",
-            code="bad_columns",
+            code=PaymentError.BAD_COLUMNS,
             details={"field": "file", "missing": missing},
         )
     rows = [
@@ -198,7 +201,7 @@ def import_cod_remittance(*, csv_text: str) -> RemittanceReport:
     if errors:
         raise ValidationError(
             f"{len(errors)} row(s) need fixing; nothing was imported.",
-            code="invalid_rows",
+            code=PaymentError.INVALID_ROWS,
             details={"field": "file", "rows": errors},
         )
     recorded = set(

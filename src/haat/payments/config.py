@@ -18,12 +18,14 @@ from typing import Any
 from django.db import transaction
 
 from haat.core.audit import diff, record_audit
+from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, ValidationError
 from haat.core.models import Currency
 from haat.core.money import MAX_MINOR_UNITS, Money
 from haat.core.settings_stamp import NOT_READ, Stamped
 from haat.gateways.adapters import get_gateway
 from haat.gateways.credentials import is_configured
+from haat.gateways.error_codes import GatewayErrorCode
 from haat.gateways.types import Gateway
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentSettings
 
@@ -112,7 +114,7 @@ def clean_amount_map(field: str, value: Any, enabled: set[str]) -> dict[str, int
         if code not in enabled:
             raise ValidationError(
                 f"{field}: {raw_code} is not an enabled currency.",
-                code="currency_disabled",
+                code=CoreError.CURRENCY_DISABLED,
                 details={"field": f"{field}.{raw_code}"},
             )
         if isinstance(amount, bool) or not isinstance(amount, int):
@@ -264,7 +266,7 @@ def gateway_for_currency(currency: str) -> Gateway:
     if not code:
         raise Conflict(
             f"No payment gateway takes {currency} payments.",
-            code="gateway_not_configured",
+            code=GatewayErrorCode.GATEWAY_NOT_CONFIGURED,
             details={"currency": currency},
         )
     return get_gateway(code)

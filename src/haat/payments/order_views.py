@@ -14,6 +14,7 @@ from haat.accounts.roles import Perm
 from haat.core.errors import DomainError, ValidationError
 from haat.core.money import Money
 from haat.dashboard.access import require_perm
+from haat.orders.error_codes import OrderError
 from haat.orders.models import Order
 from haat.orders.selectors import order_by_number
 from haat.payments import order_actions
@@ -61,7 +62,9 @@ def order_refund(request: HttpRequest, number: str) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
+        if exc.code == OrderError.ORDER_NOT_FOUND:
+            return redirect("orders:order_list")
+        return _back(number)
     messages.success(request, f"Refund of {refund.money} recorded ({refund.get_status_display()}).")
     return _back(order.number)
 
@@ -81,7 +84,9 @@ def order_cod_collected(request: HttpRequest, number: str) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
+        if exc.code == OrderError.ORDER_NOT_FOUND:
+            return redirect("orders:order_list")
+        return _back(number)
     if created:
         messages.success(request, f"Cash collected on delivery: {amount}.")
     else:
@@ -102,7 +107,9 @@ def order_line_availability(request: HttpRequest, number: str, line_id: int) -> 
         result = order_actions.confirm_line(order=order, line_id=line_id, available=answer == "yes")
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("orders:order_list") if exc.code == "order_not_found" else _back(number)
+        if exc.code == OrderError.ORDER_NOT_FOUND:
+            return redirect("orders:order_list")
+        return _back(number)
     if result.outcome == "cancelled":
         messages.warning(request, f"Nothing could be sourced: {order.number} is cancelled.")
     elif result.outcome == "payment_requested":

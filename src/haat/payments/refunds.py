@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from haat.core.audit import record_audit
 from haat.core.context import current_actor
+from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, DomainError, ValidationError
 from haat.core.money import Money
 from haat.core.outbox import emit
@@ -27,6 +28,7 @@ from haat.gateways.errors import GatewayError
 from haat.gateways.types import GatewayRefundResult, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
+from haat.payments.error_codes import PaymentError
 from haat.payments.events import RefundCreated, RefundProcessed
 from haat.payments.ledger import record_transaction, refresh_payment_status, refundable_amount
 from haat.payments.models import Payment, PaymentTransaction, Refund
@@ -81,7 +83,7 @@ def _pick_payment(order: Order, amount: int) -> Payment:
     raise Conflict(
         f"At most {Money(most, order.currency_id)} can go back through the gateway in one "
         "refund; refund cash-on-delivery money by bank transfer or UPI with a reference.",
-        code="refund_method_unavailable",
+        code=PaymentError.REFUND_METHOD_UNAVAILABLE,
         details={"field": "method", "gateway_refundable": most},
     )
 
@@ -140,7 +142,7 @@ def refund_order(
                 raise Conflict(
                     f"At most {Money(refundable, locked.currency_id)} can be refunded on "
                     f"{locked.number}.",
-                    code="refund_exceeds_paid",
+                    code=PaymentError.REFUND_EXCEEDS_PAID,
                     details={"field": "amount", "refundable": refundable, "requested": value},
                 )
             payment = _pick_payment(locked, value) if method == Refund.Method.GATEWAY else None
@@ -190,7 +192,7 @@ def _replay(refund: Refund, order: Order) -> Refund:
     if refund.order_id != order.pk:
         raise Conflict(
             "This idempotency key was used for another order's refund.",
-            code="idempotency_key_reused",
+            code=CoreError.IDEMPOTENCY_KEY_REUSED,
             details={"field": "idempotency_key"},
         )
     if refund.status == Refund.Status.PENDING and not refund.gateway_refund_id:

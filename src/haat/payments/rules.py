@@ -14,6 +14,7 @@ from haat.core.models import Currency
 from haat.core.money import MAX_MINOR_UNITS
 from haat.customers.validation import country_codes
 from haat.payments.config import clean_percent
+from haat.payments.error_codes import PaymentError
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentType
 
 
@@ -66,7 +67,7 @@ def create_method_rule(*, data: dict[str, Any]) -> PaymentMethodRule:
         if PaymentMethodRule.objects.filter(**lookup).exists():
             raise Conflict(
                 "A rule for this payment type and target exists; delete it first.",
-                code="duplicate_rule",
+                code=PaymentError.DUPLICATE_RULE,
                 details={"field": "scope"},
             )
         rule = PaymentMethodRule.objects.create(effect=effect, note=note, **lookup)

@@ -19,8 +19,10 @@ from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.outbox import emit
 from haat.gateways.types import GatewayCheckout, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
+from haat.orders.error_codes import OrderError
 from haat.orders.models import Order
 from haat.payments.config import gateway_for_currency
+from haat.payments.error_codes import PaymentError
 from haat.payments.events import Amount, PaymentCaptured, PaymentFailed, PaymentMismatch
 from haat.payments.ledger import record_transaction, refresh_payment_status
 from haat.payments.models import Payment, PaymentTransaction
@@ -41,7 +43,7 @@ _RANK = {
 class UnknownPayment(NotFound):
     """A gateway update for no Payment Haat created (webhook handlers store and ignore)."""
 
-    code = "unknown_payment"
+    code = PaymentError.UNKNOWN_PAYMENT
 
 
 # --- starting a payment ---------------------------------------------------------------------
@@ -65,12 +67,14 @@ def start_online_payment(
         if locked.status != Order.Status.PENDING_PAYMENT:
             raise Conflict(
                 f"Order {locked.number} is {locked.status}; it is not waiting for payment.",
-                code="not_payable",
+                code=OrderError.NOT_PAYABLE,
                 details={"status": locked.status},
             )
         due = locked.amount_due_online - locked.amount_paid
         if due <= 0:
-            raise Conflict(f"Nothing is due online for {locked.number}.", code="nothing_due")
+            raise Conflict(
+                f"Nothing is due online for {locked.number}.", code=PaymentError.NOTHING_DUE
+            )
         payment = Payment.objects.create(
             order=locked,
             gateway=gateway.code,

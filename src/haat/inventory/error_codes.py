@@ -1,0 +1,20 @@
+"""The inventory context's error codes (stock, holds, locations)."""
+
+from __future__ import annotations
+
+from haat.core.error_codes import ErrorCode
+
+
+class InventoryError(ErrorCode):
+    OUT_OF_STOCK = "out_of_stock", 409, "Not enough stock to hold; nothing was changed."
+    INSUFFICIENT_STOCK = (
+        "insufficient_stock",
+        422,
+        "A movement would take stock at a location below zero (or below what is held).",
+    )
+    DUPLICATE_CODE = "duplicate_code", 409, "Another location has this code."
+    LOCATION_IN_USE = (
+        "location_in_use",
+        409,
+        "A location with stock history or holds cannot be deleted; deactivate it.",
+    )
