@@ -3,6 +3,7 @@ and the tables in docs/api.md are what the enums say."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -85,3 +86,47 @@ def test_the_generated_section_lists_every_code():
     for enum in registered():
         for member in enum:
             assert f"| `{member.value}` |" in section
+
+
+def _name(node: ast.expr) -> str:
+    """`Conflict` for `Conflict` and for `errors.Conflict`."""
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _error_classes(trees: list[ast.Module]) -> set[str]:
+    """Names of DomainError and every class that derives from it, however deep."""
+    found = {"DomainError"}
+    classes = [n for tree in trees for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    grew = True
+    while grew:
+        grew = False
+        for node in classes:
+            bases = {_name(b) for b in node.bases}
+            if node.name not in found and bases & found:
+                found.add(node.name)
+                grew = True
+    return found
+
+
+def test_no_raise_site_passes_a_string_literal_code():
+    """The TypeError catches what the tests run; this scan catches the raise sites they miss."""
+    src = Path(__file__).resolve().parents[2] / "src" / "haat"
+    files = [p for p in src.rglob("*.py") if "migrations" not in p.parts]
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in files]
+    errors = _error_classes(trees)
+    offenders = []
+    for path, tree in zip(files, trees, strict=True):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = _name(node.func)
+                for kw in node.keywords:
+                    literal = isinstance(kw.value, ast.Constant)
+                    if name in errors and kw.arg == "code" and literal:
+                        offenders.append(f"{path.relative_to(src)}:{node.lineno}")
+            if isinstance(node, ast.ClassDef) and node.name in errors:
+                for stmt in node.body:
+                    target = getattr(stmt, "targets", [getattr(stmt, "target", None)])[0]
+                    value = getattr(stmt, "value", None)
+                    if getattr(target, "id", "") == "code" and isinstance(value, ast.Constant):
+                        offenders.append(f"{path.relative_to(src)}:{stmt.lineno}")
+    assert not offenders, f"error codes given as strings: {offenders}"
