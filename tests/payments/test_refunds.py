@@ -127,8 +127,10 @@ def test_unpaid_cod_order_cannot_be_refunded_and_manual_needs_reference(variant)
 def test_key_reused_for_another_order_is_refused(variant):
     first, second = paid_order(variant, 1), paid_order(variant, 1)
     refund_order(order=first, reason="x", idempotency_key="same")
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError) as err:
         refund_order(order=second, reason="x", idempotency_key="same")
+    assert (err.value.code, err.value.http_status) == ("idempotency_key_reused", 422)
+    assert list(Refund.objects.values_list("order_id", flat=True)) == [first.pk]
 
 
 def test_remittance_import_reconciles_per_row(variant):

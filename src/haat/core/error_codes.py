@@ -107,8 +107,8 @@ class CoreError(ErrorCode):
     )
     IDEMPOTENCY_KEY_REUSED = (
         "idempotency_key_reused",
-        None,
-        "An Idempotency-Key was reused with a different request (a refund's: 409).",
+        422,
+        "An Idempotency-Key was reused with a different request.",
     )
     INVALID_STATE = "invalid_state", 422, "Not an Indian state or union territory."
     INVALID_GSTIN = "invalid_gstin", 422, "Not a valid GSTIN for the store's state."

@@ -189,8 +189,8 @@ def refund_order(
 
 
 def _replay(refund: Refund, order: Order) -> Refund:
-    if refund.order_id != order.pk:
-        raise Conflict(
+    if refund.order_id != order.pk:  # a different request under the key: 422, as Stripe
+        raise ValidationError(
             "This idempotency key was used for another order's refund.",
             code=CoreError.IDEMPOTENCY_KEY_REUSED,
             details={"field": "idempotency_key"},
