@@ -194,6 +194,34 @@ def test_empty_cart_and_unknown_token(store_api):
     assert Order.objects.count() == 0
 
 
+def test_temporarily_unavailable_product_cannot_be_bought_anywhere(store_api, warehouse):
+    """The storefront says `purchasable: false` for a product the merchant marked
+    "temporarily unavailable" while it has stock: adding it, buying it now and checking
+    out a cart that already holds it are each a 409 naming the line, changing nothing."""
+    from haat.catalog.services import update_product
+
+    v = make_variant(stock=5)
+    token = fill_cart(store_api, v, 1)
+    update_product(product=v.product, availability="unavailable")
+    shown = store_api.get("/api/v1/store/variants/availability", {"ids": str(v.pk)}).json()
+    assert shown[0]["purchasable"] is False
+    r = checkout(store_api, token)
+    assert r.status_code == 409, r.content
+    error = r.json()["error"]
+    assert error["code"] == "not_purchasable"
+    assert error["details"]["lines"] == [{"variant_id": v.pk, "sku": v.sku}]
+    nothing_changed(v, 5)
+    r = store_api.post(f"/api/v1/store/carts/{token}/lines", {"variant_id": v.pk, "quantity": 1})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_purchasable"
+    r = store_api.post(
+        "/api/v1/store/checkout",
+        checkout_body(lines=[{"variant_id": v.pk, "quantity": 1}]),
+    )
+    assert r.status_code == 409 and r.json()["error"]["details"]["field"] == "lines[0].variant_id"
+    nothing_changed(v, 5)
+    assert CartLine.objects.get().quantity == 1
+
+
 def test_inactive_product_in_cart_is_refused_at_checkout(store_api, warehouse):
     from haat.catalog.services import update_product
 

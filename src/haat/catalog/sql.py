@@ -56,6 +56,11 @@ class PricedVariant:
         """Both the variant and its product are for sale."""
         return self.is_active and self.product.status == Product.Status.ACTIVE
 
+    @property
+    def on_hold(self) -> bool:
+        """The merchant marked the product "temporarily unavailable": listed, not sold."""
+        return self.product.availability == Product.Availability.UNAVAILABLE
+
 
 PRICED_VARIANT_WIDTH = 10
 

@@ -169,6 +169,20 @@ class PricedLines:
     settings_stamp: int | None
 
 
+def not_purchasable(variants: Sequence[PricedVariant], *, field: str) -> Conflict:
+    """409 naming every line whose product the merchant marked temporarily unavailable
+    (the storefront shows `purchasable: false` for them)."""
+    skus = ", ".join(v.sku for v in variants)
+    return Conflict(
+        f"Temporarily unavailable, so it cannot be bought now: {skus}.",
+        code=CheckoutError.NOT_PURCHASABLE,
+        details={
+            "field": field,
+            "lines": [{"variant_id": v.id, "sku": v.sku} for v in variants],
+        },
+    )
+
+
 def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines:
     """The wanted {variant_id: quantity} priced in the currency (validated like
     `cart_currency`), with units available: one query. Unknown, unsellable or unpriced
@@ -205,6 +219,8 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines
                 code=CatalogError.INACTIVE_VARIANT,
                 details={"field": field, "sku": variant.sku},
             )
+        if variant.on_hold:
+            raise not_purchasable([variant], field=field)
         if variant.amount is None:
             raise ValidationError(
                 f"{variant.sku} has no price in {read.currency}.",
@@ -266,6 +282,8 @@ def _check_addable(
             code=CatalogError.INACTIVE_VARIANT,
             details={"field": "variant_id", "sku": variant.sku},
         )
+    if variant.on_hold:
+        raise not_purchasable([variant], field="variant_id")
     check_token_age(cart, now)
     if cart.completed_at is not None:
         raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)

@@ -18,6 +18,11 @@ class CheckoutError(ErrorCode):
         422,
         "The variant has no price in the cart's currency.",
     )
+    NOT_PURCHASABLE = (
+        "not_purchasable",
+        409,
+        "A line's product is marked temporarily unavailable; nothing was ordered.",
+    )
     PRICE_CHANGED = (
         "price_changed",
         409,

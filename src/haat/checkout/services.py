@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from django.db import IntegrityError, transaction
 
 from haat.catalog.error_codes import CatalogError
-from haat.checkout.carts import clean_lines, complete_cart, priced_variants
+from haat.checkout.carts import clean_lines, complete_cart, not_purchasable, priced_variants
 from haat.checkout.error_codes import CheckoutError
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
 from haat.checkout.schemas import BuyNowIn, BuyNowLineIn, CheckoutIn
@@ -295,6 +295,9 @@ def _check_lines(currency: str, lines: Sequence[PricedLine]) -> None:
             code=CatalogError.INACTIVE_VARIANT,
             details={"field": "lines", "skus": unsellable},
         )
+    on_hold = [line.variant for line in lines if line.variant.on_hold]
+    if on_hold:
+        raise not_purchasable(on_hold, field="lines")
     unpriced = [line.variant.sku for line in lines if line.live_amount is None]
     if unpriced:
         raise ValidationError(
