@@ -107,3 +107,37 @@ def test_out_of_stock_checkout_is_refused_naming_the_line(shop):
         {"variant_id": low.pk, "sku": "KL-TEE-011-XL", "requested": have + 1, "available": have}
     ]
     assert available_by_variant([low.pk])[low.pk] == have
+
+
+def test_cash_on_delivery_is_offered_in_india_only(shop):
+    """As a brand in India would set it: a US address in USD may not pay on delivery (it
+    was accepted, with no fee), while an Indian one may."""
+    kurta = Variant.objects.get(sku="KL-KUR-004-L")
+    abroad = {
+        "email": "sam@example.com",
+        "phone": "+12025550143",
+        "shipping_address": {
+            "name": "Sam Lee",
+            "line1": "1 Main St",
+            "city": "Springfield",
+            "state": "IL",
+            "postal_code": "62701",
+            "country": "US",
+        },
+        "currency": "USD",
+        "lines": [{"variant_id": kurta.pk, "quantity": 1}],
+    }
+    sold = StockMovement.objects.filter(variant=kurta).count()
+    for payment_type in ("cod", "partial_cod"):
+        refused = shop.post(f"{STORE}/checkout", {**abroad, "payment_type": payment_type})
+        assert refused.status_code == 422, refused.content
+        assert refused.json()["error"]["code"] == "payment_type_unavailable"
+    assert StockMovement.objects.filter(variant=kurta).count() == sold
+    home = {
+        "email": "neha.k@example.com",
+        "phone": "+919822033344",
+        "shipping_address": ADDRESS,
+        "lines": [{"variant_id": kurta.pk, "quantity": 1}],
+        "payment_type": "cod",
+    }
+    assert shop.post(f"{STORE}/checkout", home).status_code == 201

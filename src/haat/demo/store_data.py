@@ -78,6 +78,15 @@ PAYMENT_SETTINGS: dict[str, object] = {
     "test_gateway_enabled": True,
 }
 
+# As a brand in India would set it: cash is collected in India only (a parcel abroad is
+# paid before it ships).
+PAYMENT_RULES: tuple[dict[str, str], ...] = (
+    {"payment_type": "cod", "effect": "allow", "scope": "country", "country": "IN",
+     "note": "Cash on delivery in India only"},
+    {"payment_type": "partial_cod", "effect": "allow", "scope": "country", "country": "IN",
+     "note": "Partial COD in India only"},
+)  # fmt: skip
+
 # The rest of the team. They get no password: "Forgot password?" sets one.
 STAFF: tuple[tuple[str, str, str], ...] = (
     ("arjun.mehta@kesarilane.example", "Arjun Mehta", "manager"),

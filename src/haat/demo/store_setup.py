@@ -23,6 +23,7 @@ from haat.inventory.locations import create_location
 from haat.inventory.models import Location, StockMovement
 from haat.inventory.services import adjust_stock, receive_stock, set_low_stock_threshold
 from haat.payments.config import update_settings
+from haat.payments.rules import create_method_rule
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,11 @@ def describe_store() -> None:
 
 
 def configure_payments() -> None:
-    """Prepaid, COD, partial COD and reserve & pay on, with fees and limits per currency."""
+    """Prepaid, COD, partial COD and reserve & pay on, with fees and limits per currency;
+    cash on delivery (whole or partial) in India only."""
     update_settings(data=dict(data.PAYMENT_SETTINGS))
+    for rule in data.PAYMENT_RULES:
+        create_method_rule(data=dict(rule))
 
 
 def add_staff() -> int:
