@@ -74,7 +74,7 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
     order.refresh_from_db()
     assert order.status == "cancelled"
     assert on_hand(v) == available(v) == ledger_sum(v) == 5
-    restock = StockMovement.objects.get(variant=v, reason="adjustment")
+    restock = StockMovement.objects.get(variant=v, reason="cancellation")
     assert restock.quantity == 2 and order.number in restock.note
     assert restock.reference == order.number
     stock = order_stock(order)
@@ -104,13 +104,15 @@ def test_cancel_puts_units_back_after_the_variant_and_location_were_switched_off
     Location.objects.filter(pk=warehouse.pk).update(is_active=False)
     lifecycle.cancel(order=order, note="out of business")
     assert on_hand(v) == ledger_sum(v) == 5
-    restock = StockMovement.objects.get(variant=v, reason="adjustment")
+    restock = StockMovement.objects.get(variant=v, reason="cancellation")
     assert (restock.location_id, restock.quantity, restock.reference) == (
         warehouse.pk,
         2,
         order.number,
     )
-    assert AuditLogEntry.objects.filter(action="stock.adjust", object_id=str(order.pk)).exists()
+    assert AuditLogEntry.objects.filter(
+        action="stock.cancellation", object_id=str(order.pk)
+    ).exists()
 
 
 def test_pending_order_holds_stock_and_cancel_releases_it(warehouse):
@@ -175,11 +177,11 @@ def test_dashboard_list_detail_and_cancel(store_api, staff_client, warehouse):
     assert ">1 line</td>" in html  # counted in SQL: one line of 2 units
     assert number not in support.get("/dashboard/orders/?status=cancelled").content.decode()
     detail = support.get(f"/dashboard/orders/{number}/").content.decode()
-    assert "Sale" in detail and "Meera Iyer" in detail and "cancel-form" not in detail
+    assert "Sale" in detail and "Meera Iyer" in detail and "cancel-order" not in detail
     assert support.post(f"/dashboard/orders/{number}/cancel/", {"note": "x"}).status_code == 403
     assert staff_client("marketing").get("/dashboard/orders/").status_code == 403
     manager = staff_client("manager")
-    assert "cancel-form" in manager.get(f"/dashboard/orders/{number}/").content.decode()
+    assert "cancel-order" in manager.get(f"/dashboard/orders/{number}/").content.decode()
     r = manager.post(f"/dashboard/orders/{number}/cancel/", {"note": "Out of area"}, follow=True)
     html = r.content.decode()
     assert "cancelled" in html and "Out of area" in html and "Restock" in html
@@ -187,3 +189,33 @@ def test_dashboard_list_detail_and_cancel(store_api, staff_client, warehouse):
     r = manager.post(f"/dashboard/orders/{number}/cancel/", {"note": ""}, follow=True)
     assert "cannot become cancelled" in r.content.decode()
     assert manager.get("/dashboard/orders/HT-99999/").status_code == 404
+
+
+def test_cancelling_asks_first_and_says_what_happens(store_api, staff_client, warehouse):
+    """The order page links to a confirmation step naming the consequences; only its form
+    cancels. Afterwards the cancelled COD order shows nothing due, and its units came back
+    with the ledger reason "cancellation"."""
+    v = make_variant(stock=5)
+    number = place_cod(store_api, v, 2)["number"]
+    manager = staff_client("manager")
+    page = manager.get(f"/dashboard/orders/{number}/cancel/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"2 × <code>{v.sku}</code> go back on sale at" in html
+    assert "Nothing was paid, so there is nothing to refund." in html
+    assert "is no longer asked for: nothing is collected on delivery" in html
+    assert Order.objects.get(pk=pk_from_number(number)).status == "confirmed"
+    assert on_hand(v) == 3  # looking changes nothing
+    too_long = manager.post(f"/dashboard/orders/{number}/cancel/", {"note": "x" * 501})
+    assert too_long.status_code == 422 and on_hand(v) == 3
+    manager.post(f"/dashboard/orders/{number}/cancel/", {"note": "Customer asked"})
+    assert on_hand(v) == 5
+    assert StockMovement.objects.filter(variant=v, reason="cancellation").count() == 1
+    detail = manager.get(f"/dashboard/orders/{number}/")
+    assert detail.context["balance"] == 0
+    html = detail.content.decode()
+    assert 'data-testid="amount-due">Nothing<' in html and "Due on delivery" not in html
+    assert "Order cancelled" in html  # the restock's reason, in words
+    assert "Confirmed → <strong>Cancelled</strong>" in html  # statuses in words
+    again = manager.get(f"/dashboard/orders/{number}/cancel/", follow=True)
+    assert "it cannot be cancelled" in again.content.decode()

@@ -74,6 +74,7 @@ class StockMovement(models.Model):
         CUSTOMER_RETURN = "customer_return", "Customer return"
         RTO = "rto", "Return to origin"
         WRITE_OFF = "write_off", "Write-off"
+        CANCELLATION = "cancellation", "Order cancelled"
 
     variant = models.ForeignKey(
         "catalog.Variant", on_delete=models.PROTECT, related_name="stock_movements"

@@ -226,10 +226,11 @@ def active_holds_queryset(*, variant_id: int | None = None) -> QuerySet[StockHol
 
 
 def holds_for_owner(*, owner_type: str, owner_id: str) -> list[StockHold]:
-    """Every hold (any status) an owner placed, oldest first, location joined. One query."""
+    """Every hold (any status) an owner placed, oldest first, location and variant joined.
+    One query."""
     return list(
         StockHold.objects.filter(owner_type=owner_type, owner_id=str(owner_id))
-        .select_related("location")
+        .select_related("location", "variant")
         .order_by("id")
     )
 

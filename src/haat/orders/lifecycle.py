@@ -173,7 +173,7 @@ def _set_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) 
 # --- cancelling -----------------------------------------------------------------------------
 def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
     """Cancel an order: held stock goes back at once; units already sold to a confirmed
-    (not yet shipped) order are put back with an `adjustment` movement per location.
+    (not yet shipped) order are put back with a `cancellation` movement per location.
     `reason` is what the customer reads (stored as `cancel_reason`); `note` is for staff."""
     note = (note or "").strip()
     reason = " ".join((reason or "").split())[:300]
@@ -209,26 +209,25 @@ def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
 
 
 def _restock_sold_units(order: Order, note: str) -> None:
-    """Put back what the order sold: one `adjustment` per sale row, referencing the order
+    """Put back what the order sold: one `cancellation` per sale row, referencing the order
     (so `selectors.order_stock` finds it), all in one locked write. Units go back where
     they were sold from even if that variant or location has since been switched off."""
     sold = movements_for_reference(order.number, reason=StockMovement.Reason.SALE)
     if not sold:
         return
     text = (f"Order {order.number} cancelled" + (f": {note}" if note else ""))[:500]
-    adjustment = StockMovement.Reason.ADJUSTMENT
     changes = [
         Change(
             s.variant_id,
             s.location_id,
             -s.quantity,
-            reason=adjustment,
+            reason=StockMovement.Reason.CANCELLATION,
             note=text,
             reference=order.number,
         )
         for s in sold
     ]
-    write_changes(changes, action="stock.adjust", audit_obj=order)
+    write_changes(changes, action="stock.cancellation", audit_obj=order)
 
 
 # --- money (reported by payments under the order lock) --------------------------------------

@@ -140,7 +140,10 @@ class Order(models.Model):
 
     @property
     def balance_due(self) -> Money:
-        """What is still owed: the total less what was paid (refunds aside)."""
+        """What is still owed: the total less what was paid (refunds aside); nothing once
+        the order is cancelled."""
+        if self.status == self.Status.CANCELLED:
+            return Money.zero(self.currency_id)
         return Money(max(self.total_amount - self.amount_paid, 0), self.currency_id)
 
 

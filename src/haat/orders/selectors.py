@@ -192,6 +192,37 @@ def order_stock(order: Order) -> OrderStock:
     return OrderStock(holds, sales, [m for m in movements if m not in sales])
 
 
+@dataclass(frozen=True)
+class StockBack:
+    sku: str
+    quantity: int
+    location: str
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What cancelling the order would do, for the confirmation step."""
+
+    back_on_sale: list[StockBack]  # units sold to the order, put back
+    released: list[StockBack]  # units held for the order, released
+    paid: Money  # paid and not refunded: staff refund it after cancelling
+    still_owed: Money  # no longer asked for
+
+
+def cancel_preview(order: Order) -> CancelPreview:
+    """The consequences of cancelling `order` now (two queries)."""
+    stock = order_stock(order)
+    sold = [StockBack(m.variant.sku, -m.quantity, m.location.name) for m in stock.sales]
+    held = [
+        StockBack(h.variant.sku, h.quantity, h.location.name)
+        for h in stock.holds
+        if h.status == StockHold.Status.ACTIVE
+    ]
+    cur = order.currency_id
+    paid = Money(max(order.amount_paid - order.amount_refunded, 0), cur)
+    return CancelPreview(sold, held, paid, order.balance_due)
+
+
 def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
     cur = order.currency_id
     return {

@@ -11,16 +11,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
 from haat.dashboard.access import require_perm
 from haat.orders import callbacks, lifecycle
-from haat.orders.error_codes import OrderError
 from haat.orders.forms import CancelForm, OrderFilterForm
 from haat.orders.models import Order
-from haat.orders.selectors import order_by_number, order_queryset, order_stock
+from haat.orders.selectors import (
+    cancel_preview,
+    order_by_number,
+    order_queryset,
+    order_stock,
+)
 from haat.orders.state import can_transition
 
 PAGE_SIZE = 50
@@ -47,7 +51,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "orders/not_found.html", {"message": exc.message}, status=404)
     lines = list(order.lines.all())
-    history = list(order.transitions.all())
+    history = list(order.transitions.select_related("actor"))
     cash = callbacks.order_money(order)
     user = request.user
     context = {
@@ -61,7 +65,6 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "balance": order.balance_due.amount,
         "can_cancel": user.can(Perm.ORDERS_MANAGE)
         and can_transition(order.status, Order.Status.CANCELLED),
-        "cancel_form": CancelForm(),
         "can_refund": user.can(Perm.REFUNDS_CREATE) and cash.refundable > 0,
         "refund_key": secrets.token_urlsafe(18),
         "can_collect": user.can(Perm.PAYMENTS_MANAGE) and cash.can_collect,
@@ -75,20 +78,29 @@ def _back(number: str) -> HttpResponse:
     return redirect("orders:order_detail", number=number)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @require_perm(Perm.ORDERS_MANAGE)
 def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
-    form = CancelForm(request.POST)
+    """GET: the confirmation step, saying what cancelling does (stock back on sale, what
+    was paid and must be refunded, what is no longer due). POST: cancel."""
     try:
         order = order_by_number(number)
-        if not form.is_valid():
-            messages.error(request, "The note is too long (500 characters at most).")
-            return _back(order.number)
-        lifecycle.cancel(order=order, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        if exc.code == OrderError.ORDER_NOT_FOUND:
-            return redirect("orders:order_list")
-        return _back(number)
-    messages.success(request, f"Order {order.number} cancelled; its stock is back on sale.")
-    return _back(order.number)
+        return redirect("orders:order_list")
+    if request.method == "GET" and not can_transition(order.status, Order.Status.CANCELLED):
+        status = order.get_status_display().lower()
+        messages.error(request, f"Order {order.number} is {status}; it cannot be cancelled.")
+        return _back(order.number)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.cancel(order=order, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return _back(order.number)
+        messages.success(request, f"Order {order.number} cancelled; its stock is back on sale.")
+        return _back(order.number)
+    context = {"order": order, "form": form, "preview": cancel_preview(order)}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "orders/order_cancel.html", context, status=status)

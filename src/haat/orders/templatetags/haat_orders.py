@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 
 from haat.core.money import Money, formatted
+from haat.orders.models import Order
 
 register = template.Library()
 
@@ -46,3 +47,12 @@ def payment_badge(status: str) -> str:
 def major(amount: int, currency: str) -> str:
     """Minor units as a plain decimal for form inputs ("149.00")."""
     return f"{Money(int(amount), currency).to_decimal():f}"
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """An order status in the merchant's words ("Awaiting payment", not pending_payment)."""
+    try:
+        return Order.Status(status).label
+    except ValueError:
+        return status
