@@ -149,6 +149,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Links in e-mails and payment links point here unless HAAT_BASE_URL says otherwise
+    # (settings read it; the web processes and the worker inherit it).
+    os.environ["HAAT_SERVE_ADDRESS"] = serve_address(args.host, args.port)
     setup_django()
     if not args.no_migrate:
         print("Preparing the database and static files…", flush=True)
@@ -208,11 +211,17 @@ def _load_demo_if_empty() -> None:
         )
 
 
-def _announce(host: str, port: int, *, with_worker: bool) -> Any:
+def serve_address(host: str, port: int) -> str:
+    """This server's address as a browser on this machine reaches it (a wildcard host is
+    shown as 127.0.0.1, an IPv6 host in brackets)."""
     shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
-    base = f"http://{shown}:{port}"
+    return f"http://{shown}:{port}"
+
+
+def _announce(host: str, port: int, *, with_worker: bool) -> Any:
+    base = serve_address(host, port)
 
     def when_ready() -> None:
         lines = [

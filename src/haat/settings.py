@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -236,7 +237,10 @@ HAAT_STORE_NAME = env.str("HAAT_STORE_NAME", default="Haat Store")
 # Public storefront address, used for links and search previews (e.g. https://shop.example.in).
 HAAT_STOREFRONT_URL = env.str("HAAT_STOREFRONT_URL", default="")
 # This server's public address, for links in e-mails sent outside a request (API, commands).
-HAAT_BASE_URL = env.str("HAAT_BASE_URL", default="http://localhost:8000")
+# Without it, `haat serve` points links at itself (`--host`/`--port`, HAAT_SERVE_ADDRESS).
+HAAT_BASE_URL = env.str(
+    "HAAT_BASE_URL", default=os.environ.get("HAAT_SERVE_ADDRESS") or "http://localhost:8000"
+)
 # Checkout holds expire after this many minutes unless paid.
 HAAT_HOLD_MINUTES = env.int("HAAT_HOLD_MINUTES", default=15)
 # A variant at or below this many available units is "low stock" (per-variant overrides exist).

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from haat.cli import build_parser, main
+from haat.cli import build_parser, main, serve_address
 from haat.server import DEFAULT_THREADS, MAX_DEFAULT_WORKERS, default_workers, server_options
 from tests.processes import free_port, haat_env, wait_for_health
 
@@ -111,6 +111,9 @@ def test_serve_answers_health_then_stops_with_its_worker(tmp_path):
         assert body == b'{"status": "ok", "database": "ok"}'
         children = child_pids(process.pid)
         assert children, "expected web workers and the task worker as children"
+        # Links (e-mails, payment links) point at this server when HAAT_BASE_URL is unset.
+        environ = Path(f"/proc/{children[0]}/environ").read_bytes().split(b"\0")
+        assert f"HAAT_SERVE_ADDRESS=http://127.0.0.1:{port}".encode() in environ
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=15)
@@ -140,6 +143,20 @@ def zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
     except (FileNotFoundError, IndexError):
         return True
+
+
+def test_links_point_at_the_served_address_unless_haat_base_url_is_set(tmp_path):
+    show = "from django.conf import settings; print(settings.HAAT_BASE_URL)"
+    env = {**haat_env(tmp_path), "HAAT_SERVE_ADDRESS": "http://127.0.0.1:8123"}
+    env.pop("HAAT_BASE_URL", None)
+    run = [sys.executable, "-m", "haat.cli", "manage", "shell", "-c", show]
+    served = subprocess.run(run, env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert served.stdout.splitlines()[-1] == "http://127.0.0.1:8123", served.stderr
+    env["HAAT_BASE_URL"] = "https://admin.kesarilane.example"
+    chosen = subprocess.run(run, env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert chosen.stdout.splitlines()[-1] == "https://admin.kesarilane.example", chosen.stderr
+    assert serve_address("0.0.0.0", 9000) == "http://127.0.0.1:9000"
+    assert serve_address("::1", 9000) == "http://[::1]:9000"
 
 
 def test_createstaff_passes_its_arguments_to_the_command(tmp_path):
