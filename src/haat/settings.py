@@ -283,6 +283,11 @@ HAAT_STRIPE_WEBHOOK_SECRET_PREVIOUS = env.str("HAAT_STRIPE_WEBHOOK_SECRET_PREVIO
 HAAT_RAZORPAY_API_BASE = env.str("HAAT_RAZORPAY_API_BASE", default="https://api.razorpay.com/v1")
 HAAT_STRIPE_API_BASE = env.str("HAAT_STRIPE_API_BASE", default="https://api.stripe.com/v1")
 HAAT_GATEWAY_TIMEOUT_SECONDS = env.int("HAAT_GATEWAY_TIMEOUT_SECONDS", default=10)
+# Webhooks: bodies over this size are refused unread (gateways send a few KB); processed
+# and ignored events are kept this many days, rejected samples and counts this many.
+HAAT_WEBHOOK_MAX_BYTES = env.int("HAAT_WEBHOOK_MAX_BYTES", default=512 * 1024)
+HAAT_WEBHOOK_RETENTION_DAYS = env.int("HAAT_WEBHOOK_RETENTION_DAYS", default=90)
+HAAT_WEBHOOK_REJECTION_DAYS = env.int("HAAT_WEBHOOK_REJECTION_DAYS", default=7)
 # The built-in test gateway lets anyone "pay" with a button: never on in production unless
 # asked for explicitly.
 HAAT_TEST_GATEWAY_ENABLED = env.bool("HAAT_TEST_GATEWAY_ENABLED", default=not PRODUCTION)

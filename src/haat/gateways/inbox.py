@@ -12,8 +12,9 @@ import hashlib
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from haat.gateways import razorpay, razorpay_events, stripe, testgateway_events
+from haat.gateways import razorpay, razorpay_events, sql, stripe, testgateway_events
 from haat.gateways.common import header
 from haat.gateways.credentials import credentials_for
 from haat.gateways.error_codes import GatewayErrorCode
@@ -23,7 +24,11 @@ from haat.gateways.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
-REJECTED_BODY_BYTES = 16 * 1024  # enough to diagnose a secret mix-up, not a flood
+# Anyone can post to a webhook URL. Every rejected delivery is counted per gateway and hour;
+# only the first REJECTED_SAMPLES_PER_HOUR of an hour are kept, with at most
+# REJECTED_BODY_BYTES of body: enough to diagnose a secret mix-up, not room for a flood.
+REJECTED_BODY_BYTES = 2 * 1024
+REJECTED_SAMPLES_PER_HOUR = 20
 KEPT_HEADERS = (
     "Content-Type",
     "User-Agent",
@@ -59,20 +64,31 @@ def receive(*, gateway: str, body: bytes, headers: dict[str, str]) -> tuple[Webh
     try:
         event_id, event_type = _verify(gateway, body, headers)
     except InvalidSignature as exc:
-        WebhookEvent.objects.create(
-            gateway=gateway[:20],
-            event_id=(header(headers, razorpay.EVENT_ID_HEADER) or _digest(body))[:255],
-            headers=kept,
-            body=body[:REJECTED_BODY_BYTES],
-            signature_valid=False,
-            status=WebhookEvent.Status.REJECTED,
-            error=exc.message,
-        )
-        logger.warning("Rejected %s webhook: %s", gateway, exc.message)
+        _record_rejection(gateway, body, kept, headers, exc.message)
         raise
     return store_event(
         gateway=gateway, event_id=event_id, event_type=event_type, headers=kept, body=body
     )
+
+
+def _record_rejection(
+    gateway: str, body: bytes, kept: dict[str, str], headers: dict[str, str], error: str
+) -> None:
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        count = sql.count_rejection(gateway=gateway[:20], hour=hour, error=error)
+        if count <= REJECTED_SAMPLES_PER_HOUR:
+            WebhookEvent.objects.create(
+                gateway=gateway[:20],
+                event_id=(header(headers, razorpay.EVENT_ID_HEADER) or _digest(body))[:255],
+                headers=kept,
+                body=body[:REJECTED_BODY_BYTES],
+                signature_valid=False,
+                status=WebhookEvent.Status.REJECTED,
+                error=error,
+            )
+    if count <= REJECTED_SAMPLES_PER_HOUR:
+        logger.warning("Rejected %s webhook: %s", gateway, error)
 
 
 def store_event(

@@ -83,3 +83,26 @@ class WebhookEvent(models.Model):
     @property
     def text(self) -> str:
         return bytes(self.body).decode("utf-8", errors="replace")
+
+
+class WebhookRejections(models.Model):
+    """How many deliveries with a bad or missing signature one gateway got in one hour.
+
+    Anyone can post to a webhook URL, so rejected deliveries are counted here (one row per
+    gateway and hour) and only the first few of each hour are kept as samples
+    (`WebhookEvent` rows with status `rejected`): a flood of forged requests cannot grow the
+    database. Old counts and samples are pruned (`gateways.prune_webhook_events`)."""
+
+    gateway = models.CharField(max_length=20)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-hour", "gateway"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "hour"], name="one_rejection_count_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.hour:%Y-%m-%d %H:00}: {self.count} rejected"

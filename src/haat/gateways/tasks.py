@@ -1,7 +1,8 @@
 """Background work of the gateways context: processing stored webhook events.
 
 `enqueue` is called on commit of a stored event (`inbox.store_event`); `retry_due` is the
-periodic sweep for lost enqueues and failed events. The processing itself is in
+periodic sweep for lost enqueues and failed events; `prune_webhook_events` the daily
+clean-up (`retention`). The processing itself is in
 `processing`.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from haat.core.periodic import periodic
+from haat.gateways import retention
 from haat.gateways.processing import due_for_retry, mark_crashed, process_event
 
 logger = logging.getLogger(__name__)
@@ -50,3 +52,10 @@ def retry_due(*, now: datetime | None = None, limit: int = 100) -> int:
 def retry_webhook_events() -> int:
     """Pick up events whose enqueue was lost and retry failed ones with back-off."""
     return retry_due()
+
+
+@periodic(every=timedelta(days=1), name="gateways.prune_webhook_events")
+@task()
+def prune_webhook_events() -> int:
+    """Delete settled webhook events and rejected samples past their retention."""
+    return retention.prune()
