@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,13 +58,42 @@ def session_database_url() -> str:
     return parts._replace(path="/" + name).geturl()
 
 
+class _Output:
+    """Reads a child's output as it comes, so a chatty server never blocks on a full pipe,
+    and keeps it for the failure message."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._thread.start()
+
+    def _read(self, process: subprocess.Popen) -> None:
+        for line in process.stdout or ():
+            self.lines.append(line)
+
+    def text(self) -> str:
+        return "".join(self.lines[-200:])
+
+
+def distinct_free_ports(count: int) -> list[int]:
+    """`count` different free ports (sockets held open until all are chosen)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 @contextmanager
-def servers(count: int, data_dir: Path, *, timeout: float = 60) -> Iterator[list[int]]:
+def servers(count: int, data_dir: Path, *, timeout: float = 90) -> Iterator[list[int]]:
     """`count` `haat serve --no-worker` processes (one web worker each) on the test
     database, started together; yields their ports once all answer /health, and stops
-    them on the way out."""
+    them on the way out. A server that does not come up fails the test with its output."""
     env = {**haat_env(data_dir), "DATABASE_URL": session_database_url()}
-    ports = [free_port() for _ in range(count)]
+    ports = distinct_free_ports(count)
     started = [
         subprocess.Popen(
             [sys.executable, "-m", "haat.cli", *SERVE, "--port", str(port)],
@@ -75,17 +105,30 @@ def servers(count: int, data_dir: Path, *, timeout: float = 60) -> Iterator[list
         )
         for port in ports
     ]
+    outputs = [_Output(process) for process in started]
     try:
         deadline = time.monotonic() + timeout
-        for port, process in zip(ports, started, strict=True):
-            wait_for_health(port, process, deadline=deadline)
+        for port, process, output in zip(ports, started, outputs, strict=True):
+            if not _answers(port, process, deadline):
+                pytest.fail(f"haat serve on port {port} did not come up:\n{output.text()}")
         yield ports
     finally:
         for process in started:
             process.terminate()
         for process in started:
             try:
-                process.communicate(timeout=15)
+                process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.communicate()
+                process.wait()
+
+
+def _answers(port: int, process: subprocess.Popen, deadline: float) -> bool:
+    url = f"http://127.0.0.1:{port}/health"
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            time.sleep(0.2)
+    return False
