@@ -79,6 +79,8 @@ def test_cancel_confirmed_cod_order_puts_units_back(store_api, warehouse, owner)
     assert restock.reference == order.number
     stock = order_stock(order)
     assert [m.quantity for m in stock.sales] == [-2] and stock.restocks == [restock]
+    shown = store_api.get(f"/api/v1/store/orders/{order.token}").json()["amounts"]
+    assert shown["balance"]["amount"] == 0  # a cancelled order owes nothing, in the API too
     t = OrderTransition.objects.get(order=order)
     assert (t.from_status, t.to_status, t.note) == (
         "confirmed",

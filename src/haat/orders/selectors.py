@@ -76,7 +76,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def amounts_payload(order: Order) -> dict[str, Any]:
     """What the order costs and how it is paid: pay_now (online) + pay_on_delivery =
-    total; balance = what is still owed (total - paid, refunds aside)."""
+    total; balance = what is still owed (`Order.balance_due`: nothing once cancelled)."""
     cur = order.currency_id
     return {
         "total": money_json(order.total_amount, cur),
@@ -86,7 +86,7 @@ def amounts_payload(order: Order) -> dict[str, Any]:
         "pay_on_delivery": money_json(order.amount_due_on_delivery, cur),
         "paid": money_json(order.amount_paid, cur),
         "refunded": money_json(order.amount_refunded, cur),
-        "balance": money_json(max(order.total_amount - order.amount_paid, 0), cur),
+        "balance": money_json(order.balance_due.amount, cur),
     }
 
 
