@@ -25,6 +25,19 @@ def cart_read(token: str) -> CartRead:
     return read
 
 
+def open_cart_lines(token: str) -> CartRead:
+    """The cart behind `token`, still open and with lines (what options and checkout need);
+    409 `cart_completed` or 422 `cart_empty` otherwise."""
+    read = cart_read(token)
+    if read.cart.completed_at is not None:
+        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
+    if not read.lines:
+        raise ValidationError(
+            "The cart is empty.", code=CheckoutError.CART_EMPTY, details={"field": "lines"}
+        )
+    return read
+
+
 def cart_view(*, token: str) -> dict[str, Any]:
     """The storefront's cart: one query (two for a cart already checked out)."""
     return cart_payload(cart_read(token))
@@ -83,13 +96,7 @@ def cart_payment_options(
     or why not, and the split (paid now / on delivery) that always sums to the total.
     The lines, the prices and the settings stamp come from the read checkout itself
     makes, and the options from the same `payment_config` it charges by."""
-    read = cart_read(token)
-    if read.cart.completed_at is not None:
-        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
-    if not read.lines:
-        raise ValidationError(
-            "The cart is empty.", code=CheckoutError.CART_EMPTY, details={"field": "lines"}
-        )
+    read = open_cart_lines(token)
     currency = read.cart.currency
     subtotal = sum(line.price * line.quantity for line in read.lines)
     config = payment_config(stamp=read.settings_stamp)

@@ -43,8 +43,8 @@ from haat.checkout.carts import clean_lines, complete_cart, not_purchasable, pri
 from haat.checkout.error_codes import CheckoutError
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
 from haat.checkout.schemas import BuyNowIn, BuyNowLineIn, CheckoutIn
-from haat.checkout.selectors import cart_read
-from haat.checkout.sql import CartRead, PricedLine, reprice_lines
+from haat.checkout.selectors import open_cart_lines
+from haat.checkout.sql import PricedLine, reprice_lines
 from haat.core import idempotency
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, DomainError, ValidationError
@@ -256,17 +256,6 @@ def _plan(
     )
 
 
-def _open_lines(token: str) -> CartRead:
-    read = cart_read(token)
-    if read.cart.completed_at is not None:
-        raise Conflict("This cart has been checked out already.", code=CheckoutError.CART_COMPLETED)
-    if not read.lines:
-        raise ValidationError(
-            "The cart is empty.", code=CheckoutError.CART_EMPTY, details={"field": "lines"}
-        )
-    return read
-
-
 def _refuse_sold_out(lines: Sequence[PricedLine]) -> None:
     """A line short of stock already (unlocked read) ends the checkout before anything
     is written: in a flash sale most late buyers leave here. The lines that pass are
@@ -327,7 +316,7 @@ def _check_lines(currency: str, lines: Sequence[PricedLine]) -> None:
 def _complete(
     token: str, contact: Contact, idem: IdempotentRequest[Placed] | None
 ) -> Placed | Reply:
-    read = _open_lines(token)
+    read = open_cart_lines(token)
     _check_lines(read.cart.currency, read.lines)
 
     def close_cart(order: Order) -> None:
