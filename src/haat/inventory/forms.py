@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from haat.inventory.ledger import MAX_QUANTITY
 from haat.inventory.models import Location
-from haat.inventory.services import ADJUST_REASONS
+from haat.inventory.services import ADJUST_REASONS, NOTE_MAX
 
 
 def location_choices(*, active_only: bool = True) -> list[tuple[int, str]]:
@@ -15,11 +16,36 @@ def location_choices(*, active_only: bool = True) -> list[tuple[int, str]]:
     return [(loc.pk, f"{loc.name} ({loc.code})") for loc in qs]
 
 
+def quantity_field(*, minimum: int, help_text: str = "") -> forms.IntegerField:
+    """Units, bounded as `ledger.clean_quantity` bounds them, so the input carries the
+    same min/max the service enforces and a bad number is refused in the merchant's words."""
+    return forms.IntegerField(
+        min_value=minimum,
+        help_text=help_text,
+        max_value=MAX_QUANTITY,
+        error_messages={
+            "min_value": (
+                f"Enter at least {minimum:,}."
+                if minimum > 0
+                else f"Remove at most {-minimum:,} units at once."
+            ),
+            "max_value": f"Enter at most {MAX_QUANTITY:,} units.",
+            "invalid": "Enter a whole number of units.",
+            "required": "Enter a quantity.",
+        },
+        widget=forms.NumberInput({"step": 1, "inputmode": "numeric"}),
+    )
+
+
+def _note_field() -> forms.CharField:
+    return forms.CharField(max_length=NOTE_MAX, required=False, widget=forms.Textarea({"rows": 2}))
+
+
 class _StockForm(forms.Form):
     variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     location = forms.TypedChoiceField(coerce=int, choices=())
-    quantity = forms.IntegerField(min_value=-1_000_000, max_value=1_000_000)
-    note = forms.CharField(max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
+    quantity = quantity_field(minimum=1)
+    note = _note_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -34,6 +60,15 @@ class AdjustForm(_StockForm):
     reason = forms.ChoiceField(
         choices=[(r, r.replace("_", " ").capitalize()) for r in ADJUST_REASONS]
     )
+    # Adjustments may remove units: negative down to -MAX_QUANTITY, never zero.
+    quantity = quantity_field(minimum=-MAX_QUANTITY, help_text="A negative number removes units.")
+
+    def clean_quantity(self) -> int:
+        quantity = self.cleaned_data["quantity"]
+        if quantity == 0:
+            raise forms.ValidationError("Enter a number other than zero (negative removes units).")
+        return quantity
+
     field_order = ["variant", "location", "reason", "quantity", "note"]
 
 
@@ -41,8 +76,8 @@ class TransferForm(forms.Form):
     variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     from_location = forms.TypedChoiceField(coerce=int, choices=())
     to_location = forms.TypedChoiceField(coerce=int, choices=())
-    quantity = forms.IntegerField(min_value=1, max_value=1_000_000)
-    note = forms.CharField(max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
+    quantity = quantity_field(minimum=1)
+    note = _note_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -70,8 +105,11 @@ class ThresholdForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV with the header sku,location,on_hand")
-    note = forms.CharField(max_length=500, required=False)
+    file = forms.FileField(
+        help_text="CSV with the header sku,location,on_hand",
+        widget=forms.ClearableFileInput({"accept": ".csv,text/csv"}),
+    )
+    note = forms.CharField(max_length=NOTE_MAX, required=False)
 
 
 class ReportForm(forms.Form):

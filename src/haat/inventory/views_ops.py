@@ -2,19 +2,24 @@
 
 Each page parses a form and calls one service; a failed operation changes nothing and
 shows the service's message next to the field. Opened from the stock list with htmx,
-the form renders as a modal fragment; without htmx it is a normal page.
+the form renders as a dialog and posts back into it: a refused form comes back as the
+dialog with its errors (422, which the dashboard's htmx config swaps), a saved one
+reloads the list. Without htmx it is a normal page.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from haat.accounts.roles import Perm
+from haat.catalog.models import Variant
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
 from haat.dashboard.access import require_perm
@@ -26,6 +31,7 @@ from haat.inventory.forms import (
     ReportForm,
     TransferForm,
 )
+from haat.inventory.ledger import MAX_QUANTITY
 from haat.inventory.models import Location
 
 OPERATIONS: dict[str, tuple[type, str]] = {
@@ -72,7 +78,7 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
     )
     if variant is None:
         messages.error(request, "Pick a variant from the stock list first.")
-        return redirect("inventory:stock_list")
+        return _leave(request, reverse("inventory:stock_list"))
     form = form_class(request.POST or None, initial={"variant": variant.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,6 +87,9 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
             attach_domain_error(form, exc)
         else:
             messages.success(request, f"{title}: {variant.sku} saved.")
+            if request.htmx:
+                # The dialog sat over the stock list: reload it to show the new figures.
+                return HttpResponse(status=204, headers={"HX-Refresh": "true"})
             return redirect("inventory:variant_stock", pk=variant.pk)
     template = "inventory/_op_form.html" if request.htmx else "inventory/op_page.html"
     return render(
@@ -95,6 +104,14 @@ def _operation(request: HttpRequest, op: str) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
+
+
+def _leave(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to `url`: a whole-page move even when asked from a dialog (htmx would otherwise
+    swap the next page into the dialog)."""
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 @require_perm(Perm.INVENTORY_ADJUST)
@@ -112,40 +129,55 @@ def stock_transfer(request: HttpRequest) -> HttpResponse:
     return _operation(request, "transfer")
 
 
+BULK_PAGE_SIZE = 100
+_COUNT_KEY = re.compile(r"^count-(\d{1,11})$")
+
+
+def _posted_counts(post: Any, location: Location) -> list[dict[str, str]]:
+    """Every filled `count-<variant id>` box of the post, whichever page it came from:
+    the sheet is paged, so the rows applied are the ones posted, not the first page's."""
+    filled = {
+        int(m.group(1)): value.strip()
+        for key, value in post.items()
+        if (m := _COUNT_KEY.match(key)) and value.strip()
+    }
+    skus = dict(Variant.objects.filter(pk__in=filled).values_list("pk", "sku"))
+    return [
+        {"sku": skus.get(pk, f"#{pk}"), "location": location.code, "on_hand": value}
+        for pk, value in filled.items()
+    ]
+
+
 @require_perm(Perm.INVENTORY_ADJUST)
 def stock_bulk(request: HttpRequest) -> HttpResponse:
-    """Count sheet: a location and a filtered list of variants with a count box each.
-    Only the boxes that were filled are applied, all or nothing."""
+    """Count sheet: a location and a filtered, paged list of variants with a count box
+    each. Only the boxes that were filled are applied, all or nothing."""
     locations = list(Location.objects.filter(is_active=True))
     code = request.POST.get("location") or request.GET.get("location") or ""
     location = next(
         (loc for loc in locations if loc.code == code), locations[0] if locations else None
     )
     q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
-    variants = list(selectors.stock_queryset(q=q, location_id=None)[:100])
     if request.method == "POST" and location is not None:
-        rows = [
-            {
-                "sku": v.sku,
-                "location": location.code,
-                "on_hand": request.POST.get(f"count-{v.pk}", "").strip(),
-            }
-            for v in variants
-            if request.POST.get(f"count-{v.pk}", "").strip()
-        ]
+        rows = _posted_counts(request.POST, location)
         try:
             result = bulk.set_counts(rows=rows, note=request.POST.get("note", ""))
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             return _report_page(request, result, "Bulk update")
+    page = Paginator(selectors.stock_queryset(q=q, location_id=None), BULK_PAGE_SIZE).get_page(
+        request.POST.get("page") or request.GET.get("page")
+    )
     sheet = []
-    for v in variants:
+    for v in page:
         level = next(
             (lvl for lvl in v.stock_levels.all() if location and lvl.location_id == location.pk),
             None,
         )
         sheet.append({"variant": v, "on_hand": level.on_hand if level else 0})
+    params = QueryDict(mutable=True)
+    params.update({k: v for k, v in {"location": code, "q": q}.items() if v})
     return render(
         request,
         "inventory/bulk.html",
@@ -154,7 +186,10 @@ def stock_bulk(request: HttpRequest) -> HttpResponse:
             "location": location,
             "q": q,
             "sheet": sheet,
+            "page": page,
+            "query": params.urlencode(),
             "import_form": ImportForm(),
+            "max_quantity": MAX_QUANTITY,
         },
     )
 
