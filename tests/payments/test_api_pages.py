@@ -216,7 +216,7 @@ def test_rules_page_and_remittance_page(staff_client, variant):
         },
         follow=True,
     )
-    assert b"Rule added" in r.content and b"state KA" in r.content
+    assert b"Rule added" in r.content and b"Deliveries to Karnataka" in r.content
     r = client.post(
         "/dashboard/payments/rules/",
         {

@@ -250,3 +250,27 @@ def unpriced_product_count(user: object) -> int:
         .exclude(variants__prices__isnull=False)
         .count()
     )
+
+
+PICK_LIMIT = 50
+
+
+def category_picks(*, q: str = "", limit: int = PICK_LIMIT) -> list[tuple[int, str]]:
+    """(id, name) of categories for a picker, by name, matching `q` anywhere in the
+    name: other contexts' forms (payment rules) choose categories by name, never by id."""
+    qs = Category.objects.order_by("name", "id")
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return list(qs.values_list("pk", "name")[:limit])
+
+
+def product_picks(*, q: str = "", limit: int = PICK_LIMIT) -> list[tuple[int, str]]:
+    """(id, title) of products for a picker, by title, matching `q` in the title or in
+    one of its SKUs; archived products are included (a rule may still name one)."""
+    qs = Product.objects.order_by("title", "id")
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(pk__in=Variant.objects.filter(sku__icontains=q).values("product_id"))
+        )
+    return list(qs.values_list("pk", "title")[:limit])

@@ -10,6 +10,7 @@ from haat.payments import order_views, views
 urlpatterns = [
     path("payments/", views.payment_settings, name="payment_settings"),
     path("payments/rules/", views.payment_rules, name="payment_rules"),
+    path("payments/rules/targets/", views.rule_targets, name="rule_targets"),
     path("payments/cod-remittance/", views.cod_remittance, name="cod_remittance"),
     path("orders/<str:number>/refund/", order_views.order_refund, name="order_refund"),
     path(

@@ -46,10 +46,16 @@ def _target(scope: str, data: dict[str, Any]) -> dict[str, Any]:
         return {"country": code}
     if scope in ("category", "product"):
         model = Category if scope == "category" else Product
-        raw = data.get(f"{scope}_id")
-        obj = model.objects.filter(pk=raw).first() if str(raw or "").isdigit() else None
+        raw = str(data.get(f"{scope}_id") or "").strip()
+        if not raw:
+            raise ValidationError(
+                f"Pick the {scope} this rule is for.", details={"field": f"{scope}_id"}
+            )
+        obj = model.objects.filter(pk=raw).first() if raw.isdigit() and len(raw) < 12 else None
         if obj is None:
-            raise ValidationError(f"Unknown {scope} '{raw}'.", details={"field": f"{scope}_id"})
+            raise ValidationError(
+                f"That {scope} no longer exists; pick another.", details={"field": f"{scope}_id"}
+            )
         return {scope: obj}
     return {}
 

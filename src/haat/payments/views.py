@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from haat.accounts.roles import Perm
+from haat.catalog import selectors as catalog_selectors
 from haat.core.errors import DomainError, ValidationError
 from haat.core.india import INDIAN_STATES
 from haat.core.money import Money
@@ -100,7 +101,10 @@ def _rule_action(request: HttpRequest) -> str:
     action = post.get("action", "")
     if action == "create_method":
         rule = rules.create_method_rule(data={k: post.get(k, "") for k in _METHOD_FIELDS})
-        return f"Rule added: {rule}."
+        return (
+            f"Rule added: {rule.get_effect_display()} {rule.get_payment_type_display()}"
+            f" for {_target_words(rule)[0].lower()}{_target_words(rule)[1:]}."
+        )
     if action == "delete_method":
         rules.delete_method_rule(rule_id=int(post.get("rule_id") or 0))
         return "Rule deleted."
@@ -111,11 +115,22 @@ def _rule_action(request: HttpRequest) -> str:
         for field in ("minimum_amount", "min_order_value", "max_order_value"):
             data[field] = _minor_or_none(post, field, code) if code else None
         rule = rules.create_partial_cod_rule(data=data)
-        return f"Partial-COD rule added: {rule}."
+        return f"Partial-COD rule added: {rule.percent}% advance."
     if action == "delete_partial":
         rules.delete_partial_cod_rule(rule_id=int(post.get("rule_id") or 0))
         return "Partial-COD rule deleted."
     raise ValidationError("Unknown action.", details={"field": "action"})
+
+
+def _target_words(rule: PaymentMethodRule) -> str:
+    """What a rule applies to, in words and names (never ids or codes alone)."""
+    if rule.scope == PaymentMethodRule.Scope.STATE:
+        return f"Deliveries to {INDIAN_STATES.get(rule.state_code, rule.state_code)}"
+    if rule.scope == PaymentMethodRule.Scope.COUNTRY:
+        return f"Deliveries to {rule.country}"
+    if rule.scope == PaymentMethodRule.Scope.CATEGORY:
+        return f"Carts with a product in “{rule.category.name}”"
+    return f"Carts with “{rule.product.title}”"
 
 
 _METHOD_FIELDS = (
@@ -144,7 +159,7 @@ def payment_rules(request: HttpRequest) -> HttpResponse:
         request,
         "payments/rules.html",
         {
-            "method_rules": selectors.method_rules(),
+            "method_rules": [(rule, _target_words(rule)) for rule in selectors.method_rules()],
             "partial_rules": selectors.partial_cod_rules(),
             "payment_types": PaymentType.choices,
             "effects": PaymentMethodRule.Effect.choices,
@@ -152,7 +167,25 @@ def payment_rules(request: HttpRequest) -> HttpResponse:
             "partial_scopes": PartialCodRule.Scope.choices,
             "states": sorted(INDIAN_STATES.items(), key=lambda kv: kv[1]),
             "currencies": sorted(config.enabled_codes()),
+            "category_picks": catalog_selectors.category_picks(limit=CATEGORY_PICKS),
+            "product_picks": catalog_selectors.product_picks(),
         },
+    )
+
+
+# A store has tens of categories (all listed) but may have thousands of products (searched).
+CATEGORY_PICKS = 500
+
+
+@require_http_methods(["GET"])
+@require_perm(Perm.PAYMENTS_MANAGE)
+def rule_targets(request: HttpRequest) -> HttpResponse:
+    """The product options of a rule form's picker matching `q` (htmx, as you type)."""
+    q = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "payments/_target_options.html",
+        {"picks": catalog_selectors.product_picks(q=q), "q": q},
     )
 
 
