@@ -20,6 +20,12 @@ def edit_url(product: Product, tail: str = "") -> str:
     return f"/dashboard/catalog/products/{product.pk}/{tail}"
 
 
+def saved(**parts: str) -> dict:
+    """What the editor's one save posts: the product's fields with these variant or
+    price inputs (the kurta fixture's title, so only the parts under test change)."""
+    return {**PRODUCT, "title": "Indigo Kurta", **parts}
+
+
 def png(name: str = "photo.png", size: tuple[int, int] = (640, 480)) -> SimpleUploadedFile:
     buf = io.BytesIO()
     Image.new("RGB", size, (180, 69, 31)).save(buf, "PNG")
@@ -165,8 +171,10 @@ def test_add_update_and_remove_variant(staff_client, kurta):
     assert variant.option_values == {"Size": "M"} and variant.cost_amount == 40050
     prefix = f"v{variant.pk}"
     response = client.post(
-        edit_url(kurta, f"variants/{variant.pk}/"),
-        {f"{prefix}-sku": "KUR-M2", f"{prefix}-opt_0": "M", f"{prefix}-weight_grams": "300"},
+        edit_url(kurta),
+        saved(
+            **{f"{prefix}-sku": "KUR-M2", f"{prefix}-opt_0": "M", f"{prefix}-weight_grams": "300"}
+        ),
     )
     assert response.status_code == 302
     variant.refresh_from_db()
@@ -188,12 +196,14 @@ def test_price_matrix_saves_each_currency_and_shows_history(staff_client, kurta)
     variant = kurta.variants.get()
     client = staff_client("owner")
     response = client.post(
-        edit_url(kurta, "prices/"),
-        {
-            f"price-{variant.pk}-INR": "1199.00",
-            f"compare-{variant.pk}-INR": "1499.00",
-            f"price-{variant.pk}-USD": "15.50",
-        },
+        edit_url(kurta),
+        saved(
+            **{
+                f"price-{variant.pk}-INR": "1199.00",
+                f"compare-{variant.pk}-INR": "1499.00",
+                f"price-{variant.pk}-USD": "15.50",
+            }
+        ),
     )
     assert response.status_code == 302
     prices = {p.currency_id: (p.amount, p.compare_at_amount) for p in variant.prices.all()}
@@ -207,8 +217,8 @@ def test_price_matrix_saves_each_currency_and_shows_history(staff_client, kurta)
 def test_bad_price_cell_shows_error_and_changes_nothing(staff_client, kurta):
     variant = kurta.variants.get()
     response = staff_client("owner").post(
-        edit_url(kurta, "prices/"),
-        {f"price-{variant.pk}-INR": "999.00", f"price-{variant.pk}-USD": "12.345"},
+        edit_url(kurta),
+        saved(**{f"price-{variant.pk}-INR": "999.00", f"price-{variant.pk}-USD": "12.345"}),
     )
     html = response.content.decode()
     assert response.status_code == 422
@@ -222,12 +232,14 @@ def test_service_refusal_on_a_later_variant_rolls_back_earlier_ones(staff_client
     first = kurta.variants.get()
     second = make_variant(kurta, "KUR-M", option_values={"Size": "M"})
     response = staff_client("owner").post(
-        edit_url(kurta, "prices/"),
-        {
-            f"price-{first.pk}-INR": "999.00",
-            f"price-{second.pk}-INR": "500.00",
-            f"compare-{second.pk}-INR": "400.00",
-        },
+        edit_url(kurta),
+        saved(
+            **{
+                f"price-{first.pk}-INR": "999.00",
+                f"price-{second.pk}-INR": "500.00",
+                f"compare-{second.pk}-INR": "400.00",
+            }
+        ),
     )
     assert response.status_code == 422
     assert "Compare-at price must be higher than the price." in response.content.decode()
@@ -237,14 +249,14 @@ def test_service_refusal_on_a_later_variant_rolls_back_earlier_ones(staff_client
 
 def test_clearing_a_cell_removes_that_price(staff_client, kurta):
     variant = kurta.variants.get()
-    staff_client("owner").post(edit_url(kurta, "prices/"), {f"price-{variant.pk}-INR": ""})
+    staff_client("owner").post(edit_url(kurta), saved(**{f"price-{variant.pk}-INR": ""}))
     assert not variant.prices.exists()
 
 
 def test_prices_forbidden_without_prices_permission(staff_client, kurta):
     variant = kurta.variants.get()
     response = staff_client("fulfilment").post(
-        edit_url(kurta, "prices/"), {f"price-{variant.pk}-INR": "1.00"}
+        edit_url(kurta), saved(**{f"price-{variant.pk}-INR": "1.00"})
     )
     assert response.status_code == 403
     assert variant.prices.get().amount == 129900

@@ -13,13 +13,7 @@ urlpatterns = [
     path("products/<int:pk>/", views.product_edit, name="product_edit"),
     path("products/<int:pk>/delete/", views.product_delete, name="product_delete"),
     path("products/<int:pk>/options/", views.product_options, name="product_options"),
-    path("products/<int:pk>/prices/", views.product_prices, name="product_prices"),
     path("products/<int:pk>/variants/", views_products.variant_create, name="variant_create"),
-    path(
-        "products/<int:pk>/variants/<int:variant_id>/",
-        views_products.variant_update,
-        name="variant_update",
-    ),
     path(
         "products/<int:pk>/variants/<int:variant_id>/delete/",
         views_products.variant_delete,

@@ -157,11 +157,19 @@ class VariantForm(forms.Form):
     cost = forms.CharField(required=False)
     is_active = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args, options: list | None = None, currency: str = "INR", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        options: list | None = None,
+        currency: str = "INR",
+        form_id: str = "",
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        # Each row's inputs live in table cells and join their <form> by id.
-        self.form_id = f"vf-{self.prefix or 'row'}"
+        # Each row's inputs live in table cells and join their <form> by id: existing
+        # rows join the editor's one form, the new-variant row its own.
+        self.form_id = form_id or f"vf-{self.prefix or 'row'}"
         self.option_names: list[str] = []
         for i, opt in enumerate(options or []):
             self.option_names.append(opt.name)

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from haat.accounts.roles import Perm
-from haat.catalog import pricing, selectors, services
+from haat.catalog import editor_stock, pricing, selectors, services
 from haat.catalog.forms import (
     ImageUploadForm,
     OptionsForm,
@@ -84,7 +84,7 @@ def price_rows(
         for code in currencies:
             cell = stored.get(code) or {}
             amount_name, compare_name = f"price-{vid}-{code}", f"compare-{vid}-{code}"
-            if posted is not None:
+            if posted is not None and (amount_name in posted or compare_name in posted):
                 amount, compare = posted.get(amount_name, ""), posted.get(compare_name, "")
             else:
                 amount = major(cell.get("amount"), code)
@@ -125,19 +125,18 @@ def editor_context(request: HttpRequest, product: Product, **overrides: Any) -> 
     currencies = enabled_currencies()
     default = currencies[0] if currencies else "INR"
     options = list(product.options.all())
-    bound_variant: tuple[int, VariantForm] | None = overrides.pop("bound_variant", None)
+    bound: dict[int, VariantForm] = overrides.pop("variant_forms", None) or {}
     variant_rows = []
     for variant in product.variants.all():
-        if bound_variant and bound_variant[0] == variant.pk:
-            form = bound_variant[1]
-        else:
+        form = bound.get(variant.pk)
+        if form is None:
             initial = VariantForm.initial_for(variant)
             for i, opt in enumerate(options):
                 initial[f"opt_{i}"] = variant.option_values.get(opt.name, "")
-            form = VariantForm(
-                initial=initial, prefix=f"v{variant.pk}", options=options, currency=default
-            )
+            form = variant_form(variant, options, default, initial=initial)
         variant_rows.append((variant, form))
+    show_stock = editor_stock.is_registered() and request.user.can(Perm.INVENTORY_VIEW)
+    stock = editor_stock.variant_stock(v.pk for v in product.variants.all()) if show_stock else {}
     context = {
         "product": product,
         "form": ProductForm(initial=ProductForm.initial_for(product)),
@@ -156,6 +155,8 @@ def editor_context(request: HttpRequest, product: Product, **overrides: Any) -> 
         or f"{request.scheme}://{request.get_host()}",
         "can_edit": request.user.can(Perm.CATALOG_EDIT),
         "can_price": request.user.can(Perm.PRICES_EDIT),
+        "show_stock": show_stock,
+        "stock_rows": [(variant, stock.get(variant.pk)) for variant, _ in variant_rows],
     }
     context.update(overrides)
     return context
@@ -199,23 +200,88 @@ def product_create(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/products/editor.html", context, status=status)
 
 
+def variant_form(variant: Any, options: list, currency: str, **kwargs: Any) -> VariantForm:
+    """An existing variant's row: its inputs belong to the editor's one form."""
+    return VariantForm(
+        prefix=f"v{variant.pk}",
+        options=options,
+        currency=currency,
+        form_id=EDITOR_FORM,
+        **kwargs,
+    )
+
+
+EDITOR_FORM = "product-form"  # the id of the editor's one <form>
+
+
 @require_perm(Perm.CATALOG_VIEW)
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor, and its one save: the product's fields, every variant row and the
+    price matrix together, in one transaction (all of it or, on any error, none), each
+    refusal shown next to its field or cell. Options, new variants and images have their
+    own small forms (they change the shape of the editor)."""
     product = load_product(pk)
     if request.method != "POST":
         return render_editor(request, product)
     if not request.user.can(Perm.CATALOG_EDIT):
         return forbidden(request, Perm.CATALOG_EDIT)
-    form = ProductForm(request.POST)
-    if form.is_valid():
+    post = request.POST
+    currencies = enabled_currencies()
+    prices_posted = any(k.startswith(("price-", "compare-")) for k in post)
+    if prices_posted and not request.user.can(Perm.PRICES_EDIT):
+        return forbidden(request, Perm.PRICES_EDIT)
+    form = ProductForm(post)
+    options = list(product.options.all())
+    default = currencies[0] if currencies else "INR"
+    # A variant row is saved when its inputs were posted (a stale page may miss a new one).
+    variant_forms = {
+        variant.pk: variant_form(variant, options, default, data=post)
+        for variant in product.variants.all()
+        if f"v{variant.pk}-sku" in post
+    }
+    plan, price_errors = parse_price_matrix(product, currencies, post)
+    valid = form.is_valid()
+    valid = all([vf.is_valid() for vf in variant_forms.values()]) and valid
+    if valid and not price_errors:
+        target: Any = form
         try:
-            services.update_product(product=product, **form.service_kwargs())
+            # One transaction around the services' calls: every part is saved, or none.
+            with transaction.atomic():
+                services.update_product(product=product, **form.service_kwargs())
+                variants = {v.pk: v for v in product.variants.all()}
+                for vid, vform in variant_forms.items():
+                    target = vform
+                    services.update_variant(variant=variants[vid], **vform.service_kwargs())
+                for variant, inputs, removals in plan:
+                    target = variant
+                    if inputs:
+                        pricing.set_variant_prices(variant=variant, prices=inputs, source="editor")
+                    for code in removals:
+                        pricing.remove_variant_price(variant=variant, currency=code)
         except DomainError as err:
-            attach_domain_error(form, err)
+            if isinstance(target, forms.Form):
+                attach_domain_error(target, err)
+            else:
+                # Price errors name the currency of the refused cell in details["currency"].
+                code = str(err.details.get("currency", ""))
+                price_errors[(target.pk, code if code in currencies else "")] = err.message
         else:
-            messages.success(request, "Product saved.")
+            messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
             return redirect("catalog:product_edit", pk=pk)
-    return render_editor(request, load_product(pk), status=422, form=form)
+    if (
+        form.is_bound
+        and not form.errors
+        and (price_errors or any(vf.errors for vf in variant_forms.values()))
+    ):
+        form.add_error(None, "Nothing was saved: fix the fields marked below.")
+    return render_editor(
+        request,
+        load_product(pk),
+        status=422,
+        form=form,
+        variant_forms=variant_forms,
+        price_rows=price_rows(product, currencies, posted=post, errors=price_errors),
+    )
 
 
 @require_perm(Perm.CATALOG_EDIT)
@@ -252,7 +318,8 @@ def product_options(request: HttpRequest, pk: int) -> HttpResponse:
 def parse_price_matrix(
     product: Product, currencies: list[str], data: dict[str, str]
 ) -> tuple[list[tuple[Any, list[pricing.PriceInput], list[str]]], dict[tuple[int, str], str]]:
-    """Turn the posted matrix into per-variant price inputs and removals, or cell errors."""
+    """Turn the posted matrix into per-variant price inputs and removals, or cell errors.
+    A cell posted empty removes that price; a cell not posted at all is left alone."""
     plan: list[tuple[Any, list[pricing.PriceInput], list[str]]] = []
     errors: dict[tuple[int, str], str] = {}
     for variant in product.variants.all():
@@ -260,6 +327,9 @@ def parse_price_matrix(
         inputs: list[pricing.PriceInput] = []
         removals: list[str] = []
         for code in currencies:
+            names = (f"price-{variant.pk}-{code}", f"compare-{variant.pk}-{code}")
+            if not any(name in data for name in names):
+                continue  # not on the page that was saved: left as it is
             try:
                 amount = parse_money(
                     data.get(f"price-{variant.pk}-{code}", ""), code, field="Price"
@@ -279,34 +349,3 @@ def parse_price_matrix(
             inputs.append(pricing.PriceInput(amount=amount, compare_at=compare))
         plan.append((variant, inputs, removals))
     return plan, errors
-
-
-@require_perm(Perm.PRICES_EDIT)
-def product_prices(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the whole matrix at once: every variant's prices or, on any error, none."""
-    product = load_product(pk)
-    if request.method != "POST":
-        return redirect("catalog:product_edit", pk=pk)
-    currencies = enabled_currencies()
-    plan, errors = parse_price_matrix(product, currencies, request.POST)
-    if not errors:
-        current = None
-        try:
-            # One transaction around the per-variant service calls: all rows or none.
-            with transaction.atomic():
-                for variant, inputs, removals in plan:
-                    current = variant
-                    if inputs:
-                        pricing.set_variant_prices(variant=variant, prices=inputs, source="editor")
-                    for code in removals:
-                        pricing.remove_variant_price(variant=variant, currency=code)
-        except DomainError as err:
-            # Price errors name the currency of the refused cell in details["currency"].
-            code = str(err.details.get("currency", ""))
-            errors[(current.pk if current else 0, code if code in currencies else "")] = err.message
-            messages.error(request, f"{current.sku if current else ''}: {err.message}")
-        else:
-            messages.success(request, "Prices saved.")
-            return redirect(editor_url(pk, "prices"))
-    rows = price_rows(product, currencies, posted=request.POST, errors=errors)
-    return render_editor(request, product, status=422, price_rows=rows, price_errors=True)

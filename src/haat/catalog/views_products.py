@@ -222,29 +222,6 @@ def variant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.CATALOG_EDIT)
-def variant_update(request: HttpRequest, pk: int, variant_id: int) -> HttpResponse:
-    product = load_product(pk)
-    variant = get_object_or_404(Variant, pk=variant_id, product_id=pk)
-    if request.method != "POST":
-        return redirect(editor_url(pk, "variants"))
-    form = VariantForm(
-        request.POST,
-        prefix=f"v{variant.pk}",
-        options=list(product.options.all()),
-        currency=_default_currency(),
-    )
-    if form.is_valid():
-        try:
-            services.update_variant(variant=variant, **form.service_kwargs())
-        except DomainError as err:
-            attach_domain_error(form, err)
-        else:
-            messages.success(request, f"Saved variant {form.cleaned_data['sku']}.")
-            return redirect(editor_url(pk, "variants"))
-    return render_editor(request, product, status=422, bound_variant=(variant.pk, form))
-
-
-@require_perm(Perm.CATALOG_EDIT)
 def variant_delete(request: HttpRequest, pk: int, variant_id: int) -> HttpResponse:
     variant = get_object_or_404(Variant, pk=variant_id, product_id=pk)
     if request.method == "POST":

@@ -3,6 +3,7 @@ list reads cost a fixed number of queries whatever the page size."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
+from haat.catalog.editor_stock import LocationStock, VariantStock
 from haat.catalog.models import Product, Variant
 from haat.core import sql
 from haat.inventory.alerts import default_threshold
@@ -242,3 +245,27 @@ def movements_for_reference(reference: str, *, reason: str = "") -> list[StockMo
     if reason:
         qs = qs.filter(reason=reason)
     return list(qs.select_related("location", "variant").order_by("id"))
+
+
+def editor_variant_stock(variant_ids: Iterable[int]) -> dict[int, VariantStock]:
+    """Stock per variant and location for the product editor's read-only panel
+    (registered as `catalog.editor_stock.variant_stock`); two queries for any count."""
+    return {
+        item["variant_id"]: VariantStock(
+            on_hand=item["on_hand"],
+            reserved=item["reserved"],
+            available=item["available"],
+            locations=tuple(
+                LocationStock(
+                    location=lvl["location_name"],
+                    on_hand=lvl["on_hand"],
+                    reserved=lvl["reserved"],
+                    available=lvl["available"],
+                    active=lvl["location_active"],
+                )
+                for lvl in item["locations"]
+            ),
+            url=reverse("inventory:variant_stock", args=[item["variant_id"]]),
+        )
+        for item in map(stock_item, stock_queryset().filter(pk__in=list(variant_ids)))
+    }
