@@ -111,8 +111,8 @@ def test_create_product_with_prices_and_find_it_in_the_list(signed_in_page, curr
     page.fill("[aria-label='SAREE-IND price in INR']", "2499.00")
     page.fill("[aria-label='SAREE-IND compare-at price in INR']", "2999.00")
     page.fill("[aria-label='SAREE-IND price in USD']", "39.00")
-    page.click("text=Save prices")
-    page.wait_for_selector("text=Prices saved.")
+    page.click("#save-bar button")  # the editor's one save
+    page.wait_for_selector("text=Saved “Handloom Cotton Saree”.")
     saved = dict(
         VariantPrice.objects.filter(variant__product=product).values_list("currency_id", "amount")
     )
