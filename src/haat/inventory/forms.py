@@ -13,7 +13,7 @@ def location_choices(*, active_only: bool = True) -> list[tuple[int, str]]:
     qs = Location.objects.all()
     if active_only:
         qs = qs.filter(is_active=True)
-    return [(loc.pk, f"{loc.name} ({loc.code})") for loc in qs]
+    return [(loc.pk, loc.name) for loc in qs]
 
 
 def quantity_field(*, minimum: int, help_text: str = "") -> forms.IntegerField:

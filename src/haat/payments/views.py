@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -127,7 +128,7 @@ def _target_words(rule: PaymentMethodRule) -> str:
     if rule.scope == PaymentMethodRule.Scope.STATE:
         return f"Deliveries to {INDIAN_STATES.get(rule.state_code, rule.state_code)}"
     if rule.scope == PaymentMethodRule.Scope.COUNTRY:
-        return f"Deliveries to {rule.country}"
+        return f"Deliveries to {Locale('en').territories.get(rule.country, rule.country)}"
     if rule.scope == PaymentMethodRule.Scope.CATEGORY:
         return f"Carts with a product in “{rule.category.name}”"
     return f"Carts with “{rule.product.title}”"
