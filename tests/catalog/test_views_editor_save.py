@@ -160,3 +160,19 @@ def test_editor_queries_do_not_grow_with_variants_and_stock(staff_client, kurta)
         r = client.get(url(more))
     assert r.status_code == 200 and "TEE-XXL" in r.content.decode()
     assert len(many) == len(few)
+
+
+def test_editor_inputs_carry_the_validators_bounds(staff_client, kurta):
+    html = staff_client("manager").get(url(kurta)).content.decode()
+    s = Variant.objects.get(sku="KUR-S")
+
+    def tag(name: str) -> str:
+        start = html.index(f'name="{name}"')
+        return html[html.rindex("<", 0, start) : html.index(">", start)]
+
+    assert 'min="0"' in tag(f"v{s.pk}-weight_grams")
+    assert 'max="1000000"' in tag(f"v{s.pk}-weight_grams")
+    assert 'maxlength="64"' in tag(f"v{s.pk}-sku") and "pattern=" in tag(f"v{s.pk}-sku")
+    assert 'maxlength="8"' in tag(f"v{s.pk}-hsn_code")
+    assert 'min="1"' in tag("expected_days") and 'max="365"' in tag("expected_days")
+    assert 'maxlength="70"' in tag("seo_title") and 'maxlength="160"' in tag("seo_description")

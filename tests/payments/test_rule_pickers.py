@@ -85,3 +85,20 @@ def test_a_rule_without_a_pick_says_what_to_pick(staff_client, catalogue):
     )
     assert "Pick the category this rule is for." in r.content.decode()
     assert not PaymentMethodRule.objects.exists()
+
+
+def test_destination_rules_are_shown_by_place_name(staff_client, catalogue):
+    client = staff_client("manager")
+    for scope, field, value in (("state", "state_code", "KA"), ("country", "country", "AE")):
+        client.post(
+            RULES,
+            {
+                "action": "create_method",
+                "payment_type": "cod",
+                "effect": "forbid",
+                "scope": scope,
+                field: value,
+            },
+        )
+    html = client.get(RULES).content.decode()
+    assert "Deliveries to Karnataka" in html and "Deliveries to United Arab Emirates" in html

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from haat.catalog.models import Category, Collection, Product
+from haat.catalog.validators import MAX_EXPECTED_DAYS, MAX_WEIGHT_GRAMS
 from haat.core.errors import DomainError
 from haat.core.money import Money
 
@@ -61,7 +62,10 @@ class ProductForm(forms.Form):
         choices=Product.Availability.choices, initial=Product.Availability.IN_STOCK
     )
     expected_days = forms.IntegerField(
-        min_value=0, max_value=365, required=False, help_text="Days until dispatch."
+        min_value=1,
+        max_value=MAX_EXPECTED_DAYS,
+        required=False,
+        help_text="Days until dispatch.",
     )
     seo_title = forms.CharField(
         label="SEO title",
@@ -150,10 +154,20 @@ class OptionsForm(forms.Form):
 class VariantForm(forms.Form):
     """One variant row; option values are selects built from the product's options."""
 
-    sku = forms.CharField(max_length=64)
-    weight_grams = forms.IntegerField(min_value=0, required=False)
-    hsn_code = forms.CharField(max_length=8, required=False)
-    barcode = forms.CharField(max_length=14, required=False)
+    # Bounds as the catalog validators set them, so the inputs carry them too.
+    sku = forms.CharField(max_length=64, widget=forms.TextInput({"pattern": r"[A-Za-z0-9._\-]+"}))
+    weight_grams = forms.IntegerField(min_value=0, max_value=MAX_WEIGHT_GRAMS, required=False)
+    hsn_code = forms.CharField(
+        max_length=8,
+        min_length=4,
+        required=False,
+        widget=forms.TextInput({"inputmode": "numeric", "pattern": "[0-9]{4}([0-9]{2}){0,2}"}),
+    )
+    barcode = forms.CharField(
+        max_length=14,
+        required=False,
+        widget=forms.TextInput({"inputmode": "numeric", "pattern": "[0-9]{8,14}"}),
+    )
     cost = forms.CharField(required=False)
     is_active = forms.BooleanField(required=False, initial=True)
 
