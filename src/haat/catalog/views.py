@@ -251,9 +251,11 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 variants = {v.pk: v for v in product.variants.all()}
                 for vid, vform in variant_forms.items():
                     target = vform
-                    services.update_variant(variant=variants[vid], **vform.service_kwargs())
-                for variant, inputs, removals in plan:
-                    target = variant
+                    variants[vid] = services.update_variant(
+                        variant=variants[vid], **vform.service_kwargs()
+                    )
+                for stale, inputs, removals in plan:
+                    target = variant = variants.get(stale.pk, stale)  # with its new SKU
                     if inputs:
                         pricing.set_variant_prices(variant=variant, prices=inputs, source="editor")
                     for code in removals:
@@ -268,12 +270,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
             return redirect("catalog:product_edit", pk=pk)
-    if (
-        form.is_bound
-        and not form.errors
-        and (price_errors or any(vf.errors for vf in variant_forms.values()))
-    ):
-        form.add_error(None, "Nothing was saved: fix the fields marked below.")
+    form.add_error(None, "Nothing was saved: fix the fields marked below.")
     return render_editor(
         request,
         load_product(pk),
