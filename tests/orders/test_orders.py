@@ -55,9 +55,10 @@ def pending_order(variant, quantity: int) -> Order:
 def test_transitions_table():
     assert can_transition("pending_payment", "confirmed")
     assert can_transition("confirmed", "cancelled")
-    assert not can_transition("cancelled", "confirmed")
+    assert can_transition("cancelled", "confirmed")  # only a late payment revives one
+    assert not can_transition("cancelled", "pending_payment")
     assert not can_transition("confirmed", "pending_payment")
-    assert TRANSITIONS["cancelled"] == frozenset()
+    assert TRANSITIONS["cancelled"] == frozenset({"confirmed"})
 
 
 def test_order_numbers_are_short_and_map_back():

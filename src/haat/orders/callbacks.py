@@ -29,6 +29,9 @@ class OrderMoney:
     refunds: list[Any]
     refundable: int  # minor units that can still be refunded
     can_collect: bool  # cash collected on delivery can be recorded now
+    # What staff should read about the order's money, in sentences ("Payment of ₹1,299.00
+    # arrived after the order was cancelled; refunded automatically.").
+    notices: tuple[str, ...] = ()
 
 
 NO_MONEY = OrderMoney(payments=[], transactions=[], refunds=[], refundable=0, can_collect=False)

@@ -182,8 +182,9 @@ class OrderStockShort(Event):
 
 
 class OrderPaidWhileClosed(Event):
-    """Money was captured for an order no longer waiting for it (cancelled, failed or
-    already paid): staff must refund it."""
+    """Money was captured for an order that cannot take it (cancelled, its stock gone
+    after a failed attempt, or already paid): payments refunds it automatically through
+    its gateway (`payment.late_refunded` once the money is back)."""
 
     event_type = "order.paid_while_closed"
     example = {"number": "HT-10042", "status": "cancelled"}
@@ -192,3 +193,30 @@ class OrderPaidWhileClosed(Event):
     """Public order number."""
     status: Order.Status
     """The order's status when the money arrived."""
+
+
+class OrderRevived(Event):
+    """An order cancelled for not being paid in time was paid after all (a slow UPI
+    payment), and the store revives such orders: every line's stock was taken again and
+    the order confirmed (written with `order.confirmed`, for the message that tells the
+    shopper their order is back on)."""
+
+    event_type = "order.revived"
+    example = {
+        "number": "HT-10042",
+        "token": "q9Jx3dV0b1kZ2m8sTt4w",
+        "email": "asha@example.in",
+        "amount": 129900,
+        "currency": "INR",
+    }
+
+    number: str
+    """Public order number."""
+    token: str
+    """Token of the shopper's order page."""
+    email: str
+    """Where the shopper is written to."""
+    amount: int
+    """The late payment that revived it, in minor units."""
+    currency: str
+    """ISO 4217 code of the amount."""

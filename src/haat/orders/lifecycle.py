@@ -6,8 +6,10 @@ summary and the stock effects of each move are decided and written here. Other c
 report facts and orders decides:
 
 - payments, under the order lock it takes with `lock()`: `money_changed` (ledger totals;
-  orders derives `payment_status`), `payment_captured`, `payment_failed`,
-  `reopen_for_payment` (a retry);
+  orders derives `payment_status`), `payment_captured` (which answers what payments must
+  do: nothing, or refund money the order cannot take; a late payment may revive a
+  cancelled order when the store allows it), `payment_failed`, `reopen_for_payment`
+  (a retry);
 - staff and the reserve & pay flow: `cancel`, `availability_answered`;
 - the periodic sweep: `expire_overdue` (`orders.tasks`).
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +37,7 @@ from haat.core.audit import record_audit
 from haat.core.context import Actor, current_actor
 from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
+from haat.core.money import formatted
 from haat.core.outbox import emit, emit_all
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.holds import (
@@ -57,6 +61,7 @@ from haat.orders.events import (
     OrderPaidWhileClosed,
     OrderPlaced,
     OrderReservationExpired,
+    OrderRevived,
     OrderStockShort,
     OrderSummary,
 )
@@ -67,6 +72,7 @@ logger = logging.getLogger(__name__)
 HOLD_OWNER = "order"  # stock holds of an order: owner ("order", str(order.pk))
 NOTE_MAX = 500
 NOT_PAID_IN_TIME = "Payment not completed in time"
+EXPIRED_NOTE = "Expired"  # the history note of a cancellation by `expire_order`
 NOT_CONFIRMED_IN_TIME = "We could not confirm your items in time, so the reservation was cancelled."
 NOTHING_AVAILABLE = (
     "Sorry, none of the items could be sourced, so the order was cancelled. "
@@ -256,32 +262,100 @@ def money_changed(*, order: Order, paid: int, refunded: int, failures: int) -> O
     return order
 
 
-def payment_captured(*, order: Order) -> None:
-    """Money was captured (the summary already updated by `money_changed`). Once all that
-    is due online is paid: an order waiting for payment is confirmed and its stock sold; a
-    failed order paid anyway (a second attempt) is revived when its stock can be held
-    again; money for a closed order is flagged for staff to refund."""
+@dataclass(frozen=True)
+class CaptureOutcome:
+    """What a capture did to its order, for payments to act on: `waiting` (more is due),
+    `confirmed` (paid), `revived` (a cancelled order paid late and confirmed again) or
+    `refund` (the order cannot take the money: payments refunds it; `why` says so in
+    the merchant's words, e.g. "arrived after the order was cancelled")."""
+
+    outcome: Literal["waiting", "confirmed", "revived", "refund"]
+    why: str = ""
+
+
+def payment_captured(*, order: Order, amount: int = 0, revive: bool = False) -> CaptureOutcome:
+    """Money was captured (the summary already updated by `money_changed`); `amount` is
+    this capture, in minor units. Once all that is due online is paid: an order waiting
+    for payment is confirmed and its stock sold; a failed order paid anyway (a second
+    attempt) is revived when its stock can be held again. Money for an order that cannot
+    take it is flagged (`order.paid_while_closed`) for payments to refund; with `revive`
+    (the store's setting), an order cancelled for not being paid in time is confirmed
+    again instead when every line's stock can still be taken."""
     _in_transaction("payment_captured")
+    if order.status == S.CANCELLED:
+        return _paid_while_cancelled(order, amount=amount, revive=revive)
     if order.amount_paid < order.amount_due_online:
-        return
+        return CaptureOutcome("waiting")
     if order.status == S.PAYMENT_FAILED:
         try:
             _hold_again(order, until=timezone.now() + timedelta(minutes=hold_minutes()))
         except OutOfStock:
-            _flag_closed(order)
-            return
+            return _flag_closed(order, "arrived after a failed attempt, when the stock was gone")
         _transition(order, S.PENDING_PAYMENT, note="Paid after a failed attempt")
     if order.status != S.PENDING_PAYMENT:
-        _flag_closed(order)
-        return
-    _transition(order, S.CONFIRMED, note="Payment received")
+        return _flag_closed(order, "arrived after the order was already paid")
+    _confirm_paid(order, note="Payment received")
+    return CaptureOutcome("confirmed")
+
+
+def _confirm_paid(order: Order, *, note: str) -> None:
+    _transition(order, S.CONFIRMED, note=note)
     _set_deadline(order, pay_by=None, cancel_reason="")
     _sell_stock(order)
     record_order_events(order, order.lines.all(), placed=False)
 
 
-def _flag_closed(order: Order) -> None:
+def _flag_closed(order: Order, why: str) -> CaptureOutcome:
     emit(OrderPaidWhileClosed(number=order.number, status=order.status), aggregate=order)
+    return CaptureOutcome("refund", why=why)
+
+
+def _paid_while_cancelled(order: Order, *, amount: int, revive: bool) -> CaptureOutcome:
+    """A payment for a cancelled order (typically a slow UPI payment after the deadline).
+    Revived only when the store allows it, the order was cancelled for not being paid in
+    time (never one staff cancelled), the money covers what is due online, and every
+    line's stock can be held again; otherwise refunded."""
+    late = "arrived after the order was cancelled"
+    if not (revive and _expired_unpaid(order)):
+        return _flag_closed(order, late)
+    if order.amount_paid - order.amount_refunded < order.amount_due_online:
+        return _flag_closed(order, late + "; it did not cover what was due")
+    lines = list(order.lines.all())
+    if any(line.variant_id is None for line in lines):
+        return _flag_closed(order, late + "; an item is no longer sold")
+    try:
+        with transaction.atomic():  # all lines or none
+            _hold_again(order, until=timezone.now() + timedelta(minutes=5))
+    except OutOfStock:
+        return _flag_closed(order, late + "; its stock had sold out meanwhile")
+    paid = formatted(amount or order.amount_paid, order.currency_id, settings.HAAT_LOCALE)
+    _confirm_paid(
+        order,
+        note=f"Payment of {paid} arrived after the order was cancelled; revived because "
+        "every item was still in stock",
+    )
+    emit(
+        OrderRevived(
+            number=order.number,
+            token=order.token,
+            email=order.email,
+            amount=amount or order.amount_paid,
+            currency=order.currency_id,
+        ),
+        aggregate=order,
+    )
+    record_audit(action="order.revived", obj=order, changes={"status": [S.CANCELLED, order.status]})
+    return CaptureOutcome("revived")
+
+
+def _expired_unpaid(order: Order) -> bool:
+    """Cancelled by `expire_order` while waiting for payment (not by staff)."""
+    last = order.transitions.filter(to_status=S.CANCELLED).order_by("-id").first()
+    return (
+        last is not None
+        and last.note == EXPIRED_NOTE
+        and last.from_status in (S.PENDING_PAYMENT, S.PAYMENT_FAILED)
+    )
 
 
 def payment_failed(*, order: Order, reason: str) -> None:
@@ -536,7 +610,7 @@ def expire_order(*, order_id: int, now: datetime) -> bool:
             reason = order.cancel_reason or NOT_PAID_IN_TIME
         else:
             reason = NOT_PAID_IN_TIME
-        cancel(order=order, reason=reason, note="Expired")
+        cancel(order=order, reason=reason, note=EXPIRED_NOTE)
         callbacks.order_expired(order)
         if order.payment_type == Order.PaymentType.RESERVE_AND_PAY:
             emit(

@@ -37,6 +37,7 @@ BOOL_FIELDS = (
     "reserve_and_pay_enabled",
     "cod_fee_upfront",
     "test_gateway_enabled",
+    "revive_late_paid_orders",
 )
 GATEWAY_CODES = ("razorpay", "stripe", "test")
 DEFAULT_EXPRESS_FEE = {"INR": 14900}

@@ -5,13 +5,24 @@ to the order pages)."""
 
 from django.urls import path
 
-from haat.payments import order_views, views
+from haat.payments import late_views, order_views, views
 
 urlpatterns = [
     path("payments/", views.payment_settings, name="payment_settings"),
     path("payments/rules/", views.payment_rules, name="payment_rules"),
     path("payments/rules/targets/", views.rule_targets, name="rule_targets"),
     path("payments/cod-remittance/", views.cod_remittance, name="cod_remittance"),
+    path("payments/late/", late_views.late_payments, name="late_payments"),
+    path(
+        "payments/late/<int:late_id>/retry/",
+        late_views.late_payment_retry,
+        name="late_payment_retry",
+    ),
+    path(
+        "payments/late/<int:late_id>/handled/",
+        late_views.late_payment_handled,
+        name="late_payment_handled",
+    ),
     path("orders/<str:number>/refund/", order_views.order_refund, name="order_refund"),
     path(
         "orders/<str:number>/cod-collected/",

@@ -32,3 +32,13 @@ class PaymentError(ErrorCode):
         "The refund is more than what is left to refund.",
     )
     DUPLICATE_RULE = "duplicate_rule", 409, "A payment rule for this target already exists."
+    LATE_PAYMENT_NOT_FOUND = (
+        "late_payment_not_found",
+        404,
+        "No late payment with this id.",
+    )
+    NOTHING_TO_RETRY = (
+        "nothing_to_retry",
+        409,
+        "The late payment's refund is done or waiting for the gateway; nothing to retry.",
+    )

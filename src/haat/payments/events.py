@@ -184,3 +184,42 @@ class RefundProcessed(Event):
     """How the money went back."""
     external: bool
     """True when the refund was made outside Haat, in the gateway's dashboard."""
+
+
+class PaymentLateRefunded(Event):
+    """A payment that arrived for an order that could not take it (cancelled for not being
+    paid in time, typically a slow UPI payment) was refunded automatically: the money is
+    back with the shopper (once per refund), for the message that tells them."""
+
+    event_type = "payment.late_refunded"
+    example = {
+        "number": "HT-10042",
+        "token": "q9Jx3dV0b1kZ2m8sTt4w",
+        "email": "asha@example.in",
+        "phone": "+919812345678",
+        "amount": 129900,
+        "currency": "INR",
+        "gateway": "razorpay",
+        "refund_id": 4,
+        "why": "arrived after the order was cancelled",
+    }
+
+    number: str
+    """Public order number."""
+    token: str
+    """Token of the shopper's order page."""
+    email: str
+    """Where the shopper is written to."""
+    phone: str
+    """Where to message them (E.164); may be empty."""
+    amount: int
+    """Amount refunded, in minor units."""
+    currency: str
+    """ISO 4217 code of the amount."""
+    gateway: str
+    """The gateway the money went back through."""
+    refund_id: int
+    """The refund."""
+    why: str
+    """Why the payment could not be kept, in words ("arrived after the order was
+    cancelled")."""

@@ -1,11 +1,19 @@
 """What the payments context adds to the front doors: the storefront and admin payments API,
-the payment settings, rules and COD remittance pages at /dashboard/payments/, the money
+the payment settings, rules, COD remittance and late payments ("needs attention", with
+a badge) pages at /dashboard/payments/, the money
 actions of an order page at /dashboard/orders/<number>/... (refund, cash collected,
 availability answers), and the pay page for payment links at /pay/<order token>."""
 
 from haat.accounts.roles import Perm
-from haat.core.registry import ApiRoutes, Contribution, NavEntry, Pages, register
-from haat.payments import api, dashboard_urls, paypage
+from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
+from haat.payments import api, dashboard_urls, paypage, selectors
+
+
+def _late_title(count: int) -> str:
+    return (
+        f"{count} late payment{'s' if count != 1 else ''} need{'s' if count == 1 else ''} attention"
+    )
+
 
 register(
     Contribution(
@@ -14,6 +22,15 @@ register(
         dashboard=Pages(dashboard_urls, namespace="payments"),
         public=Pages(paypage, namespace="paypage"),
         nav=(
+            NavEntry(
+                "Late payments",
+                "payments:late_payments",
+                Perm.ORDERS_VIEW,
+                "Sales",
+                "⚠",
+                order=105,
+                badge=Badge(selectors.needs_attention_count, _late_title),
+            ),
             NavEntry(
                 "COD remittance",
                 "payments:cod_remittance",

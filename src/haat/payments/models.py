@@ -50,6 +50,9 @@ class PaymentSettings(models.Model):
     # The built-in test gateway serves currencies without a configured real gateway.
     test_gateway_enabled = models.BooleanField(default=True)
     currency_gateways = models.JSONField(default=dict, blank=True)  # {"USD": "stripe"}
+    # A payment arriving after its order was cancelled for not being paid in time is
+    # refunded; with this on, the order is revived instead when its stock can be taken.
+    revive_late_paid_orders = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -380,3 +383,48 @@ class Refund(models.Model):
         10+ chars of [A-Za-z0-9_-]; Stripe up to 255): every retry of this refund sends
         the same key (the format refunds already sent with must keep)."""
         return f"haat-refund-{self.pk}"
+
+
+class LatePayment(models.Model):
+    """Money captured for an order that could not take it (cancelled, typically a slow UPI
+    payment after the deadline; or already paid): what happened to it, so the order page
+    can say so and staff see what still needs them (`selectors.needs_attention`).
+
+    One row per payment (a replayed webhook cannot add a second). `refund` is the latest
+    automatic refund attempt; a failed one stays visible until retried or marked handled.
+    """
+
+    class Outcome(models.TextChoices):
+        REFUND = "refund", "Refunded automatically"
+        REVIVED = "revived", "Order revived"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="late")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    why = models.CharField(max_length=200)  # "arrived after the order was cancelled"
+    refund = models.ForeignKey(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)  # refunds opened for it
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by_label = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="late_payment_amount"),
+            models.CheckConstraint(
+                condition=Q(outcome="refund") | Q(refund__isnull=True),
+                name="late_payment_refund_only_when_refunding",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Late payment {self.money} ({self.outcome})"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)

@@ -29,9 +29,9 @@ from haat.gateways.types import GatewayRefundResult, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
 from haat.orders.models import Order, OrderLine
 from haat.payments.error_codes import PaymentError
-from haat.payments.events import RefundCreated, RefundProcessed
+from haat.payments.events import PaymentLateRefunded, RefundCreated, RefundProcessed
 from haat.payments.ledger import record_transaction, refresh_payment_status, refundable_amount
-from haat.payments.models import Payment, PaymentTransaction, Refund
+from haat.payments.models import LatePayment, Payment, PaymentTransaction, Refund
 
 MANUAL_GATEWAY = "manual"
 
@@ -146,43 +146,76 @@ def refund_order(
                     details={"field": "amount", "refundable": refundable, "requested": value},
                 )
             payment = _pick_payment(locked, value) if method == Refund.Method.GATEWAY else None
-            actor = current_actor()
-            refund = Refund.objects.create(
+            refund = open_refund(
                 order=locked,
                 payment=payment,
                 amount=value,
-                currency=locked.currency_id,
                 method=method,
-                status=Refund.Status.PENDING if payment else Refund.Status.MANUAL,
-                reference=reference,
                 reason=reason,
-                lines=line_rows,
                 idempotency_key=key,
-                created_by=actor.user if getattr(actor.user, "pk", None) else None,
-                created_by_label=actor.label[:255],
+                reference=reference,
+                lines=line_rows,
             )
-            emit(
-                RefundCreated(
-                    number=locked.number,
-                    refund_id=refund.pk,
-                    amount=value,
-                    currency=refund.currency,
-                ),
-                aggregate=locked,
-            )
-            record_audit(
-                action="payments.refund",
-                obj=locked,
-                changes={"refund": refund.pk, "amount": value, "method": method, "reason": reason},
-            )
-            if payment is None:
-                _processed(locked, refund, gateway=MANUAL_GATEWAY, reference=f"refund:{refund.pk}")
     except IntegrityError:
         existing = Refund.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return _replay(existing, order)
     if payment is not None:
+        _send(refund)
+        refund.refresh_from_db()
+    return refund
+
+
+def open_refund(
+    *,
+    order: Order,
+    payment: Payment | None,
+    amount: int,
+    method: str,
+    reason: str,
+    idempotency_key: str,
+    reference: str = "",
+    lines: list[dict] | None = None,
+) -> Refund:
+    """Write the Refund row (it reserves the amount), its event and audit entry, under the
+    order's lock held by the caller; a manual refund is recorded as processed at once.
+    The gateway is asked later, after commit (`send`)."""
+    actor = current_actor()
+    refund = Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount=amount,
+        currency=order.currency_id,
+        method=method,
+        status=Refund.Status.PENDING if payment else Refund.Status.MANUAL,
+        reference=reference,
+        reason=reason[:300],
+        lines=lines or [],
+        idempotency_key=idempotency_key,
+        created_by=actor.user if getattr(actor.user, "pk", None) else None,
+        created_by_label=actor.label[:255],
+    )
+    emit(
+        RefundCreated(
+            number=order.number, refund_id=refund.pk, amount=amount, currency=refund.currency
+        ),
+        aggregate=order,
+    )
+    record_audit(
+        action="payments.refund",
+        obj=order,
+        changes={"refund": refund.pk, "amount": amount, "method": method, "reason": reason},
+    )
+    if payment is None:
+        _processed(order, refund, gateway=MANUAL_GATEWAY, reference=f"refund:{refund.pk}")
+    return refund
+
+
+def send_unanswered(refund: Refund) -> Refund:
+    """Ask the gateway for a pending refund it never answered (same gateway idempotency
+    key, so a refund the gateway did make is not made twice); returns it as it now is."""
+    if refund.status == Refund.Status.PENDING and not refund.gateway_refund_id and refund.payment:
         _send(refund)
         refund.refresh_from_db()
     return refund
@@ -195,10 +228,7 @@ def _replay(refund: Refund, order: Order) -> Refund:
             code=CoreError.IDEMPOTENCY_KEY_REUSED,
             details={"field": "idempotency_key"},
         )
-    if refund.status == Refund.Status.PENDING and not refund.gateway_refund_id:
-        _send(refund)
-        refund.refresh_from_db()
-    return refund
+    return send_unanswered(refund)
 
 
 def _send(refund: Refund) -> None:
@@ -257,6 +287,29 @@ def _processed(order: Order, refund: Refund, *, gateway: str, reference: str) ->
             ),
             aggregate=order,
         )
+        _late_refunded(order, refund)
+
+
+def _late_refunded(order: Order, refund: Refund) -> None:
+    """The money of a late payment is back: `payment.late_refunded` for the shopper's
+    message (once: only the first ledger row of the refund gets here)."""
+    late = LatePayment.objects.filter(refund=refund).only("why").first()
+    if late is None:
+        return
+    emit(
+        PaymentLateRefunded(
+            number=order.number,
+            token=order.token,
+            email=order.email,
+            phone=order.phone,
+            amount=refund.amount,
+            currency=refund.currency,
+            gateway=refund.payment.gateway if refund.payment else MANUAL_GATEWAY,
+            refund_id=refund.pk,
+            why=late.why,
+        ),
+        aggregate=order,
+    )
 
 
 def apply_refund_update(order: Order, payment: Payment, update: GatewayUpdate) -> None:

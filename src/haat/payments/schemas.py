@@ -36,6 +36,12 @@ class SettingsIn(Schema):
     express_fee: dict[str, Any] | None = None
     reserve_window_hours: int | None = None
     test_gateway_enabled: bool | None = None
+    revive_late_paid_orders: bool | None = Field(
+        None,
+        description="A payment arriving after its order was cancelled for not being paid in "
+        "time revives the order when every line's stock can still be taken (otherwise, and "
+        "when false, the payment is refunded automatically).",
+    )
     currency_gateways: dict[str, Any] | None = None
 
 
@@ -190,6 +196,9 @@ class PaymentSettingsOut(Out):
     reserve_and_pay_enabled: bool
     cod_fee_upfront: bool
     test_gateway_enabled: bool
+    revive_late_paid_orders: bool = Field(
+        description="Revive an order paid after it expired, stock permitting (else refund)."
+    )
     partial_cod_minimum: dict[str, int]
     cod_fee: dict[str, int]
     cod_max_order_value: dict[str, int]

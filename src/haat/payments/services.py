@@ -8,10 +8,13 @@ captured, so a late `authorized` or `failed` after a capture changes nothing). I
 with the order row locked (`orders.lifecycle.lock`), so concurrent deliveries for one
 order serialise. What a capture or a failure does to the order is decided by
 `orders.lifecycle` (`payment_captured`, `payment_failed`); the ledger's totals reach the
-order through `ledger.refresh_payment_status`.
+order through `ledger.refresh_payment_status`. Money the order cannot take (a payment
+arriving after the order was cancelled) is refunded automatically (`late`).
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from django.db import transaction
 
@@ -21,7 +24,8 @@ from haat.gateways.types import GatewayCheckout, GatewayUpdate, UpdateKind
 from haat.orders import lifecycle
 from haat.orders.error_codes import OrderError
 from haat.orders.models import Order
-from haat.payments.config import gateway_for_currency
+from haat.payments import late, tasks
+from haat.payments.config import gateway_for_currency, get_settings
 from haat.payments.error_codes import PaymentError
 from haat.payments.events import Amount, PaymentCaptured, PaymentFailed, PaymentMismatch
 from haat.payments.ledger import record_transaction, refresh_payment_status
@@ -237,7 +241,14 @@ def _captured(order: Order, payment: Payment, update: GatewayUpdate) -> None:
         ),
         aggregate=order,
     )
-    lifecycle.payment_captured(order=order)
+    # A payment for a cancelled order: orders revives it (when the store allows and the
+    # stock is there) or answers "refund"; the refund goes to the gateway after commit.
+    revive = order.status == Order.Status.CANCELLED and get_settings().revive_late_paid_orders
+    outcome = lifecycle.payment_captured(order=order, amount=update.amount, revive=revive)
+    if outcome.outcome in ("refund", "revived"):
+        entry = late.record(order=order, payment=payment, outcome=outcome)
+        if entry.refund_id:
+            transaction.on_commit(partial(tasks.enqueue_late_refund, entry.refund_id))
 
 
 def _failed(order: Order, payment: Payment, update: GatewayUpdate) -> None:
