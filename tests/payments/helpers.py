@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from haat.catalog.models import Variant
 from haat.customers.services import match_or_create_customer
 from haat.orders import services as orders
@@ -18,6 +20,7 @@ def make_order(
     payment_type: str = "prepaid",
     status: str = "pending_payment",
     due_online: int | None = None,
+    pay_by: datetime | None = None,
 ) -> Order:
     """An order built by the orders service (stock held for it); `due_online` sets the
     partial-COD split the way checkout will."""
@@ -32,6 +35,8 @@ def make_order(
         billing_address=ADDRESS,
         payment_type=payment_type,
         status=status,
+        terms=orders.PaymentTerms(pay_by=pay_by) if pay_by else None,
+        hold_until=pay_by,
         lines=[orders.LineInput(variant.pk, variant.sku, "Kurta", {}, quantity, unit_amount)],
     )
     if due_online is not None:
