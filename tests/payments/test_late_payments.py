@@ -293,3 +293,24 @@ def test_the_payment_settings_page_turns_the_revival_setting_on(staff_client):
     }
     owner.post(reverse("payments:payment_settings"), form)
     assert config.get_settings().revive_late_paid_orders is True
+
+
+def test_a_second_payment_for_an_order_already_paid_is_refunded(warehouse, run):
+    variant = make_variant(price="1299.00", stock=5)
+    order = make_order(variant, unit_amount=129900, pay_by=timezone.now() + timedelta(minutes=15))
+    first, _ = start_online_payment(order=order, purpose="full", return_url=RETURN)
+    second, _ = start_online_payment(order=order, purpose="full", return_url=RETURN)  # 2nd tab
+
+    run(lambda: payment_event(payment=first, succeed=True))
+    run(lambda: payment_event(payment=second, succeed=True))
+
+    order.refresh_from_db()
+    assert (order.status, order.amount_paid, order.amount_refunded) == (
+        "confirmed",
+        259800,
+        129900,
+    )
+    assert order.payment_status == "paid"  # net of the refunded duplicate
+    late = LatePayment.objects.get(order=order)
+    assert late.payment_id == second.pk and late.why == "arrived after the order was already paid"
+    assert late.refund.status == "processed" and late.refund.payment_id == second.pk

@@ -243,6 +243,8 @@ def money_changed(*, order: Order, paid: int, refunded: int, failures: int) -> O
     _in_transaction("money_changed")
     if refunded and refunded >= paid:
         status = PS.REFUNDED
+    elif refunded and paid - refunded >= order.total_amount:
+        status = PS.PAID  # paid twice, the extra payment refunded (`payment_captured`)
     elif refunded:
         status = PS.PARTIALLY_REFUNDED
     elif paid and paid >= order.total_amount:
