@@ -36,7 +36,7 @@ def test_every_context_declares_its_events():
         "haat.orders.events",
         "haat.payments.events",
     }
-    assert len(EVENTS) == 34
+    assert len(EVENTS) == 36
 
 
 @pytest.mark.parametrize("cls", EVENTS, ids=lambda cls: cls.event_type)

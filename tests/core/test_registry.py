@@ -114,12 +114,13 @@ def test_nav_keeps_each_section_together(scratch_registry):
     assert sections == sorted(sections, key=sections.index)  # contiguous
     assert sections[0] == "Zeta"
     sales = [e.label for e in entries if e.section == "Sales"]
-    assert sales == ["Orders", "COD remittance", "Customers"]
+    assert sales == ["Orders", "Late payments", "COD remittance", "Customers"]
 
 
 def test_the_installed_navigation_and_widgets():
     assert [(e.section, e.label) for e in nav_entries()] == [
         ("Sales", "Orders"),
+        ("Sales", "Late payments"),
         ("Sales", "COD remittance"),
         ("Inventory", "Stock"),
         ("Inventory", "Low stock"),
