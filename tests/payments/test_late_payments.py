@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -314,3 +316,23 @@ def test_a_second_payment_for_an_order_already_paid_is_refunded(warehouse, run):
     late = LatePayment.objects.get(order=order)
     assert late.payment_id == second.pk and late.why == "arrived after the order was already paid"
     assert late.refund.status == "processed" and late.refund.payment_id == second.pk
+
+
+def test_the_late_payments_list_reads_a_constant_number_of_queries(warehouse, run, staff_client):
+    owner = staff_client()
+    url = reverse("payments:late_payments") + "?show=all"
+
+    def late_paid() -> None:
+        _, payment = _expired_order(make_variant(price="499.00", stock=2), unit_amount=49900)
+        run(lambda: payment_event(payment=payment, succeed=True))
+
+    late_paid()
+    owner.get(url)  # warm the session, the badge cache and the settings stamp
+    with CaptureQueriesContext(connection) as few:
+        assert owner.get(url).status_code == 200
+    late_paid()
+    late_paid()
+    with CaptureQueriesContext(connection) as many:
+        html = owner.get(url).content.decode()
+    assert html.count('data-testid="late-payment"') == 3
+    assert len(many) == len(few) <= 8, [q["sql"] for q in many.captured_queries]
