@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # The paths did not change when the names moved out of the `dashboard:` namespace.
 NAV_PATHS = {
     "orders:order_list": "/dashboard/orders/",
-    "payments:late_payments": "/dashboard/payments/late/",
+    "payments:late_payments": "/dashboard/late-payments/",
     "payments:cod_remittance": "/dashboard/payments/cod-remittance/",
     "inventory:stock_list": "/dashboard/inventory/stock/",
     "inventory:low_stock": "/dashboard/inventory/stock/low/",

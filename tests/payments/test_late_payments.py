@@ -158,7 +158,7 @@ def test_an_unsent_refund_is_listed_with_its_reason_and_staff_can_retry_it(
     listing = owner.get(reverse("payments:late_payments"))
     html = listing.content.decode()
     assert order.number in html and "Refund not sent yet" in html
-    assert "the automatic refund has not reached Test yet" in html
+    assert "the automatic refund has not reached the test gateway yet" in html
     assert "Retry refund" in html
     nav = owner.get(reverse("orders:order_list")).content.decode()
     assert "1 late payment needs attention" in nav

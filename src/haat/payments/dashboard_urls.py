@@ -1,7 +1,7 @@
 """Payment pages, and the money actions of an order page, as `payments:`
 (payments/frontdoor.py), mounted at /dashboard/ with no prefix: the paths carry theirs
-(payments/, and orders/<number>/... since payments sits above orders and adds its actions
-to the order pages)."""
+(payments/, late-payments/, and orders/<number>/... since payments sits above orders and
+adds its actions to the order pages)."""
 
 from django.urls import path
 
@@ -12,14 +12,14 @@ urlpatterns = [
     path("payments/rules/", views.payment_rules, name="payment_rules"),
     path("payments/rules/targets/", views.rule_targets, name="rule_targets"),
     path("payments/cod-remittance/", views.cod_remittance, name="cod_remittance"),
-    path("payments/late/", late_views.late_payments, name="late_payments"),
+    path("late-payments/", late_views.late_payments, name="late_payments"),
     path(
-        "payments/late/<int:late_id>/retry/",
+        "late-payments/<int:late_id>/retry/",
         late_views.late_payment_retry,
         name="late_payment_retry",
     ),
     path(
-        "payments/late/<int:late_id>/handled/",
+        "late-payments/<int:late_id>/handled/",
         late_views.late_payment_handled,
         name="late_payment_handled",
     ),

@@ -1,6 +1,6 @@
 """What the payments context adds to the front doors: the storefront and admin payments API,
-the payment settings, rules, COD remittance and late payments ("needs attention", with
-a badge) pages at /dashboard/payments/, the money
+the payment settings, rules and COD remittance pages at /dashboard/payments/, the late
+payments that need staff at /dashboard/late-payments/ (with a badge), the money
 actions of an order page at /dashboard/orders/<number>/... (refund, cash collected,
 availability answers), and the pay page for payment links at /pay/<order token>."""
 

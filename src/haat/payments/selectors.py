@@ -99,6 +99,9 @@ def order_money(order: Order) -> OrderMoney:
 
 
 # --- late payments (money captured for an order that could not take it) ---------------------
+GATEWAY_NAMES = {"razorpay": "Razorpay", "stripe": "Stripe", "test": "the test gateway"}
+
+
 def late_payments(*, order_id: int | None = None) -> QuerySet[LatePayment]:
     qs = LatePayment.objects.select_related("order", "payment", "refund").order_by("-id")
     return qs.filter(order_id=order_id) if order_id else qs
@@ -147,7 +150,7 @@ def late_notice(late: LatePayment) -> str:
         if refund is None:
             return f"{head}; it had already been refunded another way."
         return f"{head}; refunded automatically."
-    gateway = late.payment.gateway.title()
+    gateway = GATEWAY_NAMES.get(late.payment.gateway, late.payment.gateway.title())
     if state == "refund_failed":
         why = f" ({refund.failure_reason})" if refund.failure_reason else ""
         return f"{head}; the automatic refund failed{why}. Retry it or refund by hand."
