@@ -164,8 +164,10 @@ def test_an_unsent_refund_is_listed_with_its_reason_and_staff_can_retry_it(
     assert "1 late payment needs attention" in nav
 
     settings.HAAT_TEST_GATEWAY_ENABLED = True
-    reply = run(lambda: owner.post(reverse("payments:late_payment_retry", args=[late.pk])))
-    assert reply.status_code == 302
+    reply = run(
+        lambda: owner.post(reverse("payments:late_payment_retry", args=[late.pk]), follow=True)
+    )
+    assert "Refund of ₹1,299.00 processed." in reply.content.decode()
     late.refresh_from_db()
     assert late.refund.status == "processed" and late.attempts == 1
     assert Refund.objects.filter(order=order).count() == 1

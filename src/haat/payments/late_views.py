@@ -4,6 +4,7 @@ service (`late`), show `DomainError.message` on failure; no rules here."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
-from haat.core.money import Money
+from haat.core.money import formatted
 from haat.dashboard.access import require_perm
 from haat.payments import late, selectors
 from haat.payments.models import Refund
@@ -56,7 +57,7 @@ def late_payment_retry(request: HttpRequest, late_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request)
-    money = Money(refund.amount, refund.currency)
+    money = formatted(refund.amount, refund.currency, settings.HAAT_LOCALE)
     if refund.status == Refund.Status.PROCESSED:
         messages.success(request, f"Refund of {money} processed.")
     elif refund.status == Refund.Status.FAILED:
