@@ -338,3 +338,41 @@ def test_the_late_payments_list_reads_a_constant_number_of_queries(warehouse, ru
         html = owner.get(url).content.decode()
     assert html.count('data-testid="late-payment"') == 3
     assert len(many) == len(few) <= 8, [q["sql"] for q in many.captured_queries]
+
+
+def test_the_admin_api_lists_retries_and_marks_late_payments(
+    warehouse, run, admin_api, settings, django_capture_on_commit_callbacks
+):
+    order, payment = _expired_order(make_variant(price="1299.00", stock=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        event = payment_event(payment=payment, succeed=True)
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        process_webhook_event.call(event.pk)
+    settings.HAAT_TEST_GATEWAY_ENABLED = False  # the refund cannot reach the gateway
+    run()
+    settings.HAAT_TEST_GATEWAY_ENABLED = True
+    api = admin_api("owner")
+    base = "/api/v1/admin/payments/late-payments"
+
+    listed = api.get(base).json()
+    assert listed["count"] == 1
+    [item] = listed["items"]
+    assert item["order"] == order.number and item["amount"]["formatted"] == "₹1,299.00"
+    assert (item["outcome"], item["state"], item["attempts"]) == ("refund", "refund_unsent", 1)
+    assert item["refund"]["status"] == "pending" and item["handled_at"] is None
+    assert api.get(base, {"show": "nope"}).status_code == 422
+    assert admin_api("support").post(f"{base}/{item['id']}/retry").status_code == 403
+
+    retried = run(lambda: api.post(f"{base}/{item['id']}/retry"))
+    assert retried.status_code == 200 and retried.json()["status"] == "processed"
+    again = api.post(f"{base}/{item['id']}/retry")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "nothing_to_retry"
+    assert api.get(base).json()["count"] == 0
+    assert api.get(base, {"show": "all"}).json()["items"][0]["state"] == "refunded"
+
+    handled = api.post(f"{base}/{item['id']}/handled")
+    assert handled.status_code == 200 and handled.json()["handled_at"] is not None
+    missing = api.post(f"{base}/999999/handled")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "late_payment_not_found"

@@ -15,18 +15,20 @@ from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
 from haat.core import idempotency
+from haat.core.errors import ValidationError
 from haat.core.idempotency import Reply
 from haat.core.money import Money, money_json
 from haat.core.schemas import errors
 from haat.gateways.types import GatewayCheckout
 from haat.orders.schemas import AvailabilityAnswerOut, AvailabilityIn, PayIn
 from haat.orders.selectors import find_order, order_admin_payload, order_by_number, order_by_token
-from haat.payments import cod, config, flows, order_actions, rules, selectors
+from haat.payments import cod, config, flows, late, order_actions, rules, selectors
 from haat.payments.models import Payment, Refund
 from haat.payments.schemas import (
     CodCollectedIn,
     CodCollectedOut,
     CreatedRefundOut,
+    LatePaymentOut,
     MethodRuleIn,
     MethodRuleOut,
     PartialCodRuleIn,
@@ -186,6 +188,46 @@ def list_refunds(request: HttpRequest, order: str = "") -> Any:
     """Refunds, newest first; optionally for one order number."""
     require(request, Perm.ORDERS_VIEW)
     return selectors.refunds(order_id=find_order(order).pk if order else None)
+
+
+@admin_router.get(
+    "payments/late-payments", response={200: list[LatePaymentOut], **errors(401, 403, 422)}
+)
+@paginate(Paginated)
+def list_late_payments(request: HttpRequest, show: str = "attention") -> Any:
+    """Payments captured for an order that could not take it (a slow UPI payment after the
+    order was cancelled), newest first. `show=attention` (default): what staff must act on
+    (refund not sent, not confirmed or refused; revived orders), until marked handled;
+    `show=all`: every one."""
+    require(request, Perm.ORDERS_VIEW)
+    if show not in ("attention", "all"):
+        raise ValidationError("show must be attention or all.", details={"field": "show"})
+    return selectors.late_payments() if show == "all" else selectors.needs_attention()
+
+
+@admin_router.post(
+    "payments/late-payments/{late_id}/retry",
+    response={200: CreatedRefundOut, **errors(401, 403, 404, 409, 502, 503)},
+)
+def retry_late_refund(request: HttpRequest, late_id: int) -> Any:
+    """Send a late payment's refund again (same gateway idempotency key) when the gateway
+    never answered, or open a new refund after it refused one. 409 `nothing_to_retry` when
+    the refund is done or waiting for the gateway's confirmation; 502/503 with the
+    gateway's error when it refuses or cannot be reached (the refund stays listed)."""
+    require(request, Perm.REFUNDS_CREATE)
+    return Status(200, selectors.refund_payload(late.retry(late_id=late_id)))
+
+
+@admin_router.post(
+    "payments/late-payments/{late_id}/handled",
+    response={200: LatePaymentOut, **errors(401, 403, 404)},
+)
+def late_payment_handled(request: HttpRequest, late_id: int) -> Any:
+    """Staff dealt with it (told the customer of a revived order, refunded by hand): it
+    leaves `show=attention`. Marking it again changes nothing."""
+    require(request, Perm.ORDERS_MANAGE)
+    late.mark_handled(late_id=late_id)
+    return selectors.late_payments().get(pk=late_id)
 
 
 @admin_router.post(

@@ -10,7 +10,8 @@ from pydantic import StrictBool
 
 from haat.core.money import money_json
 from haat.core.schemas import IsoDatetime, MoneyOut, Out
-from haat.payments.models import PaymentTransaction, Refund
+from haat.payments import selectors
+from haat.payments.models import LatePayment, PaymentTransaction, Refund
 
 
 class PayIn(Schema):
@@ -259,3 +260,43 @@ class RemittanceRowOut(Out):
 class RemittanceOut(Out):
     summary: RemittanceSummaryOut
     rows: list[RemittanceRowOut]
+
+
+class LatePaymentOut(Schema):
+    """A payment captured for an order that could not take it (`payments/late.py`)."""
+
+    id: int
+    order: str = Field(description="the order's number")
+    amount: MoneyOut
+    outcome: str = Field(description="refund | revived")
+    state: str = Field(
+        description="revived | refunded | refund_failed | refund_sent (the gateway has it, "
+        "not confirmed yet) | refund_unsent (the gateway has not answered yet)"
+    )
+    why: str = Field(description='e.g. "arrived after the order was cancelled"')
+    notice: str = Field(description="what happened, in one sentence for staff")
+    refund: CreatedRefundOut | None = Field(description="the latest refund attempt")
+    attempts: int = Field(description="refunds opened for it")
+    created_at: datetime
+    handled_at: datetime | None
+    handled_by: str = Field(..., alias="handled_by_label")
+
+    @staticmethod
+    def resolve_order(obj: LatePayment) -> str:
+        return obj.order.number
+
+    @staticmethod
+    def resolve_amount(obj: LatePayment) -> dict[str, Any]:
+        return money_json(obj.amount, obj.currency)
+
+    @staticmethod
+    def resolve_state(obj: LatePayment) -> str:
+        return selectors.late_state(obj)
+
+    @staticmethod
+    def resolve_notice(obj: LatePayment) -> str:
+        return selectors.late_notice(obj)
+
+    @staticmethod
+    def resolve_refund(obj: LatePayment) -> dict[str, Any] | None:
+        return selectors.refund_payload(obj.refund) if obj.refund else None
