@@ -371,8 +371,32 @@ def test_the_admin_api_lists_retries_and_marks_late_payments(
     assert api.get(base).json()["count"] == 0
     assert api.get(base, {"show": "all"}).json()["items"][0]["state"] == "refunded"
 
+    body = api.get(f"/api/v1/admin/orders/{order.number}").json()
+    assert body["money_notices"] == [
+        "Payment of ₹1,299.00 arrived after the order was cancelled; refunded automatically."
+    ]
+
     handled = api.post(f"{base}/{item['id']}/handled")
     assert handled.status_code == 200 and handled.json()["handled_at"] is not None
     missing = api.post(f"{base}/999999/handled")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "late_payment_not_found"
+
+
+def test_a_payment_after_a_failed_attempt_is_refunded_when_the_stock_is_gone(warehouse, run):
+    variant = make_variant(price="1299.00", stock=1)
+    order = make_order(variant, unit_amount=129900, pay_by=timezone.now() + timedelta(minutes=15))
+    failed, _ = start_online_payment(order=order, purpose="full", return_url=RETURN)
+    slow, _ = start_online_payment(order=order, purpose="full", return_url=RETURN)  # 2nd tab
+    run(lambda: payment_event(payment=failed, succeed=False))
+    order.refresh_from_db()
+    assert order.status == "payment_failed"  # its unit is back on sale...
+    make_order(variant, unit_amount=129900)  # ...and someone else takes it
+
+    run(lambda: payment_event(payment=slow, succeed=True))
+
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == ("payment_failed", "refunded")
+    late = LatePayment.objects.get(order=order)
+    assert late.why == "arrived after a failed attempt, when the stock was gone"
+    assert late.refund.status == "processed" and late.refund.payment_id == slow.pk

@@ -211,6 +211,10 @@ class AdminOrderOut(OrderOut):
     payments: list[OrderPaymentOut]
     transactions: list[OrderTransactionOut]
     refunds: list[OrderRefundOut]
+    money_notices: list[str] = Field(
+        description="what staff should read about the order's money, in sentences (e.g. a "
+        "payment that arrived after the order was cancelled, refunded automatically)"
+    )
     customer: OrderCustomerOut
     history: list[TransitionOut]
     holds: list[OrderHoldOut]

@@ -268,6 +268,7 @@ def money_payload(order: Order, data: OrderMoney) -> dict[str, Any]:
             }
             for r in data.refunds
         ],
+        "money_notices": list(data.notices),
     }
 
 
