@@ -117,12 +117,16 @@ def unsent(*, now: datetime) -> list[int]:
 def _get(late_id: int) -> LatePayment:
     late = LatePayment.objects.select_related("refund", "order").filter(pk=late_id).first()
     if late is None:
-        raise NotFound(
-            f"Late payment {late_id} does not exist.",
-            code=PaymentError.LATE_PAYMENT_NOT_FOUND,
-            details={"late_payment": late_id},
-        )
+        raise _not_found(late_id)
     return late
+
+
+def _not_found(late_id: int) -> NotFound:
+    return NotFound(
+        f"Late payment {late_id} does not exist.",
+        code=PaymentError.LATE_PAYMENT_NOT_FOUND,
+        details={"late_payment": late_id},
+    )
 
 
 def retry(*, late_id: int) -> Refund:
@@ -162,7 +166,7 @@ def mark_handled(*, late_id: int) -> LatePayment:
     with transaction.atomic():
         late = LatePayment.objects.select_for_update().filter(pk=late_id).first()
         if late is None:
-            _get(late_id)  # raises NotFound
+            raise _not_found(late_id)
         if late.handled_at is None:
             late.handled_at = timezone.now()
             late.handled_by_label = current_actor().label[:255]
