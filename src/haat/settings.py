@@ -205,12 +205,29 @@ HAAT_MAX_CSV_BYTES = env.int("HAAT_MAX_CSV_BYTES", default=20 * 1024 * 1024)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- E-mail -------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Where e-mail goes, first match wins: EMAIL_URL (e.g. smtp+tls://user:pass@host:587,
+# consolemail://); EMAIL_BACKEND and/or EMAIL_HOST (SMTP, or an anymail provider with
+# ANYMAIL); else `.eml` files under HAAT_EMAIL_DIR, because a laptop or the demo has no mail
+# server on localhost:25 (haat.core.mail_delivery; `check --deploy` warns about it).
+HAAT_EMAIL_DIR = Path(env.str("HAAT_EMAIL_DIR", default=str(DATA_DIR / "mail")))
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email_url = environ.Env.email_url_config(EMAIL_URL) if EMAIL_URL else {}
+EMAIL_BACKEND = _email_url.get("EMAIL_BACKEND") or env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if env.str("EMAIL_HOST", default="")
+    else "haat.core.mail_delivery.LocalFileBackend",
+)
+EMAIL_HOST = _email_url.get("EMAIL_HOST") or env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = _email_url.get("EMAIL_PORT") or env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = _email_url.get("EMAIL_HOST_USER") or env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = _email_url.get("EMAIL_HOST_PASSWORD") or env.str(
+    "EMAIL_HOST_PASSWORD", default=""
+)
+EMAIL_USE_TLS = _email_url.get("EMAIL_USE_TLS") or env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = _email_url.get("EMAIL_USE_SSL") or env.bool("EMAIL_USE_SSL", default=False)
+# A mail server that does not answer must not hang a sign-in or an invitation for minutes.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Haat <no-reply@localhost>")
 ANYMAIL = env.dict("ANYMAIL", default={})
 

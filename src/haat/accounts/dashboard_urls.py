@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from haat.accounts import api_key_views, staff_views, views
+from haat.accounts import api_key_views, mail_log_views, staff_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -40,6 +40,7 @@ urlpatterns = [
         name="staff_resend_invite",
     ),
     path("settings/roles/", staff_views.roles, name="roles"),
+    path("settings/email-log/", mail_log_views.email_log, name="email_log"),
     path("settings/api-keys/", api_key_views.api_key_list, name="api_key_list"),
     path("settings/api-keys/new/", api_key_views.api_key_create, name="api_key_create"),
     path(

@@ -1,4 +1,5 @@
-"""E-mails to staff: the "set your password" invitation and the password-reset message.
+"""E-mails to staff: the "set your password" invitation and the password-reset message
+(sent through `staff_mail.send_staff_email`, which records each attempt).
 
 Both carry a one-time link built with Django's token generator, so the link stops working
 once the password is set (the token covers the password hash) or after
@@ -7,20 +8,16 @@ once the password is set (the token covers the password hash) or after
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from haat.accounts.models import User
+from haat.accounts.models import StaffEmail, User
+from haat.accounts.staff_mail import send_staff_email
 from haat.core.store import store
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://localhost:8000"
 
@@ -41,8 +38,9 @@ def password_link(user: User, *, origin: str | None = None) -> str:
 
 def send_set_password_email(
     user: User, *, invited_by: User | None = None, origin: str | None = None
-) -> bool:
-    """Invite a new staff member to choose a password. False if the mail server refused."""
+) -> StaffEmail:
+    """Invite a new staff member to choose a password. The returned record says whether the
+    mail server took it (the account exists either way; the owner can resend)."""
     context = {
         "user": user,
         "invited_by": invited_by,
@@ -50,12 +48,9 @@ def send_set_password_email(
         "store_name": store().name,
         "role": user.get_role_display(),
     }
-    subject = render_to_string("accounts/email/set_password_subject.txt", context)
-    body = render_to_string("accounts/email/set_password_body.txt", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), body, None, [user.email])
-    try:
-        message.send()
-    except Exception:  # the account exists either way; the owner can resend the invitation
-        logger.exception("Could not send the set-password e-mail to user %s", user.pk)
-        return False
-    return True
+    return send_staff_email(
+        kind=StaffEmail.Kind.INVITATION,
+        to=user.email,
+        subject=render_to_string("accounts/email/set_password_subject.txt", context),
+        body=render_to_string("accounts/email/set_password_body.txt", context),
+    )

@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 
 from haat.accounts import lockout
-from haat.accounts.models import ApiKey, User
+from haat.accounts.models import ApiKey, StaffEmail, User
 from haat.accounts.roles import Role
+from haat.accounts.staff_mail import send_staff_email
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -45,10 +47,39 @@ class EmailLoginForm(AuthenticationForm):
 
 class StaffPasswordResetForm(PasswordResetForm):
     """Also reaches staff who were invited but never chose a password (their password is
-    unusable, which Django's form would skip): every staff member signs in with one."""
+    unusable, which Django's form would skip): every staff member signs in with one.
+
+    Sends through `send_staff_email`, so each attempt is recorded; `sent` holds the records
+    of this request's attempts (none when the address is unknown)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: list[StaffEmail] = []
 
     def get_users(self, email: str) -> Iterator[User]:
         return iter(User.objects.filter(email__iexact=(email or "").strip(), is_active=True))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        html = None
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+        self.sent.append(
+            send_staff_email(
+                kind=StaffEmail.Kind.PASSWORD_RESET,
+                to=to_email,
+                subject=loader.render_to_string(subject_template_name, context),
+                body=loader.render_to_string(email_template_name, context),
+                html=html,
+            )
+        )
 
 
 class StaffCreateForm(forms.Form):

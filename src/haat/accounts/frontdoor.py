@@ -1,9 +1,9 @@
 """What the accounts context adds to the front doors: the staff and API-key API, the
-sign-in, password, staff, role and API-key pages, and their Settings entries."""
+sign-in, password, staff, role, API-key and E-mail log pages, and their Settings entries."""
 
-from haat.accounts import api, dashboard_urls
+from haat.accounts import api, dashboard_urls, selectors
 from haat.accounts.roles import Perm
-from haat.core.registry import ApiRoutes, Contribution, NavEntry, Pages, register
+from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
 
 register(
     Contribution(
@@ -21,6 +21,19 @@ register(
                 order=950,
             ),
             NavEntry("Roles", "accounts:roles", Perm.STAFF_MANAGE, "Settings", "◐", order=960),
+            NavEntry(
+                "E-mail log",
+                "accounts:email_log",
+                Perm.AUDIT_VIEW,
+                "Settings",
+                "✉",
+                order=975,
+                # Failed staff e-mails of the last day: nobody got that invitation or reset.
+                badge=Badge(
+                    count=selectors.failed_staff_emails,
+                    title=lambda n: f"{n} e-mail{'s' if n != 1 else ''} failed in the last day",
+                ),
+            ),
         ),
     )
 )

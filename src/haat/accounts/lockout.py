@@ -13,18 +13,14 @@ failures run in the cache (`haat.core.ratelimit` scopes):
 
 from __future__ import annotations
 
-import logging
-
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.http import HttpRequest
 
-from haat.accounts.models import User
+from haat.accounts.models import StaffEmail, User
+from haat.accounts.staff_mail import send_staff_email
 from haat.core import ratelimit
 from haat.core.context import client_ip
 from haat.core.store import store
-
-logger = logging.getLogger(__name__)
 
 
 def _account(email: str) -> str:
@@ -58,17 +54,16 @@ def _notify_owner(email: str) -> None:
     # One notice per lock, even when several processes see the limit reached.
     if user is None or not cache.add(f"haat:lockout-notice:{email}", 1, timeout=3600):
         return
-    try:
-        send_mail(
-            subject=f"{store().name}: sign-in to your account is locked",
-            message=(
-                f"Someone entered a wrong password for {email} too many times, from one or "
-                "more addresses, so signing in to this account is locked for up to an hour.\n\n"
-                "If this was not you, reset your password from the sign-in page: a reset by "
-                "e-mail lifts the lock at once."
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    except Exception:  # a mail server that is down must not break the sign-in page
-        logger.exception("Could not send the lock-out notice to %s", email)
+    # A mail server that is down must not break the sign-in page: the attempt is recorded
+    # (and a failure shown on the E-mail log page) instead of raised.
+    send_staff_email(
+        kind=StaffEmail.Kind.LOCKOUT_NOTICE,
+        to=user.email,
+        subject=f"{store().name}: sign-in to your account is locked",
+        body=(
+            f"Someone entered a wrong password for {email} too many times, from one or "
+            "more addresses, so signing in to this account is locked for up to an hour.\n\n"
+            "If this was not you, reset your password from the sign-in page: a reset by "
+            "e-mail lifts the lock at once."
+        ),
+    )

@@ -103,3 +103,41 @@ class ApiKey(models.Model):
 
     def can(self, perm: str) -> bool:
         return self.kind == self.Kind.SECRET and self.is_active and has_permission(self.role, perm)
+
+
+class StaffEmail(models.Model):
+    """One attempt to send an e-mail to a staff member (invitation, password reset, lock-out
+    notice), so a message the mail server refused is seen on the E-mail log page instead of
+    only in a server log. Messages to customers belong to the notifications context, not
+    here. Written by `accounts.staff_mail.send_staff_email` only."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation to set a password"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        LOCKOUT_NOTICE = "lockout_notice", "Sign-in locked notice"
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        KEPT_LOCALLY = "kept_locally", "Not sent (e-mail is not set up)"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    # What the mail server or library said, for a failed attempt (no message body is kept).
+    error = models.CharField(max_length=500, blank=True)
+    # Where it went: "SMTP server smtp.example.in:587", "saved as files in … (not sent)".
+    delivery = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="staff_email_status_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to} ({self.status})"
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from datetime import timedelta
 
-from haat.accounts.models import ApiKey, User
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from haat.accounts.models import ApiKey, StaffEmail, User
 from haat.core.errors import NotFound
 
 
@@ -45,3 +48,30 @@ def get_api_key(key_id: int) -> ApiKey:
     if key is None:
         raise NotFound("No such API key.", details={"id": key_id})
     return key
+
+
+def staff_email_log(*, failed_only: bool = False) -> QuerySet[StaffEmail]:
+    """Staff e-mails, newest first (the E-mail log page)."""
+    sent = StaffEmail.objects.all()
+    if failed_only:
+        sent = sent.filter(status=StaffEmail.Status.FAILED)
+    return sent.order_by("-created_at", "-id")
+
+
+def latest_staff_email(*, to: str, kind: str) -> StaffEmail | None:
+    emails = StaffEmail.objects.filter(to__iexact=to, kind=kind)
+    return emails.order_by("-created_at", "-id").first()
+
+
+def failed_staff_emails(*, hours: int = 24) -> int:
+    """How many staff e-mails failed in the last `hours` (the navigation badge)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return StaffEmail.objects.filter(status=StaffEmail.Status.FAILED, created_at__gte=since).count()
+
+
+def mail_is_failing(*, minutes: int = 60) -> bool:
+    """True when the last staff e-mail of the past `minutes` failed: the mail server is
+    probably down, whoever the next message is for."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    last = StaffEmail.objects.filter(created_at__gte=since).order_by("-created_at", "-id").first()
+    return last is not None and last.failed

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from haat.accounts import lockout
 from haat.accounts.emails import send_set_password_email
 from haat.accounts.error_codes import AccountError
-from haat.accounts.models import User
+from haat.accounts.models import StaffEmail, User
 from haat.accounts.roles import Role
 from haat.core.audit import diff, record_audit
 from haat.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -198,8 +198,8 @@ def reactivate_staff(*, user: User, actor_role: str | None = None) -> User:
 
 def resend_invitation(
     *, user: User, invited_by: User | None = None, origin: str | None = None
-) -> bool:
-    """Send the "set your password" e-mail again. False if the mail server refused."""
+) -> StaffEmail:
+    """Send the "set your password" e-mail again; the record says whether it went."""
     if not user.is_active:
         raise Conflict(
             "This account is deactivated; reactivate it first.", code=AccountError.INACTIVE

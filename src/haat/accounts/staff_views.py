@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from haat.accounts import selectors, services
 from haat.accounts.forms import StaffCreateForm, StaffEditForm
+from haat.accounts.models import StaffEmail
 from haat.accounts.roles import PERMISSIONS, ROLE_SUMMARIES, Perm, Role
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
@@ -49,9 +50,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             attach_domain_error(form, exc)
         else:
-            messages.success(
-                request, f"{user.email} was added. We e-mailed them a link to set a password."
-            )
+            # The invitation went out when the account was saved; its record says how.
+            sent = selectors.latest_staff_email(to=user.email, kind=StaffEmail.Kind.INVITATION)
+            _tell_invitation_outcome(request, user.email, sent, added=True)
             return redirect("accounts:staff_list")
     return render(request, "accounts/staff_form.html", {"form": form, "member": None})
 
@@ -111,13 +112,30 @@ def staff_resend_invite(request: HttpRequest, user_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:staff_list")
-    if sent:
-        messages.success(request, f"Sent a set-password link to {member.email}.")
-    else:
-        messages.error(
-            request, "The mail server did not accept the message. Check e-mail settings."
-        )
+    _tell_invitation_outcome(request, member.email, sent, added=False)
     return redirect("accounts:staff_edit", user_id=member.pk)
+
+
+def _tell_invitation_outcome(
+    request: HttpRequest, email: str, sent: StaffEmail | None, *, added: bool
+) -> None:
+    """Say what happened to the invitation, never "we e-mailed them" when nothing left."""
+    lead = f"{email} was added. " if added else ""
+    if sent is not None and sent.failed:
+        messages.error(
+            request,
+            f"{lead}The invitation e-mail could not be sent: {sent.error}. "
+            "Fix the e-mail settings, then use “Resend invitation” on their page; "
+            "they can also use “Forgot password?” on the sign-in page.",
+        )
+    elif sent is not None and sent.status == StaffEmail.Status.KEPT_LOCALLY:
+        messages.warning(
+            request,
+            f"{lead}E-mail is not set up on this server, so the invitation was not sent: "
+            f"it was {sent.delivery}. See Settings → E-mail log.",
+        )
+    else:
+        messages.success(request, f"{lead}We e-mailed {email} a link to set a password.")
 
 
 @require_perm(Perm.STAFF_MANAGE)

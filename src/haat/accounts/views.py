@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -14,13 +15,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
-from haat.accounts import lockout, services
+from haat.accounts import lockout, selectors, services
 from haat.accounts.forms import EmailLoginForm, PasswordChangeForm, StaffPasswordResetForm
 from haat.core.context import client_ip
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
+from haat.core.mail_delivery import delivery_summary, kept_locally
 from haat.core.ratelimit import limit_view
 from haat.core.store import store
+
+FAILED_TEMPLATE = "dashboard/auth/password_reset_failed.html"
 
 
 class LoginView(auth_views.LoginView):
@@ -56,8 +60,10 @@ class LogoutView(auth_views.LogoutView):
     name="dispatch",
 )
 class PasswordResetView(auth_views.PasswordResetView):
-    """Always says "check your inbox", whether or not the address is known, so the page
-    cannot be used to find out who works here."""
+    """Says "check your inbox" whether or not the address is known, so the page cannot be
+    used to find out who works here. When the mail server refused the message it says so
+    instead of claiming success; to keep the answer independent of the address, an unknown
+    address gets the same answer while the last staff e-mail of the past hour failed."""
 
     template_name = "dashboard/auth/password_reset_form.html"
     form_class = StaffPasswordResetForm
@@ -69,9 +75,25 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
         return {"site_name": store().name}
 
+    def form_valid(self, form: StaffPasswordResetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        failed = any(sent.failed for sent in form.sent) or (
+            not form.sent and selectors.mail_is_failing()
+        )
+        if failed:
+            return render(request=self.request, template_name=FAILED_TEMPLATE, status=503)
+        return response
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "dashboard/auth/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Whether this server sends e-mail at all is a setting, the same for every address.
+        context = super().get_context_data(**kwargs)
+        context["mail_kept_locally"] = kept_locally()
+        context["mail_delivery"] = "" if settings.PRODUCTION else delivery_summary()
+        return context
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         # schedules and dispatches to all of them.
         from django.utils.module_loading import autodiscover_modules
 
+        from haat.core import mail_delivery  # noqa: F401  (registers its deploy check)
         from haat.core.models import Currency, StoreDetails
         from haat.core.settings_stamp import track
 
