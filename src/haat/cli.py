@@ -170,8 +170,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=args.access_log,
     )
     worker = None if args.no_worker else start_worker_process()
+    from haat.core.mail_delivery import delivery_summary
+
+    ready = _announce(
+        args.host, args.port, with_worker=not args.no_worker, email=delivery_summary()
+    )
     try:
-        serve(options, on_ready=_announce(args.host, args.port, with_worker=not args.no_worker))
+        serve(options, on_ready=ready)
     except SystemExit as exc:  # the server exits this way when a worker failed
         return exc.code if isinstance(exc.code, int) else 0
     finally:
@@ -220,7 +225,9 @@ def serve_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _announce(host: str, port: int, *, with_worker: bool) -> Any:
+def _announce(host: str, port: int, *, with_worker: bool, email: str = "") -> Any:
+    """What to print once the server listens; `email` says where e-mail goes (files on a
+    laptop, so a password-reset link can be found)."""
     base = serve_address(host, port)
 
     def when_ready() -> None:
@@ -231,6 +238,7 @@ def _announce(host: str, port: int, *, with_worker: bool) -> Any:
             f"  API docs    {base}/api/v1/docs",
             f"  Health      {base}/health",
             "  Background  " + ("worker running" if with_worker else "no worker (--no-worker)"),
+            *([f"  E-mail      {email}"] if email else []),
             "Press Ctrl-C to stop.",
             "",
         ]

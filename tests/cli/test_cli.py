@@ -120,6 +120,8 @@ def test_serve_answers_health_then_stops_with_its_worker(tmp_path):
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/dashboard/" in output
     assert f"http://127.0.0.1:{port}/api/v1/docs" in output
+    # no e-mail settings: it says where a password-reset link can be found
+    assert f"E-mail      saved as files in {tmp_path / 'mail'} (not sent)" in output
     assert (tmp_path / "haat.sqlite3").exists()
     time.sleep(0.2)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and not zombie(pid)]
@@ -157,6 +159,35 @@ def test_links_point_at_the_served_address_unless_haat_base_url_is_set(tmp_path)
     assert chosen.stdout.splitlines()[-1] == "https://admin.kesarilane.example", chosen.stderr
     assert serve_address("0.0.0.0", 9000) == "http://127.0.0.1:9000"
     assert serve_address("::1", 9000) == "http://[::1]:9000"
+
+
+def test_email_is_saved_as_files_unless_email_settings_are_given(tmp_path):
+    """A laptop has no mail server on localhost:25: without settings mail goes to files;
+    EMAIL_URL, EMAIL_HOST or EMAIL_BACKEND (anymail) choose a real sender."""
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_HOST_USER)"
+    )
+    clean = {k: v for k, v in haat_env(tmp_path).items() if not k.startswith("EMAIL_")}
+
+    def settings_with(**env: str) -> str:
+        run = [sys.executable, "-m", "haat.cli", "manage", "shell", "-c", show]
+        result = subprocess.run(
+            run, env={**clean, **env}, cwd=tmp_path, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()[-1].strip()
+
+    assert settings_with() == "haat.core.mail_delivery.LocalFileBackend localhost 25 False"
+    assert settings_with(EMAIL_URL="smtp+tls://ops%40kl.example:pw@smtp.kl.example:587") == (
+        "django.core.mail.backends.smtp.EmailBackend smtp.kl.example 587 True ops@kl.example"
+    )
+    assert settings_with(EMAIL_HOST="mail.internal") == (
+        "django.core.mail.backends.smtp.EmailBackend mail.internal 25 False"
+    )
+    assert settings_with(EMAIL_BACKEND="anymail.backends.resend.EmailBackend").startswith(
+        "anymail.backends.resend.EmailBackend "
+    )
 
 
 def test_createstaff_passes_its_arguments_to_the_command(tmp_path):
