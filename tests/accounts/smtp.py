@@ -39,9 +39,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(envelope.content))
-        )
+        message = message_from_bytes(envelope.content)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
 
