@@ -1,4 +1,4 @@
-"""The `haat` command: serve, demo, worker, createstaff and Django's own commands.
+"""The `haat` command: serve, demo, worker, createstaff, keys and Django's own commands.
 
 `haat serve` is the one command a person needs on a laptop: it prepares the database,
 starts a background-task worker next to the web server and serves with Granian
@@ -18,7 +18,7 @@ from typing import Any
 
 PROG = "haat"
 # Sub-commands whose arguments belong to another parser (Django's) and pass through as-is.
-PASSTHROUGH = {"manage", "createstaff"}
+PASSTHROUGH = {"manage", "createstaff", "keys"}
 
 
 def setup_django() -> None:
@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "createstaff", help="create a staff user (--email, --role, --password, --no-input)"
     )
+    sub.add_parser(
+        "keys",
+        help="list API keys (publishable keys in full); `keys create --name …`, `keys revoke ID`",
+    )
     sub.add_parser("manage", help="run any Django management command, e.g. `haat manage check`")
     return parser
 
@@ -118,9 +122,9 @@ def _passthrough(command: str, rest: list[str]) -> int:
     from django.core.management.base import CommandError
 
     try:
-        call_command("createstaff", *rest)
+        call_command(command, *rest)
     except CommandError as exc:
-        print(f"{PROG} createstaff: {exc}", file=sys.stderr)
+        print(f"{PROG} {command}: {exc}", file=sys.stderr)
         return 1
     return 0
 
@@ -211,7 +215,7 @@ def _load_demo_if_empty() -> None:
             "Demo data already loaded (the catalog has products), so nothing was changed.\n"
             "Forgot the owner password? Reset it with "
             "`haat manage changepassword <email>`, or add a new owner with "
-            "`haat createstaff --role owner`.",
+            "`haat createstaff --role owner`. The storefront's publishable key: `haat keys`.",
             flush=True,
         )
 

@@ -34,6 +34,7 @@ NAV_PATHS = {
     "accounts:api_key_list": "/dashboard/settings/api-keys/",
     "accounts:roles": "/dashboard/settings/roles/",
     "core:audit_log": "/dashboard/settings/audit-log/",
+    "accounts:email_log": "/dashboard/settings/email-log/",
 }
 OTHER_PATHS = {
     ("dashboard:home", ()): "/dashboard/",

@@ -1,5 +1,6 @@
-"""Dashboard pages for API keys. A new key's plaintext is shown once, in the response to
-the POST that created it, and is never stored or shown again."""
+"""Dashboard pages for API keys. A new secret key is shown once, in the response to the
+POST that created it, and never stored; publishable keys are shown in the list (with a copy
+button) whenever needed. See `api_keys` for why."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from haat.accounts import selectors
-from haat.accounts.api_keys import create_api_key, revoke_api_key
+from haat.accounts.api_keys import create_api_key, replace_publishable_key, revoke_api_key
 from haat.accounts.forms import ApiKeyCreateForm
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
@@ -50,3 +51,21 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
         messages.success(request, f"Revoked {key.name} ({key.prefix}…). It stops working now.")
         return redirect("accounts:api_key_list")
     return render(request, "accounts/api_key_revoke.html", {"key": key})
+
+
+@never_cache
+@require_perm(Perm.API_KEYS_MANAGE)
+def api_key_replace(request: HttpRequest, key_id: int) -> HttpResponse:
+    """GET explains; POST makes a readable publishable key under the same name."""
+    key = get_or_404(selectors.get_api_key, key_id)
+    if not key.unreadable or key.revoked_at is not None:
+        messages.info(request, f"{key.name} can be copied from the list; nothing to replace.")
+        return redirect("accounts:api_key_list")
+    if request.method == "POST":
+        issued = replace_publishable_key(key_id=key.pk, created_by=request.user)
+        return render(
+            request,
+            "accounts/api_key_created.html",
+            {"key": issued.api_key, "plaintext": issued.plaintext, "replaced": key},
+        )
+    return render(request, "accounts/api_key_replace.html", {"key": key})

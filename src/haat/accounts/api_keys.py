@@ -1,4 +1,14 @@
-"""Creating, verifying and revoking API keys. Only a hash of a secret key is stored."""
+"""Creating, verifying, revoking and replacing API keys.
+
+Secret keys (`sk_…`) open the admin API: only their SHA-256 is stored and the key is shown
+once. Publishable keys (`pk_…`) only open the storefront API and sit in every storefront
+page, so they are not secrets: the whole key is kept in plain text (`ApiKey.public_key`) and
+shown again on the API keys page and by `haat keys`. Encrypting them would protect nothing
+(anyone can read them from the storefront) and would tie them to SECRET_KEY, so rotating it
+would lose them. Both kinds are still looked up by hash. A publishable key stored before
+`public_key` was filled cannot be recovered from its hash: `replace_publishable_key` issues a
+readable one under the same name, and the old one keeps working until it is revoked.
+"""
 
 from __future__ import annotations
 
@@ -111,3 +121,15 @@ def revoke_api_key(*, key_id: int) -> ApiKey:
             digest = key.key_hash
             transaction.on_commit(lambda: cache.delete(_CACHE_PREFIX + digest))
     return key
+
+
+def replace_publishable_key(*, key_id: int, created_by: User | None = None) -> IssuedKey:
+    """A new publishable key with the same name, for one whose full key cannot be shown.
+    The old key keeps working until it is revoked, so a storefront can switch first."""
+    old = ApiKey.objects.filter(pk=key_id, kind=ApiKey.Kind.PUBLISHABLE).first()
+    if old is None:
+        raise NotFound("No such publishable key.")
+    with transaction.atomic():
+        issued = create_api_key(name=old.name, kind=ApiKey.Kind.PUBLISHABLE, created_by=created_by)
+        record_audit(action="api_key.replace", obj=old, changes={"replaced_by": issued.api_key.pk})
+    return issued

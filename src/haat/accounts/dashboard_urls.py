@@ -48,4 +48,9 @@ urlpatterns = [
         api_key_views.api_key_revoke,
         name="api_key_revoke",
     ),
+    path(
+        "settings/api-keys/<int:key_id>/replace/",
+        api_key_views.api_key_replace,
+        name="api_key_replace",
+    ),
 ]

@@ -72,7 +72,9 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=16, db_index=True)
     # SHA-256 of the whole key; the key itself is shown once at creation.
     key_hash = models.CharField(max_length=64, unique=True)
-    # Publishable keys are not secrets and stay readable.
+    # The whole publishable key: not a secret (it sits in storefront pages), so it is shown
+    # again on the API keys page and by `haat keys`. Empty for secret keys, always, and for
+    # publishable keys stored before it was kept (those cannot be shown; replace them).
     public_key = models.CharField(max_length=64, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     created_by = models.ForeignKey(
@@ -92,6 +94,11 @@ class ApiKey(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="publishable") | ~Q(role=""), name="secret_key_has_role"
             ),
+            # A secret key is never stored readable, whatever writes the row.
+            models.CheckConstraint(
+                condition=Q(kind="publishable") | Q(public_key=""),
+                name="secret_key_not_stored_readable",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,6 +107,16 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def shown_key(self) -> str:
+        """What lists may show: the whole publishable key, else the prefix with an ellipsis."""
+        return self.public_key or f"{self.prefix}…"
+
+    @property
+    def unreadable(self) -> bool:
+        """A publishable key kept only as a hash (from before keys were kept readable)."""
+        return self.kind == self.Kind.PUBLISHABLE and not self.public_key
 
     def can(self, perm: str) -> bool:
         return self.kind == self.Kind.SECRET and self.is_active and has_permission(self.role, perm)

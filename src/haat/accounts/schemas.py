@@ -85,6 +85,7 @@ class ApiKeyCreateIn(Schema):
 
 class ApiKeyCreatedOut(ApiKeyOut):
     key: str = Field(
-        description="The full key. Shown only in this response; store it now, it cannot be "
-        "read again."
+        description="The full key. A secret key is shown only in this response: store it now, "
+        "it cannot be read again. A publishable key is also returned as `public_key` by the "
+        "list."
     )

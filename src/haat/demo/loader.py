@@ -211,7 +211,8 @@ def _report(result: DemoResult, stdout: TextIO) -> None:
         "Sign in to the dashboard as the owner (this password is shown only now):\n"
         f"  e-mail    {result.owner_email}\n"
         f"  password  {result.owner_password}\n"
-        "Storefront API publishable key (send as the X-Publishable-Key header):\n"
+        "Storefront API publishable key (send as the X-Publishable-Key header; "
+        "`haat keys` or Settings → API keys show it again):\n"
         f"  {result.publishable_key}\n"
     )
     stdout.flush()
