@@ -138,6 +138,7 @@ def test_the_installed_navigation_and_widgets():
         ("Settings", "API keys"),
         ("Settings", "Roles"),
         ("Settings", "Audit log"),
+        ("Settings", "E-mail log"),
     ]
     widgets = [(w.slot, w.name) for w in home_widgets()]
     assert [name for slot, name in widgets if slot == "cards"] == ["orders", "stock", "catalog"]
