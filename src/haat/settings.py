@@ -229,6 +229,8 @@ EMAIL_USE_SSL = _email_url.get("EMAIL_USE_SSL") or env.bool("EMAIL_USE_SSL", def
 # A mail server that does not answer must not hang a sign-in or an invitation for minutes.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Haat <no-reply@localhost>")
+# Records of e-mails to staff (Settings → E-mail log) are deleted after this many days.
+HAAT_EMAIL_LOG_DAYS = env.int("HAAT_EMAIL_LOG_DAYS", default=180)
 ANYMAIL = env.dict("ANYMAIL", default={})
 
 # --- Security -----------------------------------------------------------------------------

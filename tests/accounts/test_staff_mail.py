@@ -196,3 +196,26 @@ def test_email_log_reads_in_a_fixed_number_of_queries(owner, django_assert_max_n
     client.get(LOG)  # warm the navigation's cached badges
     with django_assert_max_num_queries(12):
         assert client.get(LOG).status_code == 200
+
+
+def test_the_member_page_shows_that_their_invitation_failed(mail_down, owner):
+    member = services.create_staff(email="ravi@shop.in", role="support", send_invitation=False)
+    services.resend_invitation(user=member)
+    html = _owner_client(owner).get(reverse("accounts:staff_edit", args=[member.pk])).content
+    assert "could not be sent: Nothing answered at the mail server" in html.decode()
+
+
+@override_settings(HAAT_EMAIL_LOG_DAYS=30)
+def test_old_records_are_pruned_daily(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from haat.accounts.tasks import prune_staff_email_log
+
+    old, recent = StaffEmail.objects.bulk_create(
+        StaffEmail(kind="invitation", to=owner.email, subject="Hi", status="sent") for _ in range(2)
+    )
+    StaffEmail.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert prune_staff_email_log.call() == 1
+    assert list(StaffEmail.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -13,9 +13,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.utils import timezone
 
 from haat.accounts.models import StaffEmail
 from haat.core.mail_delivery import delivery_summary, kept_locally
@@ -79,3 +82,10 @@ def describe_failure(exc: BaseException) -> str:
         lead = "The e-mail service did not accept the message"
     detail = str(exc).strip() or type(exc).__name__
     return f"{lead}: {detail}"
+
+
+def prune_staff_emails() -> int:
+    """Delete records older than HAAT_EMAIL_LOG_DAYS (daily, `accounts.tasks`)."""
+    cutoff = timezone.now() - timedelta(days=settings.HAAT_EMAIL_LOG_DAYS)
+    deleted, _ = StaffEmail.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -70,7 +70,14 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved {member.email}.")
             return redirect("accounts:staff_list")
-    return render(request, "accounts/staff_form.html", {"form": form, "member": member})
+    invitation = None
+    if not member.has_usable_password():
+        invitation = selectors.latest_staff_email(to=member.email, kind=StaffEmail.Kind.INVITATION)
+    return render(
+        request,
+        "accounts/staff_form.html",
+        {"form": form, "member": member, "invitation": invitation},
+    )
 
 
 @require_perm(Perm.STAFF_MANAGE)
