@@ -171,6 +171,7 @@ def test_without_email_settings_mail_is_saved_as_files(owner, tmp_path):
         assert str(tmp_path / "mail") in log
         done = Client().get(reverse("accounts:password_reset_done")).content.decode()
         assert "E-mail is not set up" in done and "was kept on this server" in done
+        assert f"(saved as files in {tmp_path / 'mail'}).</p>" in done
 
 
 def test_deploy_check_warns_when_email_is_not_set_up(smtp):

@@ -20,7 +20,7 @@ from haat.accounts.forms import EmailLoginForm, PasswordChangeForm, StaffPasswor
 from haat.core.context import client_ip
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
-from haat.core.mail_delivery import delivery_summary, kept_locally
+from haat.core.mail_delivery import kept_locally, kept_where
 from haat.core.ratelimit import limit_view
 from haat.core.store import store
 
@@ -92,7 +92,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
         # Whether this server sends e-mail at all is a setting, the same for every address.
         context = super().get_context_data(**kwargs)
         context["mail_kept_locally"] = kept_locally()
-        context["mail_delivery"] = "" if settings.PRODUCTION else delivery_summary()
+        context["mail_kept_where"] = "" if settings.PRODUCTION else kept_where()
         return context
 
 

@@ -64,16 +64,22 @@ def kept_locally(backend: str | None = None) -> bool:
     return (backend or settings.EMAIL_BACKEND) in _KEPT_HERE
 
 
+def kept_where() -> str:
+    """Where mail kept on this machine goes ("saved as files in /x/mail"), or ""."""
+    backend = settings.EMAIL_BACKEND
+    if backend == LOCAL_BACKEND:
+        return f"saved as files in {settings.HAAT_EMAIL_DIR}"
+    if backend == "django.core.mail.backends.filebased.EmailBackend":
+        return f"saved as files in {settings.EMAIL_FILE_PATH}"
+    return _KEPT_HERE.get(backend, "")
+
+
 def delivery_summary() -> str:
     """Where e-mail goes, in one phrase: "saved as files in /x/mail (not sent)", "SMTP
     server smtp.example.in:587", "Resend (anymail)"."""
     backend = settings.EMAIL_BACKEND
-    if backend == LOCAL_BACKEND:
-        return f"saved as files in {settings.HAAT_EMAIL_DIR} (not sent)"
-    if backend == "django.core.mail.backends.filebased.EmailBackend":
-        return f"saved as files in {settings.EMAIL_FILE_PATH} (not sent)"
-    if backend in _KEPT_HERE:
-        return f"{_KEPT_HERE[backend]} (not sent)"
+    if kept_locally(backend):
+        return f"{kept_where()} (not sent)"
     if backend == "django.core.mail.backends.smtp.EmailBackend":
         return f"SMTP server {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
     if backend.startswith("anymail.backends."):
