@@ -162,6 +162,7 @@ def test_without_email_settings_mail_is_saved_as_files(owner, tmp_path):
         html = response.content.decode()
         assert "E-mail is not set up on this server, so the invitation was not sent" in html
         [saved] = list((tmp_path / "mail").glob("*.eml"))
+        assert (tmp_path / "mail").stat().st_mode & 0o777 == 0o700
         text = saved.read_text()
         assert "To: ravi@shop.in" in text
         assert "http://testserver/dashboard/password-reset/" in text

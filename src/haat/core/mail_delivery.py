@@ -41,7 +41,8 @@ class LocalFileBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         directory = Path(settings.HAAT_EMAIL_DIR)
-        directory.mkdir(parents=True, exist_ok=True)
+        # The messages hold one-time sign-in links: only this user may read them.
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         written = 0
         for message in email_messages:
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
