@@ -107,7 +107,7 @@ def test_serve_answers_health_then_stops_with_its_worker(tmp_path):
         text=True,
     )
     try:
-        body = wait_for_health(port, process, deadline=time.monotonic() + 18)
+        body = wait_for_health(port, process, deadline=time.monotonic() + 90)
         assert body == b'{"status": "ok", "database": "ok"}'
         children = child_pids(process.pid)
         assert children, "expected web workers and the task worker as children"
