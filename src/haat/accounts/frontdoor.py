@@ -1,7 +1,7 @@
 """What the accounts context adds to the front doors: the staff and API-key API, the
 sign-in, password, staff, role, API-key and E-mail log pages, and their Settings entries."""
 
-from haat.accounts import api, dashboard_urls, selectors
+from haat.accounts import api, audit_words, dashboard_urls, selectors
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
 
@@ -35,5 +35,6 @@ register(
                 ),
             ),
         ),
+        audit=audit_words.WORDS,
     )
 )

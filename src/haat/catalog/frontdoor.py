@@ -3,7 +3,7 @@ the catalog pages at /dashboard/catalog/, the Catalog navigation section and the
 page's catalog cards and missing-price warning."""
 
 from haat.accounts.roles import Perm
-from haat.catalog import api, dashboard_urls, selectors
+from haat.catalog import api, audit_words, dashboard_urls, selectors
 from haat.core.registry import ApiRoutes, Contribution, HomeWidget, NavEntry, Pages, register
 
 register(
@@ -52,5 +52,6 @@ register(
                 slot="panels",
             ),
         ),
+        audit=audit_words.WORDS,
     )
 )

@@ -2,7 +2,7 @@
 pages, their Settings entries, and the home page's recent activity."""
 
 from haat.accounts.roles import Perm
-from haat.core import api, dashboard_urls, selectors
+from haat.core import api, audit_phrases, dashboard_urls, selectors
 from haat.core.registry import ApiRoutes, Contribution, HomeWidget, NavEntry, Pages, register
 
 register(
@@ -39,5 +39,6 @@ register(
                 slot="panels",
             ),
         ),
+        audit=audit_phrases.WORDS,
     )
 )

@@ -14,6 +14,7 @@ page does not load every router, form and view (about 20 MB)::
                           order=300),),
             widgets=(HomeWidget("catalog", "catalog/_home_cards.html", selectors.home_figures,
                                 Perm.CATALOG_VIEW, order=300),),
+            audit=audit_words.WORDS,  # phrases for its actions, names for its objects
         )
     )
 
@@ -33,11 +34,14 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules
+
+if TYPE_CHECKING:  # the audit vocabulary's types read models; the registry loads before them
+    from haat.core.audit_words import AuditWords
 
 # Namespaces the front doors use themselves: `dashboard:home`, the API's operations.
 RESERVED_NAMESPACES = frozenset({"dashboard", "api"})
@@ -116,6 +120,9 @@ class Contribution:
     public: Pages | None = None  # pages at the site root: webhooks, the pay page
     nav: tuple[NavEntry, ...] = ()
     widgets: tuple[HomeWidget, ...] = ()
+    # How the audit log reads this context's actions and names its objects
+    # (`haat.core.audit_words`): every action it records needs a phrase.
+    audit: AuditWords | None = None
 
     def namespaces(self) -> list[str]:
         return [pages.namespace for pages in (self.dashboard, self.public) if pages]
@@ -150,6 +157,19 @@ def register(contribution: Contribution) -> Contribution:
         [w.name for w in contribution.widgets],
         {w.name for c in others for w in c.widgets},
     )
+    if contribution.audit is not None:
+        _refuse_clash(
+            contribution.label,
+            "audit action",
+            list(contribution.audit.phrases),
+            {a for c in others if c.audit for a in c.audit.phrases},
+        )
+        _refuse_clash(
+            contribution.label,
+            "audit object type",
+            [k.object_type for k in contribution.audit.kinds],
+            {k.object_type for c in others if c.audit for k in c.audit.kinds},
+        )
     _registry[contribution.label] = contribution
     return contribution
 
@@ -188,6 +208,11 @@ def nav_entries() -> list[NavEntry]:
     for entry in entries:
         section_at.setdefault(entry.section, entry.order)
     return sorted(entries, key=lambda e: (section_at[e.section], e.order))
+
+
+def audit_vocabularies() -> list[AuditWords]:
+    """Every installed context's audit vocabulary (phrases and object kinds)."""
+    return [c.audit for c in contributions() if c.audit is not None]
 
 
 def home_widgets() -> list[HomeWidget]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from haat.accounts.roles import Perm
 from haat.core.forms import AuditFilterForm
-from haat.core.selectors import audit_entries, audit_filter_choices
+from haat.core.selectors import audit_entries, audit_filter_choices, audit_lines
 from haat.dashboard.access import require_perm
 
 PAGE_SIZE = 50
@@ -23,7 +23,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_entries(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "lines": audit_lines(page.object_list),
+        "query": query.urlencode(),
+    }
     if request.htmx and request.htmx.target == "audit-table":
         return render(request, "core/_audit_table.html", context)
     context.update(audit_filter_choices())

@@ -4,7 +4,7 @@ gateway page (`gateways_public:` names, as `gateways:` names the dashboard pages
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Contribution, NavEntry, Pages, register
-from haat.gateways import api, dashboard_urls, urls
+from haat.gateways import api, audit_words, dashboard_urls, urls
 
 register(
     Contribution(
@@ -22,5 +22,6 @@ register(
                 order=910,
             ),
         ),
+        audit=audit_words.WORDS,
     )
 )

@@ -14,7 +14,7 @@ from haat.core.registry import (
     Pages,
     register,
 )
-from haat.inventory import api, dashboard_urls, selectors
+from haat.inventory import api, audit_words, dashboard_urls, selectors
 
 
 def _to_restock(count: int) -> str:
@@ -57,5 +57,6 @@ register(
                 order=200,
             ),
         ),
+        audit=audit_words.WORDS,
     )
 )

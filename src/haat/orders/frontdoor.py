@@ -4,7 +4,7 @@ cards."""
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Contribution, HomeWidget, NavEntry, Pages, register
-from haat.orders import api, dashboard_urls, selectors
+from haat.orders import api, audit_words, dashboard_urls, selectors
 
 register(
     Contribution(
@@ -21,5 +21,6 @@ register(
                 order=100,
             ),
         ),
+        audit=audit_words.WORDS,
     )
 )

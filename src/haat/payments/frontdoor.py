@@ -6,7 +6,7 @@ availability answers), and the pay page for payment links at /pay/<order token>.
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
-from haat.payments import api, dashboard_urls, paypage, selectors
+from haat.payments import api, audit_words, dashboard_urls, paypage, selectors
 
 
 def _late_title(count: int) -> str:
@@ -56,5 +56,6 @@ register(
                 order=920,
             ),
         ),
+        audit=audit_words.WORDS,
     )
 )
