@@ -39,6 +39,9 @@ WORDS = AuditWords(
         "currency.default_set": Phrase("made {object} the default currency", lambda e: []),
         "currency.default_unset": Phrase("unset {object} as the default currency", lambda e: []),
         "currency.reordered": Phrase("reordered the currencies", _reordered),
+        "currency.display_order_set": Phrase(
+            "moved {object} in the list of currencies", fields={"display_order": "Position"}
+        ),
         "outbox.retried": Phrase("retried the delivery of {object}", lambda e: []),
     },
     kinds=(

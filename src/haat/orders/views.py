@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
+from haat.core.selectors import activity_for
 from haat.dashboard.access import require_perm
 from haat.orders import callbacks, lifecycle
 from haat.orders.forms import CancelForm, OrderFilterForm
@@ -61,6 +62,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "first_status": history[0].from_status if history else order.get_status_display(),
         "addresses": [("Shipping", order.shipping_address), ("Billing", order.billing_address)],
         "stock": order_stock(order),
+        "activity": activity_for([("orders.order", order.pk)]),
+        "can_audit": user.can(Perm.AUDIT_VIEW),
         "money": cash,
         "balance": order.balance_due.amount,
         "can_cancel": user.can(Perm.ORDERS_MANAGE)

@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 
 from haat.core import csv_files
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
-from haat.core.money import Money
+from haat.core.money import Money, formatted
 from haat.core.outbox import emit
 from haat.orders import lifecycle
 from haat.orders.models import Order, pk_from_number
@@ -31,6 +32,14 @@ COD_GATEWAY = "cod"
 COLUMNS = ("order_number", "amount", "reference", "remitted_on")
 MAX_ROWS = 5000
 COD_TYPES = (Order.PaymentType.COD, Order.PaymentType.PARTIAL_COD)
+# A reconciled row's status in the merchant's words (the report and its summary).
+STATUS_WORDS = {
+    "recorded": "Recorded",
+    "duplicate": "Already recorded",
+    "mismatch": "Amount differs",
+    "unknown_order": "Unknown order",
+    "not_cod": "Not cash on delivery",
+}
 
 
 def can_collect(order: Order) -> bool:
@@ -127,6 +136,15 @@ class RemittanceRow:
     def money(self) -> Money:
         return Money(self.amount, self.currency)
 
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS.get(self.status, self.status)
+
+    @property
+    def order_known(self) -> bool:
+        """Whether `order_number` names an order (the report links to it)."""
+        return bool(self.status) and self.status != "unknown_order"
+
 
 @dataclass(frozen=True)
 class RemittanceReport:
@@ -137,8 +155,20 @@ class RemittanceReport:
 
     @property
     def summary(self) -> dict[str, int]:
-        statuses = ("recorded", "duplicate", "mismatch", "unknown_order", "not_cod")
-        return {s: self.count(s) for s in statuses}
+        return {s: self.count(s) for s in STATUS_WORDS}
+
+    @property
+    def summary_words(self) -> list[tuple[str, str, int]]:
+        """(status, words, count) for each status, in the report's order."""
+        return [(s, words, self.count(s)) for s, words in STATUS_WORDS.items()]
+
+    def total(self, status: str) -> list[Money]:
+        """The amounts of the rows with `status`, summed per currency."""
+        sums: dict[str, int] = {}
+        for r in self.rows:
+            if r.status == status:
+                sums[r.currency] = sums.get(r.currency, 0) + r.amount
+        return [Money(amount, cur) for cur, amount in sorted(sums.items())]
 
 
 def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -214,6 +244,10 @@ def import_cod_remittance(*, csv_text: str) -> RemittanceReport:
     return RemittanceReport([_reconcile(row, orders, recorded) for row in checked])
 
 
+def _words(amount: int, currency: str) -> str:
+    return formatted(amount, currency, settings.HAAT_LOCALE)
+
+
 def _reconcile(row: RemittanceRow, orders: dict[int, Order], recorded: set[str]) -> RemittanceRow:
     """One row against its order; `recorded`: references already in the ledger (read once
     for the whole file, so a re-uploaded file costs one query, not one per row)."""
@@ -223,15 +257,16 @@ def _reconcile(row: RemittanceRow, orders: dict[int, Order], recorded: set[str])
 
     order = orders.get(pk_from_number(row.order_number) or 0)
     if order is None:
-        return done("unknown_order", f"No order {row.order_number}.")
+        return done("unknown_order", f"No order numbered {row.order_number}.")
+    row = RemittanceRow(**{**row.as_dict(), "order_number": order.number})
     if order.payment_type not in COD_TYPES:
         return done("not_cod", f"{order.number} was not cash on delivery.")
     if row.reference in recorded:
         return done("duplicate", "Already recorded.")
     due = order.total_amount - order.amount_paid
     if row.amount != due:
-        expected = Money(max(due, 0), row.currency)
-        return done("mismatch", f"Remitted {Money(row.amount, row.currency)}, expected {expected}.")
+        expected, remitted = (_words(max(due, 0), row.currency), _words(row.amount, row.currency))
+        return done("mismatch", f"Remitted {remitted}, but {expected} is due.")
     try:
         record_cod_collected(
             order=order, amount=Money(row.amount, row.currency), reference=row.reference

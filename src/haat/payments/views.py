@@ -208,7 +208,8 @@ def cod_remittance(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(
                     "The file is not UTF-8 text.", details={"field": "file"}
                 ) from None
-            context["report"] = cod.import_cod_remittance(csv_text=text)
+            context["report"] = report = cod.import_cod_remittance(csv_text=text)
+            context["recorded_total"] = report.total("recorded")
             messages.success(request, "Remittance reconciled; see the report below.")
         except DomainError as exc:
             messages.error(request, exc.message)
