@@ -82,8 +82,8 @@ def _constants(node: ast.AST) -> list[str]:
 def recorded_actions() -> dict[str, str]:
     """Every audit action the code can record -> where: literals passed as `action` to a
     recorder (or to a function that passes its own `action` on), and literals assigned to a
-    variable named `action` in a function that passes it to a recorder. A non-literal action that is not such a variable fails, so no
-    action can hide from this scan."""
+    variable named `action` in a function that passes it to a recorder. A non-literal
+    action that is not such a variable fails, so no action can hide from this scan."""
     params = _action_params()
     actions: dict[str, str] = {}
     unexplained: list[str] = []
