@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from haat.accounts.roles import Perm
 from haat.catalog.models import (
     Category,
     Collection,
@@ -240,6 +241,8 @@ def home_figures(user: object) -> dict[str, Any]:
         "categories": Category.objects.count(),
         "collections": Collection.objects.count(),
         "currencies": list(Currency.objects.filter(enabled=True).values_list("code", flat=True)),
+        # The currencies card links to the currencies page for those who may open it.
+        "can_manage_currencies": user.can(Perm.CURRENCIES_MANAGE),  # type: ignore[attr-defined]
     }
 
 

@@ -59,7 +59,11 @@ def filtered_products(params: QueryDict, currency: str) -> tuple[QuerySet[Produc
         if params.get("availability") in Product.Availability
         else "",
     }
-    qs = selectors.with_price_range(selectors.admin_product_queryset(**filters), currency=currency)
+    products = selectors.admin_product_queryset(**filters)
+    if params.get("price") == "none":  # the home page's "no price yet" warning links here
+        filters["price"] = "none"
+        products = products.exclude(variants__prices__isnull=False)
+    qs = selectors.with_price_range(products, currency=currency)
     return qs, filters
 
 
