@@ -198,7 +198,9 @@ def who(entry: AuditLogEntry) -> str:
         return f"API key “{label.removeprefix('api-key:')}”"
     if label in ("system", "anonymous"):
         return "Haat" if label == "system" else "A visitor"
-    return label
+    if label.startswith("cli:"):
+        return f"The command line ({label.removeprefix('cli:')})"
+    return label[:1].upper() + label[1:]
 
 
 def describe(entries: Iterable[AuditLogEntry], words: Sequence[AuditWords]) -> list[Line]:

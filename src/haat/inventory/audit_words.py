@@ -48,7 +48,8 @@ def stock_sentences(e: Entry) -> list[str]:
         sku = e.names.label(VARIANT, line.get("variant_id"), "a variant")
         where = e.names.label(LOCATION, line.get("location_id"), "a location")
         qty = int(line.get("quantity") or 0)
-        text = f"{sku} at {where}: {qty:+d}".replace("-", "−", 1) if qty else f"{sku} at {where}"
+        sign = "+" if qty > 0 else "−"  # a true minus sign, not a hyphen
+        text = f"{sku} at {where}: {sign}{abs(qty)}" if qty else f"{sku} at {where}"
         reason = _reason(line.get("reason")) if line.get("reason") else ""
         if reason:
             text += f" ({reason})"

@@ -45,6 +45,14 @@ def _refused(e: Entry) -> list[str]:
     return rows
 
 
+_AMOUNT_LABELS = {
+    "partial_cod_minimum": "Partial COD minimum upfront",
+    "cod_fee": "COD fee",
+    "cod_max_order_value": "COD up to an order of",
+    "express_fee": "Express fee",
+}
+
+
 def _settings(e: Entry) -> list[str]:
     plain = {k: v for k, v in e.changes.items() if k not in AMOUNT_FIELDS}
     rows = field_changes(
@@ -65,7 +73,7 @@ def _settings(e: Entry) -> list[str]:
         if field in e.changes:
             pair = e.changes[field]
             old, new = pair if isinstance(pair, list) and len(pair) == 2 else ({}, pair)
-            label = field.replace("_", " ").replace("cod", "COD").capitalize().replace("Cod", "COD")
+            label = _AMOUNT_LABELS.get(field, field.replace("_", " ").capitalize())
             for cur in sorted(set(old or {}) | set(new or {})):
                 before, after = (old or {}).get(cur), (new or {}).get(cur)
                 if before != after:

@@ -262,11 +262,13 @@ def _reconcile(row: RemittanceRow, orders: dict[int, Order], recorded: set[str])
     if order.payment_type not in COD_TYPES:
         return done("not_cod", f"{order.number} was not cash on delivery.")
     if row.reference in recorded:
-        return done("duplicate", "Already recorded.")
+        return done("duplicate", f"Reference {row.reference} was recorded before.")
     due = order.total_amount - order.amount_paid
     if row.amount != due:
-        expected, remitted = (_words(max(due, 0), row.currency), _words(row.amount, row.currency))
-        return done("mismatch", f"Remitted {remitted}, but {expected} is due.")
+        remitted = _words(row.amount, row.currency)
+        if due <= 0:
+            return done("mismatch", f"Remitted {remitted}, but nothing is due: already paid.")
+        return done("mismatch", f"Remitted {remitted}, but {_words(due, row.currency)} is due.")
     try:
         record_cod_collected(
             order=order, amount=Money(row.amount, row.currency), reference=row.reference
