@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
 from haat.core import registry
+from haat.core.audit_words import AuditWords, ObjectKind
 from haat.core.registry import (
     Contribution,
     HomeWidget,
@@ -79,6 +80,10 @@ def test_unknown_label_is_refused(scratch_registry):
             label="customers",
             nav=(_nav("One", "customers:list", "C", 1), _nav("Two", "customers:list", "C", 2)),
         ),
+        Contribution(label="customers", audit=AuditWords(phrases={"order.cancel": "did {object}"})),
+        Contribution(
+            label="customers", audit=AuditWords(kinds=(ObjectKind("catalog.variant", "variant"),))
+        ),
     ],
     ids=[
         "dashboard namespace",
@@ -87,6 +92,8 @@ def test_unknown_label_is_refused(scratch_registry):
         "nav url",
         "widget name",
         "twice in one",
+        "audit action",
+        "audit object type",
     ],
 )
 def test_clashes_are_refused(scratch_registry, clash):
@@ -143,6 +150,8 @@ def test_the_installed_navigation_and_widgets():
     widgets = [(w.slot, w.name) for w in home_widgets()]
     assert [name for slot, name in widgets if slot == "cards"] == ["orders", "stock", "catalog"]
     assert [name for slot, name in widgets if slot == "panels"] == [
+        "sales_chart",
+        "orders_waiting",
         "products_without_price",
         "recent_activity",
     ]

@@ -34,14 +34,11 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules
-
-if TYPE_CHECKING:  # the audit vocabulary's types read models; the registry loads before them
-    from haat.core.audit_words import AuditWords
 
 # Namespaces the front doors use themselves: `dashboard:home`, the API's operations.
 RESERVED_NAMESPACES = frozenset({"dashboard", "api"})
@@ -120,9 +117,10 @@ class Contribution:
     public: Pages | None = None  # pages at the site root: webhooks, the pay page
     nav: tuple[NavEntry, ...] = ()
     widgets: tuple[HomeWidget, ...] = ()
-    # How the audit log reads this context's actions and names its objects
-    # (`haat.core.audit_words`): every action it records needs a phrase.
-    audit: AuditWords | None = None
+    # How the audit log reads this context's actions and names its objects: a
+    # `haat.core.audit_words.AuditWords` (typed loosely: the registry imports nothing that
+    # reads models). Every action the context records needs a phrase.
+    audit: Any = None
 
     def namespaces(self) -> list[str]:
         return [pages.namespace for pages in (self.dashboard, self.public) if pages]
@@ -210,7 +208,7 @@ def nav_entries() -> list[NavEntry]:
     return sorted(entries, key=lambda e: (section_at[e.section], e.order))
 
 
-def audit_vocabularies() -> list[AuditWords]:
+def audit_vocabularies() -> list[Any]:
     """Every installed context's audit vocabulary (phrases and object kinds)."""
     return [c.audit for c in contributions() if c.audit is not None]
 
