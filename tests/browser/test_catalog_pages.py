@@ -117,7 +117,7 @@ def test_create_product_with_prices_and_find_it_in_the_list(signed_in_page, curr
         VariantPrice.objects.filter(variant__product=product).values_list("currency_id", "amount")
     )
     assert saved == {"INR": 249900, "USD": 3900}
-    assert "₹2,499.00" in page.inner_text("#price-history")
+    assert "₹2,499.00" in page.inner_text("#activity")
 
     # An image with alt text; the editor shows its small rendition.
     page.set_input_files(

@@ -210,7 +210,11 @@ def test_price_matrix_saves_each_currency_and_shows_history(staff_client, kurta)
     assert prices == {"INR": (119900, 149900), "USD": (1550, None)}
     html = client.get(edit_url(kurta)).content.decode()
     assert 'value="1199.00"' in html and 'value="15.50"' in html
-    assert "<del>₹1,299.00</del> → <strong>₹1,199.00</strong>" in html
+    activity = html.split('id="activity"')[1]
+    sku = variant.sku
+    assert f"Price of {sku} in INR: ₹1,299.00 → ₹1,199.00" in activity
+    assert f"Compare-at price of {sku} in INR set to ₹1,499.00" in activity
+    assert f"Price of {sku} in USD set to $15.50" in activity
     assert PriceHistory.objects.filter(variant=variant).count() == 3  # incl. the first price
 
 

@@ -33,6 +33,7 @@ from haat.core import currencies as core_currencies
 from haat.core.errors import DomainError, NotFound
 from haat.core.forms import attach_domain_error
 from haat.core.money import Money
+from haat.core.selectors import activity_for
 from haat.dashboard.access import forbidden, require_perm
 
 HISTORY_LIMIT = 20
@@ -103,21 +104,13 @@ def price_rows(
     return rows
 
 
-def history_rows(product: Product) -> list[dict[str, str]]:
-    """The last price changes of the product's variants, formatted for reading."""
-    entries = selectors.price_history(product_id=product.pk)[:HISTORY_LIMIT]
-    return [
-        {
-            "when": e.changed_at,
-            "who": e.changed_by_label or "system",
-            "sku": e.variant.sku,
-            "currency": e.currency,
-            "old": fmt_money(e.old_amount, e.currency),
-            "new": fmt_money(e.new_amount, e.currency),
-            "source": e.source,
-        }
-        for e in entries
-    ]
+def product_activity(product: Product, variants: list) -> list:
+    """The product's and its variants' latest audit entries in words (prices as
+    "Price of KL-KUR-004-L in INR: ₹2,499.00 → ₹2,299.00"), as on the audit log."""
+    return activity_for(
+        [("catalog.product", product.pk), *(("catalog.variant", v.pk) for v in variants)],
+        limit=HISTORY_LIMIT,
+    )
 
 
 def editor_context(request: HttpRequest, product: Product, **overrides: Any) -> dict:
@@ -150,7 +143,7 @@ def editor_context(request: HttpRequest, product: Product, **overrides: Any) -> 
         "price_rows": price_rows(product, currencies),
         "images": [(img, rendition_url(img, 160)) for img in product.images.all()],
         "image_form": ImageUploadForm(),
-        "history": history_rows(product),
+        "history": product_activity(product, [v for v, _ in variant_rows]),
         "storefront_url": settings.HAAT_STOREFRONT_URL
         or f"{request.scheme}://{request.get_host()}",
         "can_edit": request.user.can(Perm.CATALOG_EDIT),
