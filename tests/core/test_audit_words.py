@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 
 import haat
+from haat.catalog import services
 from haat.catalog.pricing import set_variant_prices
+from haat.catalog.taxonomy import create_category
 from haat.core.audit_words import AuditWords, Phrase
 from haat.core.context import Actor, acting_as
 from haat.core.models import AuditLogEntry
@@ -213,3 +215,18 @@ def test_activity_for_a_product_includes_its_variants(owner):
 def test_a_vocabulary_accepts_a_plain_string_as_a_phrase():
     words = AuditWords(phrases={"thing.done": "did {object}"})
     assert words.phrase("thing.done") == Phrase("did {object}")
+
+
+@pytest.mark.django_db
+def test_product_edits_read_in_words(owner):
+    sarees = create_category(name="Sarees")
+    product = make_product("Kurta")
+    with acting_as(Actor(user=owner, label=owner.email)):
+        services.update_product(
+            product=product, status="active", category_ids=[sarees.pk], description="x" * 500
+        )
+    entry = AuditLogEntry.objects.select_related("actor").get(action="product.update")
+    [line] = audit_lines([entry])
+    assert "Status: Draft → Active" in line.details
+    assert "Categories: Sarees" in line.details
+    assert any(d.startswith("Description: xxx") and len(d) < 150 for d in line.details)

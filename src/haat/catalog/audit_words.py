@@ -88,7 +88,28 @@ def _bulk_prices(e: Entry) -> list[str]:
 
 
 # --- products and variants --------------------------------------------------------------------
-_PRODUCT_FIELDS = {"category_ids": "Categories", "collection_ids": "Collections", "slug": "URL"}
+_PRODUCT_FIELDS = {
+    "category_ids": "Categories",
+    "collection_ids": "Collections",
+    "slug": "URL",
+    "seo_title": "SEO title",
+    "seo_description": "SEO description",
+    "expected_days": "Ships in (days)",
+}
+_PRODUCT_CHOICES = {"status": Product.Status, "availability": Product.Availability}
+
+
+def _choice_words(key: str, value: Any) -> Any:
+    """A status or availability code as its label ("in_stock" -> "In stock")."""
+    choices = _PRODUCT_CHOICES.get(key)
+    if choices is None:
+        return value
+    if isinstance(value, list) and len(value) == 2:
+        return [_choice_words(key, v) for v in value]
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _member_refs(changes: dict[str, Any]) -> Iterable[tuple[str, object]]:
@@ -123,7 +144,7 @@ def _product_details(e: Entry) -> list[str]:
             else:
                 rows.append(f"{label}: {_member_names(e, key, kind, new)}")
         elif key != "prices":
-            plain[key] = value
+            plain[key] = _choice_words(key, value)
     return field_changes(plain, _PRODUCT_FIELDS) + rows + price_sentences(e)
 
 

@@ -154,7 +154,8 @@ def value_text(value: object) -> str:
         return ", ".join(value_text(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
-    return str(value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= 120 else text[:119] + "…"  # a description, not its essay
 
 
 def field_label(name: str, labels: Mapping[str, str] | None = None) -> str:
