@@ -151,7 +151,16 @@ def _product_details(e: Entry) -> list[str]:
 def _variant_details(e: Entry) -> list[str]:
     plain = {k: v for k, v in e.changes.items() if k not in ("prices", "cost_currency")}
     cost = plain.pop("cost_amount", None)
-    rows = field_changes(plain, {"option_values": "Options", "hsn_code": "HSN code"})
+    rows = field_changes(
+        plain,
+        {
+            "sku": "SKU",
+            "option_values": "Options",
+            "hsn_code": "HSN code",
+            "weight_grams": "Weight (g)",
+            "is_active": "On sale",
+        },
+    )
     if cost is not None:
         currency = e.changes.get("cost_currency")
         cur = currency[1] if isinstance(currency, list) else (currency or "")
