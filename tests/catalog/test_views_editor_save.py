@@ -145,9 +145,13 @@ def test_stock_panel_shows_each_variant_per_location_read_only(staff_client, kur
 def test_editor_queries_do_not_grow_with_variants_and_stock(staff_client, kurta):
     client = staff_client("manager")
     main = make_location("main", 1)
-    client.get(url(kurta))
+    # Both products have the same kinds of activity (product, variant, stock), so the
+    # activity panel resolves the same kinds of names; only the number of rows differs.
+    one = make_product("Cap", sizes=("S",))
+    receive(make_variant(one, "CAP-S", price("299.00"), option_values={"Size": "S"}), main, 2)
+    client.get(url(one))
     with CaptureQueriesContext(connection) as few:
-        client.get(url(kurta))
+        client.get(url(one))
     more = make_product("Tee", sizes=("S", "M", "L", "XL", "XXL"))
     for size in ("S", "M", "L", "XL", "XXL"):
         receive(

@@ -70,6 +70,7 @@ WORDS = AuditWords(
         "staff.password_reset": "reset the password of {object} by e-mail",
         "api_key.create": Phrase("created the API key {object}", _key_details),
         "api_key.revoke": "revoked the API key {object}",
+        "api_key.replace": "replaced the API key {object} with a new one of the same name",
     },
     kinds=(
         ObjectKind(STAFF, "staff member", _staff),

@@ -70,6 +70,7 @@ WORDS = AuditWords(
         "order.line_availability": Phrase(
             "answered whether a line of {object} is available", _line_availability
         ),
+        "order.revived": "revived {object}: its payment arrived late and the stock was still there",
         "order.lines_removed": Phrase("removed unavailable lines from {object}", _lines_removed),
     },
     kinds=(ObjectKind(ORDER, "order", _orders),),

@@ -67,6 +67,7 @@ def _settings(e: Entry) -> list[str]:
             "cod_fee_upfront": "COD fee paid upfront",
             "test_gateway_enabled": "Test gateway",
             "currency_gateways": "Gateway per currency",
+            "revive_late_paid_orders": "Revive late-paid orders when stock allows",
         },
     )
     for field in AMOUNT_FIELDS:
@@ -78,6 +79,16 @@ def _settings(e: Entry) -> list[str]:
                 before, after = (old or {}).get(cur), (new or {}).get(cur)
                 if before != after:
                     rows.append(f"{label} in {cur}: {e.money(before, cur)} → {e.money(after, cur)}")
+    return rows
+
+
+def _late_payment(e: Entry) -> list[str]:
+    rows = [f"Amount: {e.money(e.changes.get('amount'))}"]
+    outcome = e.changes.get("outcome")
+    if outcome == "revived":
+        rows.append("The order was revived: every item was still in stock")
+    elif outcome:
+        rows.append("Refunded automatically to the customer")
     return rows
 
 
@@ -114,6 +125,10 @@ WORDS = AuditWords(
         "payments.refund": Phrase("refunded {object}", _refund),
         "payments.refund_refused": Phrase("could not refund {object}", _refused),
         "paylink.refused": Phrase("was refused payment for {object}", _refused),
+        "payments.late_payment": Phrase(
+            "received a payment for {object} after it was cancelled", _late_payment
+        ),
+        "payments.late_payment_handled": "marked the late payment for {object} as handled",
         "payments.settings_update": Phrase("changed the payment settings", _settings),
         "payments.rule_create": Phrase("added a payment rule", _rule),
         "payments.rule_delete": Phrase("removed a payment rule", _rule),
