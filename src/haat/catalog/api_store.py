@@ -24,6 +24,7 @@ from haat.catalog.schemas import (
     StoreProductDetail,
     StoreProductItem,
 )
+from haat.catalog.stock_state import UNAVAILABLE, ProductStock, StockState, stock_states
 from haat.core.money import money_json
 from haat.core.schemas import ErrorOut
 
@@ -65,7 +66,19 @@ def image_out(image: ProductImage) -> dict[str, Any]:
     }
 
 
-def _item(product: Product, currency: str) -> dict[str, Any]:
+def stock_out(state: StockState) -> dict[str, Any]:
+    return {
+        "status": state.status,
+        "message": state.message,
+        "available": state.available,
+        "max_quantity": state.max_quantity,
+        "ships_on": state.ships_on,
+        "ships_in_days": state.ships_in_days,
+        "purchasable": state.purchasable,
+    }
+
+
+def _item(product: Product, currency: str, stock: ProductStock) -> dict[str, Any]:
     images = getattr(product, "store_images", [])
     return {
         "id": product.id,
@@ -82,6 +95,7 @@ def _item(product: Product, currency: str) -> dict[str, Any]:
         "categories": [
             {"id": c.id, "slug": c.slug, "name": c.name} for c in product.store_categories
         ],
+        "stock": stock_out(stock.product),
     }
 
 
@@ -110,11 +124,12 @@ def list_products(request: HttpRequest, filters: Query[ProductQuery]) -> Any:
             sort=filters.sort,
         ),
     )
-    return _Rendered(queryset, lambda p: _item(p, code))
+    return _Rendered(queryset, lambda p, stock: _item(p, code, stock))
 
 
 class _Rendered:
-    """Wraps a queryset so `Paginated` counts and slices in SQL, then renders the page."""
+    """Wraps a queryset so `Paginated` counts and slices in SQL, then renders the page
+    with its products' stock states (one more query for the whole page)."""
 
     def __init__(self, queryset: Any, render: Any) -> None:
         self.queryset = queryset
@@ -127,7 +142,9 @@ class _Rendered:
         return self.count()
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        return [self.render(p) for p in self.queryset[page]]
+        products = list(self.queryset[page])
+        stock = stock_states([p.id for p in products])
+        return [self.render(p, stock[p.id]) for p in products]
 
 
 @store_router.get(
@@ -142,9 +159,10 @@ def get_product(request: HttpRequest, slug: str, params: Query[CurrencyQuery]) -
     code = currency.code
     product = sel.store_product_detail(slug=slug, currency=currency)
     variants = product.store_variants
+    stock = stock_states([product.id])[product.id]
     cheapest = [v.p_compare for v in variants if v.p_amount == product.price_min and v.p_compare]
     return {
-        **_item(product, code),
+        **_item(product, code, stock),
         "compare_at": money_json(max(cheapest) if cheapest else None, code),
         "image": image_out(product.store_images[0]) if product.store_images else None,
         "description": product.description,
@@ -160,6 +178,7 @@ def get_product(request: HttpRequest, slug: str, params: Query[CurrencyQuery]) -
                 "price": money_json(v.p_amount, code),
                 "compare_at": money_json(v.p_compare, code),
                 "weight_grams": v.weight_grams,
+                "stock": stock_out(stock.variants.get(v.id, UNAVAILABLE)),
             }
             for v in variants
         ],

@@ -7,7 +7,7 @@ Amounts are integers in minor units; responses add a `formatted` string for disp
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -58,12 +58,51 @@ class CountOut(Out):
 
 
 # --- storefront output ----------------------------------------------------------------
+StockStatus = Literal[
+    "in_stock", "low_stock", "pre_order", "backorder", "out_of_stock", "unavailable"
+]
+
+
+class StockStateOut(Out):
+    """Computed from stock, with the same numbers checkout takes by (`max_quantity`
+    units of a variant are accepted now; more is a 409 `out_of_stock`). Separate from the
+    merchant's `availability` tag."""
+
+    status: StockStatus = Field(
+        description="in_stock; low_stock (fewer than HAAT_ONLY_N_LEFT on the shelves); "
+        "pre_order or backorder (none on the shelves, sold beyond stock up to a cap, see "
+        "ships_on / ships_in_days); out_of_stock; unavailable (not for sale now)"
+    )
+    message: str = Field(
+        description='for display: "In stock", "Only 3 left", "Pre-order: ships by 15 Jan '
+        '2027", "Ships in 10 days", "Out of stock", "Unavailable"'
+    )
+    available: int = Field(ge=0, description="units on the shelves that can still be bought")
+    max_quantity: int = Field(
+        ge=0,
+        description="the most one checkout accepts now: the shelves plus the units that may "
+        "still be sold beyond stock (for a product: the most any one variant accepts)",
+    )
+    ships_on: date | None = Field(
+        None, description="pre-order/backorder: the date promised for units beyond stock"
+    )
+    ships_in_days: int | None = Field(
+        None,
+        description="pre-order/backorder: units beyond stock ship this many days after the "
+        "order (when the promise is a lead time rather than a date)",
+    )
+    purchasable: bool = Field(description="max_quantity > 0: add-to-cart can be offered")
+
+
 class StoreProductItem(Out):
     id: int
     slug: str
     title: str
     brand: str
-    availability: str
+    availability: str = Field(
+        description="the merchant's own tag (a promise such as ships_2_3_days), not stock; "
+        "see `stock`"
+    )
     availability_label: str
     expected_days: int | None
     price_min: MoneyOut
@@ -71,6 +110,10 @@ class StoreProductItem(Out):
     compare_at: MoneyOut | None = Field(None, description="struck-through price, if any")
     image: ImageOut | None
     categories: list[CategoryRef]
+    stock: StockStateOut = Field(
+        description="the product's stock, rolled up from its active variants: the best "
+        "state any of them offers"
+    )
 
 
 class StoreVariantOut(Out):
@@ -81,6 +124,7 @@ class StoreVariantOut(Out):
     price: MoneyOut
     compare_at: MoneyOut | None
     weight_grams: int | None
+    stock: StockStateOut = Field(description="this variant's stock")
 
 
 class CollectionRef(Out):

@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from haat.catalog.schemas import StockStateOut
 from haat.core.schemas import ErrorBody, MoneyOut, Out
 from haat.orders.schemas import OrderOut
 from haat.payments.schemas import PaymentOut
@@ -88,14 +89,10 @@ class OptionsQuery(Schema):
 
 
 # --- replies ----------------------------------------------------------------------------
-class CartLineAvailabilityOut(Out):
-    status: str = Field(
-        description="in_stock | low_stock | out_of_stock | backorder | pre_order | unavailable"
+class CartLineAvailabilityOut(StockStateOut):
+    enough: bool = Field(
+        description="max_quantity covers the line's quantity (checkout will accept it)"
     )
-    message: str = Field(description='for display: "Only 3 left", "Ships in 4–7 days"')
-    available: int
-    purchasable: bool
-    enough: bool = Field(description="available covers the line's quantity")
 
 
 class CartLineOut(Out):

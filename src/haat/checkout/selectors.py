@@ -66,11 +66,8 @@ def cart_payload(read: CartRead) -> dict[str, Any]:
                 # The shopper added it at another price: checkout will ask them to confirm.
                 "price_changed": line.live_amount != line.unit_amount,
                 "availability": {
-                    "status": status.status,
-                    "message": status.message,
-                    "available": status.available,
-                    "purchasable": status.purchasable,
-                    "enough": status.available >= line.quantity,
+                    **{k: v for k, v in status.as_dict().items() if k != "variant_id"},
+                    "enough": line.max_quantity >= line.quantity,
                 },
             }
         )

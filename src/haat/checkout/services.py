@@ -258,8 +258,9 @@ def _plan(
 
 def _refuse_sold_out(lines: Sequence[PricedLine]) -> None:
     """A line short of stock already (unlocked read) ends the checkout before anything
-    is written: in a flash sale most late buyers leave here. The lines that pass are
-    decided again under lock, last in the order's transaction."""
+    is written: in a flash sale most late buyers leave here. A variant that may be sold
+    beyond stock counts what its policy has left (read in the same statement). The
+    lines that pass are decided again under lock, last in the order's transaction."""
     short = [
         {
             "variant_id": line.variant.id,
@@ -268,7 +269,7 @@ def _refuse_sold_out(lines: Sequence[PricedLine]) -> None:
             "available": max(line.available, 0),
         }
         for line in lines
-        if line.available < line.quantity
+        if line.max_quantity < line.quantity
     ]
     if short:
         skus = ", ".join(line["sku"] for line in short)
@@ -381,7 +382,10 @@ def _place(
         reply = idempotency.record(idem, placed) if idem is not None else None
         # Last before COMMIT: selling (COD) or holding the stock locks its rows until then;
         # OutOfStock here rolls the whole order back.
-        take_order_stock(order=order, lines=inputs, hold_until=plan.hold_expires_at)
+        taken = take_order_stock(order=order, lines=inputs, hold_until=plan.hold_expires_at)
+        if taken is not inputs:  # some units were taken beyond stock: the reply says so
+            placed = replace(placed, lines=taken)
+            reply = idempotency.update(idem, placed) if idem is not None else None
     if plan.online:
         placed = _open_payment(placed, contact)
         reply = idempotency.update(idem, placed) if idem is not None else None

@@ -24,7 +24,13 @@ from haat.core import sql
 from haat.core.currencies import currency_sql
 from haat.core.settings_stamp import stamp_sql
 from haat.inventory.selectors import Availability, describe_availability
-from haat.inventory.sql import available_units_sql
+from haat.inventory.sql import (
+    BACKORDER_OFFER_WIDTH,
+    BackorderOffer,
+    available_units_sql,
+    backorder_offer,
+    backorder_offer_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,13 @@ class PricedLine:
     available: int
     availability: Availability
     id: int | None = None
+    offer: BackorderOffer | None = None  # the variant may be sold beyond stock
+
+    @property
+    def max_quantity(self) -> int:
+        """The most checkout accepts for this line now (unlocked read): the units on
+        the shelves and what the variant may still sell beyond stock."""
+        return max(self.available, 0) + (self.offer.left if self.offer else 0)
 
     @property
     def live_amount(self) -> int | None:
@@ -64,16 +77,21 @@ class PricedLine:
 
 
 def priced_line(
-    variant: PricedVariant, quantity: int, unit_amount: int, available: int, line_id: Any = None
+    variant: PricedVariant,
+    quantity: int,
+    unit_amount: int,
+    available: int,
+    line_id: Any = None,
+    offer: BackorderOffer | None = None,
 ) -> PricedLine:
     availability = describe_availability(
         variant_id=variant.id,
         sellable=variant.sellable,
         kind=variant.product.availability,
-        expected_days=variant.product.expected_days,
         available=available,
+        offer=offer,
     )
-    return PricedLine(variant, quantity, unit_amount, available, availability, line_id)
+    return PricedLine(variant, quantity, unit_amount, available, availability, line_id, offer)
 
 
 @dataclass(frozen=True)
@@ -105,13 +123,15 @@ def _cart(row: Sequence[Any]) -> CartRecord:
 
 
 _LINE_VARIANT = priced_variant_sql(matching="= l.variant_id", currency="c.currency_id")
+_LINE_OFFER = backorder_offer_sql("l.variant_id")
 # One statement; a cart without lines still gives its own row.
 _CART_SQL = f"""
 SELECT {_CART_COLUMNS}, {stamp_sql()}, l.id, l.quantity, l.unit_amount,
-       {_LINE_VARIANT.columns}, {available_units_sql("l.variant_id")}
+       {_LINE_VARIANT.columns}, {available_units_sql("l.variant_id")}, {_LINE_OFFER.columns}
 FROM checkout_cart c
 LEFT JOIN checkout_cartline l ON l.cart_id = c.id
 {_LINE_VARIANT.joins}
+{_LINE_OFFER.joins}
 WHERE c.token = %s
 ORDER BY l.id"""
 
@@ -129,7 +149,8 @@ def read_cart(token: str) -> CartRead | None:
         variant = priced_variant(row[11:end])
         if row[8] is None or variant is None:
             continue
-        lines.append(priced_line(variant, row[9], row[10], row[end], row[8]))
+        offer = backorder_offer(row[end + 1 : end + 1 + _LINE_OFFER.width])
+        lines.append(priced_line(variant, row[9], row[10], row[end], row[8], offer))
     return CartRead(cart, tuple(lines), rows[0][7])
 
 
@@ -140,7 +161,7 @@ class VariantsRead:
 
     currency: str
     enabled: bool
-    variants: dict[int, tuple[PricedVariant, int]]
+    variants: dict[int, tuple[PricedVariant, int, BackorderOffer | None]]
     settings_stamp: int | None
 
 
@@ -148,10 +169,11 @@ class VariantsRead:
 def _variants_sql(count: int, given: bool) -> tuple[str, int]:
     currency = currency_sql(given=given)
     variant = priced_variant_sql(matching=f"IN ({sql.placeholders(count)})", currency=currency.key)
+    offer = backorder_offer_sql(variant.key)
     statement = (
         f"SELECT {currency.columns}, {stamp_sql()}, {variant.columns}, "
-        f"{available_units_sql(variant.key)} "
-        f"FROM {currency.joins} {variant.joins} WHERE {currency.where}"
+        f"{available_units_sql(variant.key)}, {offer.columns} "
+        f"FROM {currency.joins} {variant.joins} {offer.joins} WHERE {currency.where}"
     )
     return statement, variant.width
 
@@ -169,7 +191,8 @@ def read_variants(variant_ids: Sequence[int], currency: str | None) -> VariantsR
     for row in rows:
         variant = priced_variant(row[3 : 3 + width])
         if variant is not None:
-            found[variant.id] = (variant, row[3 + width])
+            offer = backorder_offer(row[4 + width : 4 + width + BACKORDER_OFFER_WIDTH])
+            found[variant.id] = (variant, row[3 + width], offer)
     return VariantsRead(code, bool(enabled), found, stamp)
 
 

@@ -38,7 +38,7 @@ def availability(request: HttpRequest, query: Query[IdsQuery]) -> list[Any]:
     are left out of the answer."""
     ids = parse_ids(query.ids)
     found = selectors.availability_status(ids)
-    return [found[i] for i in ids if i in found]
+    return [found[i].as_dict() for i in ids if i in found]
 
 
 @store_router.post("back-in-stock", response={200: BackInStockOut, 201: BackInStockOut, **ERRORS})

@@ -8,8 +8,11 @@ class InventoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Catalog sits below inventory and never imports it: the product editor's stock
-        # panel reads through a narrow callback filled in here (docs/architecture.md).
-        from haat.catalog import editor_stock
+        # panel and the store endpoints' stock state read through narrow callbacks filled
+        # in here (docs/architecture.md, Layers).
+        from haat.catalog import editor_stock, stock_state
         from haat.inventory import selectors
+        from haat.inventory.stock_states import product_states
 
         editor_stock.register(selectors.editor_variant_stock)
+        stock_state.register(product_states)

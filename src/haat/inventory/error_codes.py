@@ -18,3 +18,18 @@ class InventoryError(ErrorCode):
         409,
         "A location with stock history or holds cannot be deleted; deactivate it.",
     )
+    BACKORDER_PROMISE = (
+        "backorder_promise_invalid",
+        422,
+        "Selling beyond stock needs exactly one promise: a future date or a number of days.",
+    )
+    BACKORDER_CAP_TOO_LOW = (
+        "backorder_cap_too_low",
+        422,
+        "The cap is below the units already sold beyond stock; nothing was changed.",
+    )
+    BACKORDER_IN_USE = (
+        "backorder_in_use",
+        409,
+        "Units sold beyond stock are still open; lower the cap instead of removing it.",
+    )

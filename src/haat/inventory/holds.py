@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,8 @@ from haat.catalog.models import Variant
 from haat.core import sql
 from haat.core.errors import Conflict, ValidationError
 from haat.core.outbox import Aggregate, emit_all
-from haat.inventory import alerts
+from haat.inventory import alerts, backorders
+from haat.inventory.backorders import Backordered
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.events import ExpiredHold, HoldExpired
 from haat.inventory.ledger import (
@@ -37,8 +38,8 @@ from haat.inventory.ledger import (
     lock_levels,
     movement_row,
 )
-from haat.inventory.models import StockHold, StockMovement
-from haat.inventory.sql import TAKE_ONLY_ROW_SQL, LockedLevel
+from haat.inventory.models import BackorderMovement, StockHold, StockMovement
+from haat.inventory.sql import TAKE_ONLY_ROW_SQL, LockedLevel, LockedPolicy, lock_policy_rows
 
 MAX_LINE_QUANTITY = 1000
 MAX_LINES = 200
@@ -83,6 +84,15 @@ def _clean(requests: list[HoldRequest], owner_type: str, owner_id: str) -> None:
         raise ValidationError("A hold needs an owner.", details={"field": "owner_id"})
 
 
+@dataclass(frozen=True)
+class TakeResult:
+    """What an order took: its holds (or sale movements) and the units it took beyond
+    stock under the variants' backorder policies (empty for most orders)."""
+
+    records: list[Any]
+    backorders: list[Backordered]
+
+
 def place_holds(
     *,
     requests: list[HoldRequest],
@@ -91,11 +101,25 @@ def place_holds(
     expires_at: datetime | None = None,
 ) -> list[StockHold]:
     """Hold every line or none: each line from the highest-priority active location that
-    can take it whole, else split across locations in priority order. Raises OutOfStock
-    naming every line that cannot be held. Two or three statements whatever the number of
-    lines (see `_take`, then the INSERT of the holds). Inside a caller's transaction it
-    adds no savepoint, and its refusals come before any write, so that transaction stays
-    usable."""
+    can take it whole, else split across locations in priority order; a line still short
+    takes the rest beyond stock when its variant's `BackorderPolicy` allows (a hold with
+    no location). Raises OutOfStock naming every line that cannot be held. Two or three
+    statements whatever the number of lines (see `_take`, then the INSERT of the holds).
+    Inside a caller's transaction it adds no savepoint, and its refusals come before any
+    write, so that transaction stays usable."""
+    return hold_stock(
+        requests=requests, owner_type=owner_type, owner_id=owner_id, expires_at=expires_at
+    ).records
+
+
+def hold_stock(
+    *,
+    requests: list[HoldRequest],
+    owner_type: str,
+    owner_id: str,
+    expires_at: datetime | None = None,
+) -> TakeResult:
+    """`place_holds`, also saying what was held beyond stock."""
     _clean(requests, owner_type, str(owner_id))
     now = timezone.now()
     expires_at = expires_at or now + timedelta(minutes=hold_minutes())
@@ -105,6 +129,7 @@ def place_holds(
         taken = _take(
             requests,
             sell=False,
+            owner=(owner_type, str(owner_id)),
             record=StockHold,
             row=lambda v, loc, q: {
                 "variant_id": v,
@@ -118,26 +143,37 @@ def place_holds(
             },
         )
         taken.record_crossings()
-    return [StockHold(id=pk, **row) for pk, row in taken.records]
+    return TakeResult([StockHold(id=pk, **row) for pk, row in taken.records], taken.backorders)
 
 
 def sell_stock(*, requests: list[HoldRequest], reference: str) -> list[StockMovement]:
     """Sell now what nobody holds (an order confirmed at checkout, e.g. COD): allocated
     exactly like `place_holds`, all or nothing, OutOfStock naming every short line. The
     caller's transaction should call it last: the stock rows stay locked until COMMIT."""
+    return sell_now(requests=requests, reference=reference).records
+
+
+def sell_now(
+    *, requests: list[HoldRequest], reference: str, owner_type: str = "", owner_id: str = ""
+) -> TakeResult:
+    """`sell_stock`, also saying what was sold beyond stock (recorded in the backorder
+    ledger under `owner_type`/`owner_id`, default "sale"/`reference`, so a cancellation
+    can give it back)."""
     _clean(requests, "sale", reference or "-")
     now = timezone.now()
+    owner = (owner_type or "sale", str(owner_id or reference))
     with _transaction():
         taken = _take(
             requests,
             sell=True,
+            owner=owner,
             record=StockMovement,
             row=lambda v, loc, q: movement_row(
                 Change(v, loc, -q, reason=StockMovement.Reason.SALE, reference=reference), now
             ),
         )
         taken.record_crossings()
-    return [StockMovement(id=pk, **row) for pk, row in taken.records]
+    return TakeResult([StockMovement(id=pk, **row) for pk, row in taken.records], taken.backorders)
 
 
 def _transaction() -> AbstractContextManager:
@@ -160,6 +196,7 @@ class _Taken:
     after: dict[int, int]
     skus: dict[int, str]
     thresholds: dict[int, int | None]
+    backorders: list[Backordered] = field(default_factory=list)
 
     def record_crossings(self) -> None:
         default = alerts.default_threshold()
@@ -175,7 +212,12 @@ RowFor = Callable[[int, int, int], dict[str, Any]]  # (variant, location, qty) -
 
 
 def _take(
-    requests: list[HoldRequest], *, sell: bool, record: type[models.Model], row: RowFor
+    requests: list[HoldRequest],
+    *,
+    sell: bool,
+    owner: tuple[str, str],
+    record: type[models.Model],
+    row: RowFor,
 ) -> _Taken:
     """Take the lines' units off the shelf, sold (on_hand falls) or held (reserved rises),
     and INSERT one `record` row per pick (`row` builds it).
@@ -185,7 +227,9 @@ def _take(
     the same statement inserts the record, so the row stays locked for that statement
     and the COMMIT only. Anything else, or that UPDATE finding too little, locks all the
     variants' rows in the global order, allocates and writes one UPDATE and one INSERT;
-    that path also gives OutOfStock its exact details."""
+    that path also gives OutOfStock its exact details. Only when a line is short there
+    are the short variants' backorder policies locked and read (one more statement): the
+    units the shelves lack are then taken beyond stock, within each policy's cap."""
     if len(requests) == 1:
         taken = _take_one_row(requests[0], sell=sell, record=record, row=row)
         if taken is not None:
@@ -213,27 +257,53 @@ def _take(
             details={"field": "variant_id", "variant_ids": inactive},
         )
     before = available_totals(levels, ids)
-    allocations, shortages = _allocate(requests, levels, {v: r[0] for v, r in variants.items()})
+    skus = {v: r[0] for v, r in variants.items()}
+    allocations, shortages = _allocate(requests, levels, skus)
+    policies: dict[int, LockedPolicy] = {}
     if shortages:
-        skus = ", ".join(line["sku"] for line in shortages)
-        raise OutOfStock(f"Not enough stock for {skus}.", details={"lines": shortages})
+        policies = lock_policy_rows(sorted({line["variant_id"] for line in shortages}))
+        if policies:
+            allocations, shortages = _allocate(requests, levels, skus, policies)
+    if shortages:
+        names = ", ".join(line["sku"] for line in shortages)
+        raise OutOfStock(f"Not enough stock for {names}.", details={"lines": shortages})
     picks = [(v, loc, q) for _, v, loc, q in allocations]
+    shelf = [(v, loc, q) for v, loc, q in picks if loc is not None]
     apply_changes(
         levels,
         [
             Change(v, loc, on_hand=-q if sell else 0, reserved=0 if sell else q)
-            for v, loc, q in picks
+            for v, loc, q in shelf
         ],
     )
+    beyond: dict[int, int] = defaultdict(int)
+    for v, loc, q in picks:
+        if loc is None:
+            beyond[v] += q
+    backordered = (
+        backorders.commit(
+            dict(beyond),
+            policies,
+            owner_type=owner[0],
+            owner_id=owner[1],
+            now=timezone.now(),
+        )
+        if beyond
+        else []
+    )
     thresholds = {lvl.variant_id: lvl.threshold for lvl in levels.values()}
-    rows = [row(v, loc, q) for v, loc, q in picks]
-    written = sql.insert_rows(record, rows)
+    # A sale beyond stock is in the backorder ledger, not the stock ledger; a hold
+    # beyond stock is a hold without a location.
+    recorded = shelf if sell else picks
+    rows = [row(v, loc, q) for v, loc, q in recorded]  # type: ignore[arg-type]
+    written = sql.insert_rows(record, rows) if rows else []
     return _Taken(
         [(pk, r) for (pk,), r in zip(written, rows, strict=True)],
         before,
         available_totals(levels, ids),
-        {v: r[0] for v, r in variants.items()},
+        skus,
         thresholds,
+        backordered,
     )
 
 
@@ -269,33 +339,47 @@ def _take_one_row(
 
 
 def _allocate(
-    requests: list[HoldRequest], levels: dict[tuple[int, int], LockedLevel], skus: dict[int, str]
-) -> tuple[list[tuple[int, int, int, int]], list[dict]]:
-    """(line, variant, location, qty) allocations in memory, and the lines that fall short."""
+    requests: list[HoldRequest],
+    levels: dict[tuple[int, int], LockedLevel],
+    skus: dict[int, str],
+    policies: dict[int, LockedPolicy] | None = None,
+) -> tuple[list[tuple[int, int | None, int, int]], list[dict]]:
+    """(line, variant, location, qty) allocations in memory, and the lines that fall short.
+    With `policies`, a short line takes every unit the shelves have and the rest beyond
+    stock (location None) while its policy has units left under the cap."""
+    left = {v: p.offer.left for v, p in (policies or {}).items()}
     by_variant: dict[int, list[LockedLevel]] = defaultdict(list)
     for level in levels.values():
         if level.location_active:
             by_variant[level.variant_id].append(level)
     free = {key: lvl.available for key, lvl in levels.items()}
-    allocations: list[tuple[int, int, int, int]] = []
+    allocations: list[tuple[int, int, int | None, int]] = []
     shortages: list[dict] = []
     for line, req in enumerate(requests):
         places = sorted(by_variant[req.variant_id], key=lambda x: (x.location_priority, x.id))
         keys = [(req.variant_id, lvl.location_id) for lvl in places]
         total = sum(max(free[k], 0) for k in keys)
-        if total < req.quantity:
-            shortages.append(
-                {
-                    "variant_id": req.variant_id,
-                    "sku": skus[req.variant_id],
-                    "requested": req.quantity,
-                    "available": total,
-                }
-            )
+        extra = max(req.quantity - total, 0)
+        if extra and left.get(req.variant_id, 0) >= extra:
+            left[req.variant_id] -= extra
+            allocations.append((line, req.variant_id, None, extra))
+        elif extra:
+            short = {
+                "variant_id": req.variant_id,
+                "sku": skus[req.variant_id],
+                "requested": req.quantity,
+                "available": total,
+            }
+            if req.variant_id in left:
+                short["beyond_stock_left"] = left[req.variant_id]
+            shortages.append(short)
             continue
-        whole = next((k for k in keys if free[k] >= req.quantity), None)
-        picks = [(whole, req.quantity)] if whole else []
-        remaining = 0 if whole else req.quantity
+        if not total or not req.quantity - extra:
+            continue
+        quantity = req.quantity - extra
+        whole = next((k for k in keys if free[k] >= quantity), None)
+        picks = [(whole, quantity)] if whole else []
+        remaining = 0 if whole else quantity
         for k in keys if not whole else []:
             take = min(max(free[k], 0), remaining)
             if take:
@@ -318,11 +402,23 @@ def _active_holds(**filters: object) -> list[StockHold]:
 def _end_holds(
     holds: list[StockHold], *, status: str, reason: str = "", reference: str = ""
 ) -> list[StockMovement]:
-    """Give back (or sell) the stock of locked active holds and close them."""
+    """Give back (or sell) the stock of locked active holds and close them. Holds beyond
+    stock (no location) give their units back to the backorder allowance instead, unless
+    sold: a sale beyond stock stays committed until the order is cancelled."""
     ids = {h.variant_id for h in holds}
     levels = lock_levels(ids)
     before = available_totals(levels, ids)
     sale = status == StockHold.Status.CONVERTED
+    beyond = [h for h in holds if h.location_id is None]
+    if beyond and not sale:
+        backorders.give_back(
+            [backorders.Entry(h.variant_id, h.quantity, h.owner_type, h.owner_id) for h in beyond],
+            reason=BackorderMovement.Reason.CANCELLATION
+            if reason == CANCELLED
+            else _BACKORDER_REASONS.get(status, BackorderMovement.Reason.RELEASED),
+            note=reason,
+        )
+    holds = [h for h in holds if h.location_id is not None] if beyond else holds
     changes = [
         Change(
             h.variant_id,
@@ -335,12 +431,19 @@ def _end_holds(
         for h in holds
     ]
     movements = apply_changes(levels, changes)
-    StockHold.objects.filter(id__in=[h.pk for h in holds]).update(
+    StockHold.objects.filter(id__in=[h.pk for h in holds + beyond]).update(
         status=status, released_at=timezone.now(), release_reason=reason[:100]
     )
     if not sale:
         alerts.record_crossings(before, available_totals(levels, ids))
     return movements
+
+
+CANCELLED = "order cancelled"  # release_holds' reason when an order is cancelled
+_BACKORDER_REASONS = {
+    StockHold.Status.EXPIRED: BackorderMovement.Reason.EXPIRED,
+    StockHold.Status.RELEASED: BackorderMovement.Reason.RELEASED,
+}
 
 
 def convert_holds(*, owner_type: str, owner_id: str, reference: str) -> None:

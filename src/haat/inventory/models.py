@@ -118,7 +118,10 @@ class StockHold(models.Model):
         EXPIRED = "expired", "Expired"
 
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="holds")
+    # None: units held beyond stock under the variant's BackorderPolicy (no shelf yet).
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="holds"
+    )
     quantity = models.PositiveIntegerField()
     owner_type = models.CharField(max_length=40)
     owner_id = models.CharField(max_length=64)
@@ -140,6 +143,10 @@ class StockHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_type}:{self.owner_id} {self.quantity}x{self.variant_id}"
+
+    @property
+    def beyond_stock(self) -> bool:
+        return self.location_id is None
 
 
 class LowStockThreshold(models.Model):
@@ -182,3 +189,82 @@ class BackInStockSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id}: {self.email or self.phone}"
+
+
+class BackorderPolicy(models.Model):
+    """A variant may be sold beyond its stock, up to `cap` units, with a promise: a date
+    (`ships_on`, e.g. a pre-order's release) or a lead time (`ships_in_days`, made to
+    order). `committed` counts the units sold or held beyond stock and not given back;
+    it always equals the sum of the variant's `BackorderMovement` rows
+    (`verify_stock_ledger`), and the database refuses it above the cap."""
+
+    class Mode(models.TextChoices):
+        PRE_ORDER = "pre_order", "Pre-order"
+        BACKORDER = "backorder", "Backorder"
+
+    variant = models.OneToOneField(
+        "catalog.Variant", on_delete=models.PROTECT, related_name="backorder_policy"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    cap = models.PositiveIntegerField()
+    committed = models.PositiveIntegerField(default=0)
+    ships_on = models.DateField(null=True, blank=True)
+    ships_in_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["variant_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed__gte=0) & Q(committed__lte=F("cap")),
+                name="backorder_within_cap",
+            ),
+            models.CheckConstraint(
+                condition=Q(ships_on__isnull=False, ships_in_days__isnull=True)
+                | Q(ships_on__isnull=True, ships_in_days__gte=1),
+                name="backorder_one_promise",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.mode} {self.committed}/{self.cap}"
+
+    @property
+    def left(self) -> int:
+        return max(self.cap - self.committed, 0)
+
+
+class BackorderMovement(models.Model):
+    """The ledger of units sold beyond stock: + when an order takes them (reason: the
+    policy's mode), - when they are given back (cancellation, expiry, release)."""
+
+    class Reason(models.TextChoices):
+        PRE_ORDER = "pre_order", "Pre-order"
+        BACKORDER = "backorder", "Backorder"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Hold expired"
+        CANCELLATION = "cancellation", "Order cancelled"
+
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, related_name="backorder_movements"
+    )
+    quantity = models.IntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    owner_type = models.CharField(max_length=40)
+    owner_id = models.CharField(max_length=64)
+    note = models.CharField(max_length=300, blank=True)
+    actor_label = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["variant", "-created_at"]),
+            models.Index(fields=["owner_type", "owner_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="backorder_movement_non_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.quantity:+d} {self.variant_id}"

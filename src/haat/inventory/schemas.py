@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
-from haat.catalog.schemas import Out, StrictIn
+from haat.catalog.schemas import Out, StockStateOut, StrictIn
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Note = Annotated[str, StringConstraints(max_length=500)]
@@ -155,14 +155,8 @@ class ThresholdOut(Out):
     is_default: bool
 
 
-class AvailabilityOut(Out):
+class AvailabilityOut(StockStateOut):
     variant_id: int
-    status: str = Field(
-        description="in_stock | low_stock | out_of_stock | backorder | pre_order | unavailable"
-    )
-    message: str = Field(description='for display: "Only 3 left", "Ships in 4–7 days"')
-    available: int
-    purchasable: bool
 
 
 class BackInStockIn(StrictIn):

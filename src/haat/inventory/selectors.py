@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Exists,
     F,
@@ -25,16 +24,14 @@ from django.urls import reverse
 
 from haat.catalog.editor_stock import LocationStock, VariantStock
 from haat.catalog.models import Product, Variant
+from haat.catalog.stock_state import StockState
 from haat.core import sql
 from haat.inventory.alerts import default_threshold
 from haat.inventory.models import LowStockThreshold, StockHold, StockLevel, StockMovement
-from haat.inventory.sql import available_units, available_units_annotation
+from haat.inventory.sql import BackorderOffer, available_units, available_units_annotation
+from haat.inventory.stock_states import compute_state, variant_states
 
 ACTIVE_LEVELS = Q(location__is_active=True)
-
-
-def only_n_left() -> int:
-    return settings.HAAT_ONLY_N_LEFT
 
 
 def available_by_variant(variant_ids: list[int]) -> dict[int, int]:
@@ -44,62 +41,68 @@ def available_by_variant(variant_ids: list[int]) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class Availability:
+    """A variant's stock state (`inventory.stock_states`) with its id."""
+
     variant_id: int
-    status: str  # in_stock | low_stock | out_of_stock | backorder | pre_order | unavailable
-    message: str
-    available: int
-    purchasable: bool  # add-to-cart allowed (there is stock to hold)
+    state: StockState
 
+    @property
+    def status(self) -> str:
+        return self.state.status
 
-SHIPS = {
-    Product.Availability.SHIPS_2_3_DAYS: "Ships in 2–3 days",
-    Product.Availability.SHIPS_4_7_DAYS: "Ships in 4–7 days",
-}
+    @property
+    def message(self) -> str:
+        return self.state.message
+
+    @property
+    def available(self) -> int:
+        return self.state.available
+
+    @property
+    def max_quantity(self) -> int:
+        return self.state.max_quantity
+
+    @property
+    def purchasable(self) -> bool:
+        return self.state.purchasable
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.state
+        return {
+            "variant_id": self.variant_id,
+            "status": s.status,
+            "message": s.message,
+            "available": s.available,
+            "max_quantity": s.max_quantity,
+            "ships_on": s.ships_on,
+            "ships_in_days": s.ships_in_days,
+            "purchasable": s.purchasable,
+        }
 
 
 def availability_status(variant_ids: list[int]) -> dict[int, Availability]:
-    """What the storefront shows per variant. Unknown ids are left out. Two queries."""
-    variants = Variant.objects.filter(pk__in=list(variant_ids)).select_related("product")
-    variants = list(
-        variants.only(
-            "id", "is_active", "product__status", "product__availability", "product__expected_days"
-        )
-    )
-    stock = available_by_variant([v.pk for v in variants])
+    """What the storefront shows per variant. Unknown ids are left out. One query."""
     return {
-        v.pk: describe_availability(
-            variant_id=v.pk,
-            sellable=v.is_active and v.product.status == Product.Status.ACTIVE,
-            kind=v.product.availability,
-            expected_days=v.product.expected_days,
-            available=stock[v.pk],
-        )
-        for v in variants
+        pk: Availability(pk, state)
+        for pk, (_, state) in variant_states(variant_ids=list(variant_ids)).items()
     }
 
 
 def describe_availability(
-    *, variant_id: int, sellable: bool, kind: str, expected_days: int | None, available: int
+    *, variant_id: int, sellable: bool, kind: str, available: int, offer: BackorderOffer | None
 ) -> Availability:
-    """The storefront's words for a variant: `sellable` (variant and product active),
-    the product's availability `kind` and the units `available` over active locations."""
-    n = max(available, 0)
-    limit = only_n_left()
-    if not sellable or kind == Product.Availability.UNAVAILABLE:
-        status, message, n = "unavailable", "Unavailable", 0
-    elif n > 0 and kind in SHIPS:
-        status, message = "in_stock", SHIPS[kind]
-    elif n > 0:
-        status = "low_stock" if n < limit else "in_stock"
-        message = f"Only {n} left" if n < limit else "In stock"
-    elif kind in SHIPS:
-        status, message = "backorder", SHIPS[kind]
-    elif kind == Product.Availability.PRE_ORDER:
-        status = "pre_order"
-        message = f"Pre-order: ships in {expected_days} days" if expected_days else "Pre-order"
-    else:
-        status, message = "out_of_stock", "Out of stock"
-    return Availability(variant_id, status, message, n, sellable and n > 0)
+    """The storefront's words for a variant read elsewhere (a cart's line): `sellable`
+    (variant and product active), the product's availability tag `kind`, the units
+    `available` over active locations and its backorder `offer`."""
+    return Availability(
+        variant_id,
+        compute_state(
+            sellable=sellable,
+            on_hold=kind == Product.Availability.UNAVAILABLE,
+            available=available,
+            offer=offer,
+        ),
+    )
 
 
 # --- merchant overview ------------------------------------------------------------------

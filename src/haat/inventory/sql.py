@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -140,3 +140,88 @@ RETURNING location_id, on_hand - reserved AS available,
   {variant_sku_sql("inventory_stocklevel.variant_id")} AS sku,
   (SELECT t.threshold FROM inventory_lowstockthreshold t
     WHERE t.variant_id = inventory_stocklevel.variant_id) AS threshold"""
+
+
+# --- selling beyond stock (BackorderPolicy) ---------------------------------------------
+@dataclass(frozen=True)
+class BackorderOffer:
+    """A variant's allowance to sell beyond stock, as read: the mode (pre_order or
+    backorder), the units `left` under the cap, and the promise (a date, or a lead time
+    in days counted from the day of the order)."""
+
+    mode: str
+    left: int
+    ships_on: date | None
+    ships_in_days: int | None
+
+    def promised(self, today: date) -> date:
+        """The date promised to an order placed `today`."""
+        return self.ships_on or today + timedelta(days=self.ships_in_days or 0)
+
+
+BACKORDER_OFFER_WIDTH = 4
+
+
+def backorder_offer_sql(variant_id: str) -> sql.Fragment:
+    """The policy of variant `variant_id` (an SQL expression of the outer statement),
+    LEFT JOINed so a variant without one costs nothing but NULL columns; read back with
+    `backorder_offer`."""
+    return sql.Fragment(
+        columns="inv_bp.mode, inv_bp.cap - inv_bp.committed, inv_bp.ships_on, inv_bp.ships_in_days",
+        joins=f"LEFT JOIN inventory_backorderpolicy inv_bp ON inv_bp.variant_id = {variant_id}",
+        width=BACKORDER_OFFER_WIDTH,
+    )
+
+
+def date_value(value: Any) -> date | None:
+    """A DATE column as a date (SQLite hands back text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def backorder_offer(values: Sequence[Any]) -> BackorderOffer | None:
+    """The `BackorderOffer` in `backorder_offer_sql`'s columns; None without a policy."""
+    mode, left, ships_on, days = values
+    if mode is None:
+        return None
+    return BackorderOffer(mode, max(int(left), 0), date_value(ships_on), days)
+
+
+@dataclass(frozen=True)
+class LockedPolicy:
+    variant_id: int
+    offer: BackorderOffer
+    committed: int
+
+
+def lock_policy_rows(variant_ids: Sequence[int]) -> dict[int, LockedPolicy]:
+    """Lock (FOR UPDATE where the database has it) the policies of these variants, in
+    variant order: after their StockLevel rows, always (the global lock order). One
+    query; variants without a policy are left out."""
+    if not variant_ids:
+        return {}
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    ids = sql.placeholders(len(variant_ids))
+    statement = (
+        "SELECT variant_id, mode, cap - committed, ships_on, ships_in_days, committed "
+        f"FROM inventory_backorderpolicy WHERE variant_id IN ({ids}) "
+        f"ORDER BY variant_id{lock}"
+    )
+    return {
+        row[0]: LockedPolicy(row[0], backorder_offer(row[1:5]), row[5])  # type: ignore[arg-type]
+        for row in sql.fetch_all(statement, sorted(variant_ids))
+    }
+
+
+def write_committed(committed: dict[int, int], now: datetime) -> None:
+    """Store the new `committed` of locked policies ({variant id: units}), in one UPDATE."""
+    if not committed:
+        return
+    whens = " ".join(["WHEN %s THEN %s"] * len(committed))
+    params: list[Any] = [x for pair in committed.items() for x in pair]
+    sql.execute(
+        f"UPDATE inventory_backorderpolicy SET committed = CASE variant_id {whens} END, "
+        f"updated_at = %s WHERE variant_id IN ({sql.placeholders(len(committed))})",
+        [*params, connection.ops.adapt_datetimefield_value(now), *committed],
+    )

@@ -39,6 +39,7 @@ from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.money import formatted
 from haat.core.outbox import emit, emit_all
+from haat.inventory.backorders import release_backorders
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.holds import (
     HoldRequest,
@@ -197,6 +198,9 @@ def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
             release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
         elif before == S.CONFIRMED:
             _restock_sold_units(order, note)
+            release_backorders(
+                owner_type=HOLD_OWNER, owner_id=str(order.pk), note=f"Order {order.number}"
+            )
         emit(
             OrderCancelled(
                 number=order.number,

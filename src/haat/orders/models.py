@@ -174,11 +174,18 @@ class OrderLine(models.Model):
     # Reserve & pay: staff's answer to "can we source this line?" ("" = not answered yet).
     availability = models.CharField(max_length=12, choices=Availability.choices, blank=True)
     availability_checked_at = models.DateTimeField(null=True, blank=True)
+    # Units sold beyond stock (pre-order / backorder) and the date promised for them.
+    backordered = models.PositiveIntegerField(default=0)
+    ships_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity"),
+            models.CheckConstraint(
+                condition=Q(backordered__lte=models.F("quantity")),
+                name="order_line_backordered_within_quantity",
+            ),
             models.CheckConstraint(
                 condition=Q(line_amount=models.F("unit_amount") * models.F("quantity")),
                 name="order_line_amount",

@@ -79,6 +79,15 @@ class OrderLineOut(Out):
     quantity: int
     unit_price: MoneyOut
     line_total: MoneyOut
+    backordered: int = Field(
+        0,
+        ge=0,
+        description="units of `quantity` sold beyond stock (pre-order or backorder): they "
+        "ship on `ships_on`, the date promised when the order was placed",
+    )
+    ships_on: date | None = Field(
+        None, description="the date promised for the backordered units (null: none)"
+    )
 
 
 class OrderAmountsOut(Out):

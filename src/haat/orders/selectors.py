@@ -29,6 +29,8 @@ class LineLike(Protocol):
     option_values: dict[str, Any]
     quantity: int
     unit_amount: int
+    backordered: int
+    ships_on: date | None
 
 
 def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
@@ -55,6 +57,8 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "unit_price": money_json(line.unit_amount, cur),
                 "line_total": money_json(line.unit_amount * line.quantity, cur),
+                "backordered": getattr(line, "backordered", 0),
+                "ships_on": _day(getattr(line, "ships_on", None)),
             }
             for line in lines
         ],
@@ -74,6 +78,11 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _day(value: date | str | None) -> str | None:
+    """A promised date as ISO text (an idempotent reply stores it as text already)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def amounts_payload(order: Order) -> dict[str, Any]:

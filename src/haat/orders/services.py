@@ -8,8 +8,8 @@ is paid or confirmed.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,7 +18,8 @@ from django.utils import timezone
 from haat.core import sql
 from haat.core.errors import ValidationError
 from haat.customers.models import Customer
-from haat.inventory.holds import HoldRequest, place_holds, sell_stock
+from haat.inventory.backorders import Backordered
+from haat.inventory.holds import HoldRequest, hold_stock, sell_now
 from haat.orders import state
 from haat.orders.lifecycle import HOLD_OWNER, record_order_events
 from haat.orders.models import Order, OrderLine
@@ -51,6 +52,8 @@ class LineInput:
     option_values: dict[str, Any]
     quantity: int
     unit_amount: int
+    backordered: int = 0  # units taken beyond stock (pre-order / backorder)
+    ships_on: date | None = None  # the date promised for them
 
 
 def create_order(
@@ -166,11 +169,13 @@ def _split(total: int, payment_type: str, terms: PaymentTerms) -> tuple[int, int
 
 def take_order_stock(
     *, order: Order, lines: list[LineInput], hold_until: datetime | None = None
-) -> None:
+) -> list[LineInput]:
     """The stock of a new order's lines: sold at once when the order is confirmed (COD),
     else held for it (owner `order`, id = order pk) until `hold_until` (default: the
     checkout hold), for payment to convert or expiry to release. Lines without a variant
-    (made to order) take none. Raises OutOfStock naming every short line."""
+    (made to order) take none. Raises OutOfStock naming every short line. Returns the
+    lines, with the units taken beyond stock and their promised date when there are any
+    (written on the order's lines too)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_order_stock() must run in the order's transaction")
     wanted: dict[int, int] = {}
@@ -178,14 +183,49 @@ def take_order_stock(
         if line.variant_id is not None:
             wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
     if not wanted:
-        return
+        return lines
     requests = [HoldRequest(variant_id, quantity) for variant_id, quantity in wanted.items()]
     if order.status == Order.Status.CONFIRMED:
-        sell_stock(requests=requests, reference=order.number)
+        taken = sell_now(
+            requests=requests,
+            reference=order.number,
+            owner_type=HOLD_OWNER,
+            owner_id=str(order.pk),
+        )
     else:
-        place_holds(
+        taken = hold_stock(
             requests=requests,
             owner_type=HOLD_OWNER,
             owner_id=str(order.pk),
             expires_at=hold_until,
         )
+    if not taken.backorders:
+        return lines
+    return _record_backorders(order, taken.backorders, lines)
+
+
+def _record_backorders(
+    order: Order, backorders: list[Backordered], lines: list[LineInput]
+) -> list[LineInput]:
+    """Write on the order's lines the units taken beyond stock and the date promised
+    (the last lines of a variant first: the shelf's units went to the first). Only
+    orders with backorders pay for this (a read and one UPDATE per such line)."""
+    left = {b.variant_id: b.quantity for b in backorders}
+    promised = {b.variant_id: b.ships_on for b in backorders}
+    rows = OrderLine.objects.filter(order=order, variant_id__in=list(left)).order_by("-id")
+    for line_id, variant_id, quantity in rows.values_list("id", "variant_id", "quantity"):
+        units = min(quantity, left[variant_id])
+        left[variant_id] -= units
+        if units:
+            OrderLine.objects.filter(pk=line_id).update(
+                backordered=units, ships_on=promised[variant_id]
+            )
+    left = {b.variant_id: b.quantity for b in backorders}
+    out = []
+    for line in reversed(lines):
+        units = min(line.quantity, left.get(line.variant_id, 0))
+        if units:
+            left[line.variant_id] -= units
+            line = replace(line, backordered=units, ships_on=promised[line.variant_id])
+        out.append(line)
+    return out[::-1]
