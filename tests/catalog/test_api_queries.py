@@ -74,7 +74,8 @@ def test_store_list_queries_do_not_grow_with_page_size(store_api, many_products,
         return lambda: store_api.get("/api/v1/store/products", {**params, "page_size": size})
 
     small, large = count_queries(page(1)), count_queries(page(50))
-    # key, currency, count, page, images, categories, 2 for compare-at (+1 category tree)
+    # key, currency, count, page, images, categories, 2 for compare-at, the page's stock
+    # states (+1 category tree)
     assert small == large <= 9
     body = store_api.get("/api/v1/store/products", {**params, "page_size": 50}).json()
     assert len(body["items"]) == min(50, body["count"]) > 30

@@ -146,7 +146,9 @@ def test_storefront_availability_and_back_in_stock(store_api, settings):
         plenty.pk: ("in_stock", "In stock", True),
         few.pk: ("low_stock", "Only 3 left", True),
         none.pk: ("out_of_stock", "Out of stock", False),
-        ships.pk: ("backorder", "Ships in 4–7 days", False),
+        # The merchant's "ships in 4-7 days" tag is a promise, not stock: without a
+        # backorder policy there is nothing to sell (checkout would refuse it).
+        ships.pk: ("out_of_stock", "Out of stock", False),
         draft.pk: ("unavailable", "Unavailable", False),
     }
     assert store_api.get("/api/v1/store/variants/availability", {"ids": "1,x"}).status_code == 422

@@ -16,11 +16,13 @@ from haat.api.pagination import Paginated
 from haat.catalog.models import Variant
 from haat.core.errors import NotFound, ValidationError
 from haat.core.schemas import CSV_REPLY, ErrorOut
-from haat.inventory import bulk, locations, report, selectors, services
+from haat.inventory import backorders, bulk, locations, report, selectors, services
 from haat.inventory.api import admin_router
-from haat.inventory.models import Location
+from haat.inventory.models import BackorderPolicy, Location
 from haat.inventory.schemas import (
     AdjustIn,
+    BackorderPolicyIn,
+    BackorderPolicyOut,
     BulkIn,
     BulkReportOut,
     HoldOut,
@@ -165,6 +167,56 @@ def set_threshold(request: HttpRequest, variant_id: int, payload: ThresholdIn) -
     require(request, Perm.INVENTORY_ADJUST)
     value = services.set_low_stock_threshold(variant_id=variant_id, threshold=payload.threshold)
     return {"variant_id": variant_id, "threshold": value, "is_default": payload.threshold is None}
+
+
+# --- selling beyond stock ----------------------------------------------------------------
+def _policy_out(policy: BackorderPolicy) -> dict[str, Any]:
+    return {
+        "variant_id": policy.variant_id,
+        "sku": policy.variant.sku,
+        "mode": policy.mode,
+        "cap": policy.cap,
+        "committed": policy.committed,
+        "left": policy.left,
+        "ships_on": policy.ships_on,
+        "ships_in_days": policy.ships_in_days,
+    }
+
+
+@admin_router.get(
+    "variants/{variant_id}/backorder-policy", response={200: BackorderPolicyOut, **READ}
+)
+def get_backorder_policy(request: HttpRequest, variant_id: int) -> Any:
+    """Whether (and how far) this variant may be sold beyond stock; 404 when it may not."""
+    require(request, Perm.INVENTORY_VIEW)
+    policy = BackorderPolicy.objects.select_related("variant").filter(variant_id=variant_id)
+    found = policy.first()
+    if found is None:
+        raise NotFound("This variant is not sold beyond stock.", details={"variant_id": variant_id})
+    return _policy_out(found)
+
+
+@admin_router.put(
+    "variants/{variant_id}/backorder-policy", response={200: BackorderPolicyOut, **WRITE}
+)
+def put_backorder_policy(request: HttpRequest, variant_id: int, payload: BackorderPolicyIn) -> Any:
+    """Sell this variant beyond stock: pre-order or backorder, up to `cap` units in all,
+    promising a date (`ships_on`) or a lead time (`ships_in_days`), exactly one of them.
+    Shelf stock is always sold first. 422 `backorder_promise_invalid` (no promise, both,
+    or a past date), 422 `backorder_cap_too_low` (below the units already sold beyond
+    stock)."""
+    require(request, Perm.INVENTORY_ADJUST)
+    policy = backorders.set_policy(variant_id=variant_id, **payload.model_dump())
+    return _policy_out(policy)
+
+
+@admin_router.delete("variants/{variant_id}/backorder-policy", response={204: None, **WRITE})
+def delete_backorder_policy(request: HttpRequest, variant_id: int) -> Any:
+    """Stop selling beyond stock. 409 `backorder_in_use` while units sold beyond stock
+    are open (lower the cap to that number instead)."""
+    require(request, Perm.INVENTORY_ADJUST)
+    backorders.remove_policy(variant_id=variant_id)
+    return Status(204, None)
 
 
 # --- stock writes -----------------------------------------------------------------------

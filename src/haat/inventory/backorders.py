@@ -55,13 +55,14 @@ def commit(
     *,
     owner_type: str,
     owner_id: str,
+    reference: str,
     now: datetime,
 ) -> list[Backordered]:
     """Add `picks` ({variant: units}, already checked against the caps) to the locked
     policies, with one ledger row each: one UPDATE and one INSERT."""
     write_committed({v: policies[v].committed + q for v, q in picks.items()}, now)
     _write_movements(
-        [Entry(v, q, owner_type, owner_id) for v, q in sorted(picks.items())],
+        [Entry(v, q, owner_type, owner_id, reference) for v, q in sorted(picks.items())],
         reasons={v: policies[v].offer.mode for v in picks},
         now=now,
     )
@@ -80,6 +81,7 @@ class Entry:
     quantity: int
     owner_type: str
     owner_id: str
+    reference: str = ""  # blank: the reference its units were taken under
 
 
 def give_back(entries: list[Entry], *, reason: str, note: str = "") -> None:
@@ -93,6 +95,7 @@ def give_back(entries: list[Entry], *, reason: str, note: str = "") -> None:
         amounts[e.variant_id] += e.quantity
     now = timezone.now()
     policies = lock_policy_rows(sorted(amounts))
+    entries = _with_references(entries)
     # A policy with open units cannot be removed (remove_policy), so each one is here.
     write_committed({v: policies[v].committed - q for v, q in amounts.items()}, now)
     _write_movements(
@@ -122,6 +125,32 @@ def release_backorders(*, owner_type: str, owner_id: str, note: str = "") -> int
     return sum(open_units.values())
 
 
+def _with_references(entries: list[Entry]) -> list[Entry]:
+    """Entries without a reference get the one their owner's units were taken under
+    (one query, only then)."""
+    owners = {(e.owner_type, e.owner_id) for e in entries if not e.reference}
+    if not owners:
+        return entries
+    found: dict[tuple[str, str], str] = {}
+    for owner_type, owner_id in owners:
+        found.setdefault((owner_type, owner_id), "")
+    rows = (
+        BackorderMovement.objects.filter(
+            owner_type__in={o[0] for o in owners},
+            owner_id__in={o[1] for o in owners},
+            quantity__gt=0,
+        )
+        .exclude(reference="")
+        .values_list("owner_type", "owner_id", "reference")
+    )
+    for owner_type, owner_id, reference in rows:
+        found[(owner_type, owner_id)] = reference
+    return [
+        e if e.reference else replace(e, reference=found[(e.owner_type, e.owner_id)])
+        for e in entries
+    ]
+
+
 def _write_movements(
     entries: list[Entry], *, reasons: dict[int, str], now: datetime, note: str = ""
 ) -> None:
@@ -135,6 +164,7 @@ def _write_movements(
                 "reason": reasons[e.variant_id],
                 "owner_type": e.owner_type[:40],
                 "owner_id": str(e.owner_id)[:64],
+                "reference": e.reference[:100],
                 "note": note[:300],
                 "actor_label": actor.label[:255],
                 "created_at": now,

@@ -9,6 +9,11 @@ urlpatterns = [
     path("stock/", views.stock_list, name="stock_list"),
     path("stock/low/", views.low_stock, name="low_stock"),
     path("stock/variants/<int:pk>/", views.variant_stock, name="variant_stock"),
+    path(
+        "stock/variants/<int:pk>/beyond-stock/",
+        views.variant_backorder,
+        name="variant_backorder",
+    ),
     path("stock/receive/", views_ops.stock_receive, name="stock_receive"),
     path("stock/adjust/", views_ops.stock_adjust, name="stock_adjust"),
     path("stock/transfer/", views_ops.stock_transfer, name="stock_transfer"),

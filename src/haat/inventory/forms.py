@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from haat.inventory.ledger import MAX_QUANTITY
-from haat.inventory.models import Location
+from haat.inventory.models import BackorderPolicy, Location
 from haat.inventory.services import ADJUST_REASONS, NOTE_MAX
 
 
@@ -101,6 +101,35 @@ class ThresholdForm(forms.Form):
         max_value=100_000,
         required=False,
         help_text="Leave empty to use the store default.",
+    )
+
+
+class BackorderForm(forms.Form):
+    """Selling beyond stock: the service checks the promise (exactly one of the two)
+    and the cap against the units already sold beyond stock."""
+
+    mode = forms.ChoiceField(
+        choices=BackorderPolicy.Mode.choices,
+        label="Sell beyond stock as",
+        help_text="Pre-order: not released yet. Backorder: made to order or restocking.",
+    )
+    cap = forms.IntegerField(
+        min_value=0,
+        max_value=100_000,
+        label="Units that may be sold beyond stock",
+        help_text="In all, counting those already sold. Stock on the shelves sells first.",
+    )
+    ships_on = forms.DateField(
+        required=False,
+        label="Ships on",
+        widget=forms.DateInput({"type": "date"}),
+        help_text="The date promised to customers…",
+    )
+    ships_in_days = forms.IntegerField(
+        min_value=1,
+        max_value=365,
+        required=False,
+        label="…or ships this many days after the order",
     )
 
 

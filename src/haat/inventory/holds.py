@@ -118,8 +118,10 @@ def hold_stock(
     owner_type: str,
     owner_id: str,
     expires_at: datetime | None = None,
+    reference: str = "",
 ) -> TakeResult:
-    """`place_holds`, also saying what was held beyond stock."""
+    """`place_holds`, also saying what was held beyond stock (recorded in the backorder
+    ledger under the hold's owner and `reference`, e.g. the order number)."""
     _clean(requests, owner_type, str(owner_id))
     now = timezone.now()
     expires_at = expires_at or now + timedelta(minutes=hold_minutes())
@@ -129,7 +131,7 @@ def hold_stock(
         taken = _take(
             requests,
             sell=False,
-            owner=(owner_type, str(owner_id)),
+            owner=(owner_type, str(owner_id), reference),
             record=StockHold,
             row=lambda v, loc, q: {
                 "variant_id": v,
@@ -161,7 +163,7 @@ def sell_now(
     can give it back)."""
     _clean(requests, "sale", reference or "-")
     now = timezone.now()
-    owner = (owner_type or "sale", str(owner_id or reference))
+    owner = (owner_type or "sale", str(owner_id or reference), reference)
     with _transaction():
         taken = _take(
             requests,
@@ -215,7 +217,7 @@ def _take(
     requests: list[HoldRequest],
     *,
     sell: bool,
-    owner: tuple[str, str],
+    owner: tuple[str, str, str],  # (type, id, reference) for the backorder ledger
     record: type[models.Model],
     row: RowFor,
 ) -> _Taken:
@@ -286,6 +288,7 @@ def _take(
             policies,
             owner_type=owner[0],
             owner_id=owner[1],
+            reference=owner[2],
             now=timezone.now(),
         )
         if beyond

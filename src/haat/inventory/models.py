@@ -252,6 +252,7 @@ class BackorderMovement(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     owner_type = models.CharField(max_length=40)
     owner_id = models.CharField(max_length=64)
+    reference = models.CharField(max_length=100, blank=True)  # e.g. the order number
     note = models.CharField(max_length=300, blank=True)
     actor_label = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

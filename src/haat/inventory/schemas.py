@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
@@ -135,8 +135,8 @@ class HoldOut(Out):
     id: int
     variant_id: int
     sku: str
-    location_id: int
-    location_code: str
+    location_id: int | None = Field(description="null: held beyond stock (pre-order/backorder)")
+    location_code: str | None
     quantity: int
     owner_type: str
     owner_id: str
@@ -147,6 +147,34 @@ class HoldOut(Out):
 class ThresholdIn(StrictIn):
     threshold: Annotated[int, Field(ge=0, le=100_000)] | None
     nullable: ClassVar[frozenset[str]] = frozenset({"threshold"})
+
+
+class BackorderPolicyIn(StrictIn):
+    mode: Literal["pre_order", "backorder"] = Field(
+        description="pre_order (not released yet) or backorder (made to order, restocking)"
+    )
+    cap: Annotated[int, Field(ge=0, le=100_000)] = Field(
+        description="units that may be sold beyond stock, in all (at least the units "
+        "already sold beyond stock; set it to that number to stop selling more)"
+    )
+    ships_on: Annotated[date, Field(strict=False)] | None = Field(
+        None, description="the promised date (YYYY-MM-DD, in the future); or ships_in_days"
+    )
+    ships_in_days: Annotated[int, Field(ge=1, le=365)] | None = Field(
+        None, description="the promise as a lead time from the order's day; or ships_on"
+    )
+    nullable: ClassVar[frozenset[str]] = frozenset({"ships_on", "ships_in_days"})
+
+
+class BackorderPolicyOut(Out):
+    variant_id: int
+    sku: str
+    mode: str = Field(description="pre_order or backorder")
+    cap: int
+    committed: int = Field(description="units sold or held beyond stock and still open")
+    left: int = Field(description="units that may still be sold beyond stock (cap - committed)")
+    ships_on: date | None
+    ships_in_days: int | None
 
 
 class ThresholdOut(Out):

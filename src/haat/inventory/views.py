@@ -17,9 +17,9 @@ from haat.catalog.models import Category
 from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
 from haat.dashboard.access import forbidden, require_perm
-from haat.inventory import locations, selectors, services
-from haat.inventory.forms import LocationForm, ThresholdForm
-from haat.inventory.models import Location
+from haat.inventory import backorders, locations, selectors, services
+from haat.inventory.forms import BackorderForm, LocationForm, ThresholdForm
+from haat.inventory.models import BackorderMovement, BackorderPolicy, Location
 
 PAGE_SIZE = 50
 
@@ -65,13 +65,17 @@ def low_stock(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.INVENTORY_VIEW)
-def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
-    """One variant: levels per location, active holds, threshold and the ledger."""
+def variant_stock(
+    request: HttpRequest, pk: int, backorder_form: BackorderForm | None = None
+) -> HttpResponse:
+    """One variant: levels per location, active holds, threshold, selling beyond stock
+    and the ledger."""
     variant = selectors.stock_queryset().filter(pk=pk).first()
     if variant is None:
         raise Http404("No such variant.")
     form = ThresholdForm(initial={"threshold": getattr(variant, "threshold", None)})
-    if request.method == "POST":
+    policy = BackorderPolicy.objects.filter(variant_id=pk).first()
+    if request.method == "POST" and backorder_form is None:
         if not request.user.can(Perm.INVENTORY_ADJUST):
             return forbidden(request, Perm.INVENTORY_ADJUST)
         form = ThresholdForm(request.POST)
@@ -98,8 +102,56 @@ def variant_stock(request: HttpRequest, pk: int) -> HttpResponse:
             "holds": list(selectors.active_holds_queryset(variant_id=pk)[:100]),
             "form": form,
             "can_adjust": request.user.can(Perm.INVENTORY_ADJUST),
+            "policy": policy,
+            "backorder_form": backorder_form or BackorderForm(initial=_policy_initial(policy)),
+            "backorder_movements": list(
+                BackorderMovement.objects.filter(variant_id=pk).order_by("-created_at", "-id")[:20]
+            ),
         },
     )
+
+
+def _policy_initial(policy: BackorderPolicy | None) -> dict[str, object]:
+    if policy is None:
+        return {"mode": BackorderPolicy.Mode.PRE_ORDER}
+    return {
+        "mode": policy.mode,
+        "cap": policy.cap,
+        "ships_on": policy.ships_on,
+        "ships_in_days": policy.ships_in_days,
+    }
+
+
+@require_perm(Perm.INVENTORY_ADJUST)
+def variant_backorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save or stop selling a variant beyond stock (the form on its stock page)."""
+    if request.method != "POST":
+        return redirect("inventory:variant_stock", pk=pk)
+    if request.POST.get("action") == "stop":
+        try:
+            backorders.remove_policy(variant_id=pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "No longer sold beyond stock.")
+        return redirect("inventory:variant_stock", pk=pk)
+    form = BackorderForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            backorders.set_policy(
+                variant_id=pk,
+                mode=data["mode"],
+                cap=data["cap"],
+                ships_on=data["ships_on"],
+                ships_in_days=data["ships_in_days"],
+            )
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, "Selling beyond stock saved.")
+            return redirect("inventory:variant_stock", pk=pk)
+    return variant_stock(request, pk, backorder_form=form)
 
 
 @require_perm(Perm.INVENTORY_VIEW)

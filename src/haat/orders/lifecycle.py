@@ -24,9 +24,9 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -39,7 +39,7 @@ from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.money import formatted
 from haat.core.outbox import emit, emit_all
-from haat.inventory.backorders import release_backorders
+from haat.inventory.backorders import Backordered, release_backorders
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.holds import (
     HoldRequest,
@@ -630,3 +630,32 @@ def expire_order(*, order_id: int, now: datetime) -> bool:
                 aggregate=order,
             )
     return True
+
+
+# --- units taken beyond stock ---------------------------------------------------------------
+L = TypeVar("L", bound=Any)
+
+
+def record_backorders(*, order: Order, backorders: list[Backordered], lines: list[L]) -> list[L]:
+    """Write on the order's lines the units taken beyond stock and the date promised
+    (the last lines of a variant first: the shelf's units went to the first). Only
+    orders with backorders pay for this (a read and one UPDATE per such line)."""
+    left = {b.variant_id: b.quantity for b in backorders}
+    promised = {b.variant_id: b.ships_on for b in backorders}
+    rows = OrderLine.objects.filter(order=order, variant_id__in=list(left)).order_by("-id")
+    for line_id, variant_id, quantity in rows.values_list("id", "variant_id", "quantity"):
+        units = min(quantity, left[variant_id])
+        left[variant_id] -= units
+        if units:
+            OrderLine.objects.filter(pk=line_id).update(
+                backordered=units, ships_on=promised[variant_id]
+            )
+    left = {b.variant_id: b.quantity for b in backorders}
+    out = []
+    for line in reversed(lines):
+        units = min(line.quantity, left.get(line.variant_id, 0))
+        if units:
+            left[line.variant_id] -= units
+            line = replace(line, backordered=units, ships_on=promised[line.variant_id])
+        out.append(line)
+    return out[::-1]

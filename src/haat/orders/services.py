@@ -8,7 +8,7 @@ is paid or confirmed.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,10 +18,9 @@ from django.utils import timezone
 from haat.core import sql
 from haat.core.errors import ValidationError
 from haat.customers.models import Customer
-from haat.inventory.backorders import Backordered
 from haat.inventory.holds import HoldRequest, hold_stock, sell_now
 from haat.orders import state
-from haat.orders.lifecycle import HOLD_OWNER, record_order_events
+from haat.orders.lifecycle import HOLD_OWNER, record_backorders, record_order_events
 from haat.orders.models import Order, OrderLine
 
 MAX_LINES_PER_STATEMENT = 200  # more lines than that: the order and its lines in two
@@ -198,34 +197,8 @@ def take_order_stock(
             owner_type=HOLD_OWNER,
             owner_id=str(order.pk),
             expires_at=hold_until,
+            reference=order.number,
         )
     if not taken.backorders:
         return lines
-    return _record_backorders(order, taken.backorders, lines)
-
-
-def _record_backorders(
-    order: Order, backorders: list[Backordered], lines: list[LineInput]
-) -> list[LineInput]:
-    """Write on the order's lines the units taken beyond stock and the date promised
-    (the last lines of a variant first: the shelf's units went to the first). Only
-    orders with backorders pay for this (a read and one UPDATE per such line)."""
-    left = {b.variant_id: b.quantity for b in backorders}
-    promised = {b.variant_id: b.ships_on for b in backorders}
-    rows = OrderLine.objects.filter(order=order, variant_id__in=list(left)).order_by("-id")
-    for line_id, variant_id, quantity in rows.values_list("id", "variant_id", "quantity"):
-        units = min(quantity, left[variant_id])
-        left[variant_id] -= units
-        if units:
-            OrderLine.objects.filter(pk=line_id).update(
-                backordered=units, ships_on=promised[variant_id]
-            )
-    left = {b.variant_id: b.quantity for b in backorders}
-    out = []
-    for line in reversed(lines):
-        units = min(line.quantity, left.get(line.variant_id, 0))
-        if units:
-            left[line.variant_id] -= units
-            line = replace(line, backordered=units, ships_on=promised[line.variant_id])
-        out.append(line)
-    return out[::-1]
+    return record_backorders(order=order, backorders=taken.backorders, lines=lines)
