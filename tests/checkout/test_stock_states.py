@@ -113,7 +113,7 @@ def test_list_carries_stock_in_a_constant_number_of_queries(
     assert states["Coming soon"] == "pre_order" and states["Sold out"] == "out_of_stock"
 
 
-def test_shelf_first_then_beyond_stock_on_the_order(store_api, warehouse):
+def test_shelf_first_then_beyond_stock_on_the_order(store_api, warehouse, staff_client):
     variant = make_variant(stock=2, location=warehouse)
     backorders.set_policy(variant_id=variant.pk, mode="backorder", cap=5, ships_in_days=7)
     r = buy(store_api, variant, 5)
@@ -131,6 +131,9 @@ def test_shelf_first_then_beyond_stock_on_the_order(store_api, warehouse):
     assert (row.reason, row.reference) == ("backorder", order.number)
     shown = store_api.get(f"{STORE}/orders/{order.token}").json()
     assert shown["lines"][0]["backordered"] == 3
+    page = staff_client("support").get(f"/dashboard/orders/{order.number}/").content.decode()
+    promised_text = f"{timezone.localdate() + timedelta(days=7):%-d %b %Y}"
+    assert f"3 of 5 beyond stock · ships {promised_text}" in page
     # Cancelling the confirmed (COD) order gives the allowance back.
     cancel(order=order, reason="Changed my mind")
     assert committed(variant) == ledger(variant) == 0

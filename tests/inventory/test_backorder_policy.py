@@ -1,0 +1,100 @@
+"""Staff set a variant's allowance to sell beyond stock: admin API and the stock page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from haat.inventory.holds import HoldRequest, place_holds
+from haat.inventory.models import BackorderMovement, BackorderPolicy
+from tests.inventory.conftest import make_variant
+
+pytestmark = pytest.mark.django_db
+A = "/api/v1/admin/"
+D = "/dashboard/inventory/"
+
+
+def future(days: int = 30) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def test_policy_api_and_its_422s(admin_api):
+    api = admin_api("owner")
+    v = make_variant("TEE-M")
+    url = A + f"variants/{v.pk}/backorder-policy"
+    assert api.get(url).status_code == 404
+    r = api.put(url, {"mode": "pre_order", "cap": 3, "ships_on": future()})
+    assert r.status_code == 200, r.content
+    assert r.json() == {
+        "variant_id": v.pk,
+        "sku": "TEE-M",
+        "mode": "pre_order",
+        "cap": 3,
+        "committed": 0,
+        "left": 3,
+        "ships_on": future(),
+        "ships_in_days": None,
+    }
+    bad = {
+        "both promises": {"mode": "backorder", "cap": 3, "ships_on": future(), "ships_in_days": 4},
+        "no promise": {"mode": "backorder", "cap": 3},
+        "past date": {"mode": "pre_order", "cap": 3, "ships_on": "2020-01-01"},
+    }
+    for name, body in bad.items():
+        r = api.put(url, body)
+        assert r.status_code == 422, name
+        assert r.json()["error"]["code"] == "backorder_promise_invalid", name
+    for body in (
+        {"mode": "later", "cap": 3, "ships_in_days": 4},
+        {"mode": "backorder", "cap": "3", "ships_in_days": 4},
+        {"mode": "backorder", "cap": -1, "ships_in_days": 4},
+        {"mode": "backorder", "cap": 3, "ships_in_days": 400},
+        {"mode": "backorder", "cap": 3, "ships_on": "soon"},
+    ):
+        r = api.put(url, body)
+        assert r.status_code == 422, body
+        assert r.json()["error"]["details"], body
+    place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="order", owner_id="1")
+    r = api.put(url, {"mode": "backorder", "cap": 1, "ships_in_days": 5})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "backorder_cap_too_low"
+    assert r.json()["error"]["details"] == {"field": "cap", "committed": 2}
+    r = api.delete(url)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "backorder_in_use"
+    r = api.put(url, {"mode": "backorder", "cap": 2, "ships_in_days": 5})
+    assert r.json()["left"] == 0 and r.json()["committed"] == 2
+    assert admin_api("support").put(url, {"mode": "backorder", "cap": 9}).status_code == 403
+
+
+def test_policy_can_be_removed_when_nothing_is_open(admin_api):
+    api = admin_api("owner")
+    v = make_variant()
+    url = A + f"variants/{v.pk}/backorder-policy"
+    api.put(url, {"mode": "backorder", "cap": 3, "ships_in_days": 4})
+    assert api.delete(url).status_code == 204
+    assert not BackorderPolicy.objects.exists()
+    assert api.delete(url).status_code == 404
+
+
+def test_stock_page_form(staff_client):
+    client = staff_client("manager")
+    v = make_variant("SAREE-1")
+    page = D + f"stock/variants/{v.pk}/"
+    action = page + "beyond-stock/"
+    assert "Not sold beyond stock" in client.get(page).content.decode()
+    r = client.post(
+        action, {"mode": "backorder", "cap": "4", "ships_on": future(), "ships_in_days": "3"}
+    )
+    assert r.status_code == 200
+    assert "not both" in r.content.decode()
+    assert not BackorderPolicy.objects.exists()
+    r = client.post(action, {"mode": "backorder", "cap": "4", "ships_in_days": "12"}, follow=True)
+    html = r.content.decode()
+    assert "Backorder</strong>: 0 of 4 sold beyond stock" in html
+    assert "12 days after the order" in html
+    place_holds(requests=[HoldRequest(v.pk, 1)], owner_type="order", owner_id="7")
+    assert BackorderMovement.objects.get().quantity == 1
+    r = client.post(action, {"action": "stop"}, follow=True)
+    assert "set the cap to 1" in r.content.decode()
+    assert staff_client("support").post(action, {"action": "stop"}).status_code == 403
