@@ -10,7 +10,13 @@ from django.db.models import Sum
 from haat.catalog.models import Variant
 from haat.demo import store_data
 from haat.inventory.ledger import ledger_differences
-from haat.inventory.models import Location, LowStockThreshold, StockLevel, StockMovement
+from haat.inventory.models import (
+    BackorderPolicy,
+    Location,
+    LowStockThreshold,
+    StockLevel,
+    StockMovement,
+)
 from haat.inventory.selectors import (
     available_by_variant,
     low_stock_queryset,
@@ -46,8 +52,10 @@ def test_every_active_variant_has_stock_except_the_out_of_stock_ones(demo):
             "sku", flat=True
         )
     )
+    beyond = set(BackorderPolicy.objects.values_list("variant__sku", flat=True))
+    assert beyond and all(sku.startswith(tuple(store_data.BEYOND_STOCK)) for sku in beyond)
     assert empty == {"KL-TEE-020-S", "KL-TEE-020-M", "KL-TEE-020-L", "KL-TEE-020-XL",
-                     "KL-TEE-013-XL"}  # fmt: skip
+                     "KL-TEE-013-XL"} | beyond  # fmt: skip
     assert set(out_of_stock_queryset().values_list("sku", flat=True)) >= empty
     assert result.stocked_variants == len(ids) - len(empty)
     received = StockMovement.objects.filter(reason="receipt").aggregate(n=Sum("quantity"))["n"]

@@ -43,6 +43,13 @@ LOW_STOCK: dict[str, int] = {
 }
 # Never received: out of stock (and "temporarily unavailable" in the catalog).
 NEVER_STOCKED_PREFIXES = ("KL-TEE-020-",)
+# Sold beyond stock, never received: prefix → (mode, cap per variant, promise). The
+# festive kurta is a pre-order shipping on a date (days from the load); the phulkari
+# dupatta is embroidered to order, shipping a number of days after each order.
+BEYOND_STOCK: dict[str, tuple[str, int, dict[str, int]]] = {
+    "KL-KUR-009-": ("pre_order", 25, {"ships_on_in": 21}),
+    "KL-STO-023-": ("backorder", 10, {"ships_in_days": 12}),
+}
 # Received, then written off as damaged: out of stock with a history in the ledger.
 WRITTEN_OFF: dict[str, int] = {"KL-TEE-013-XL": 6}
 # Only at the partner shop (prefix → range drawn from the same seed).

@@ -8,8 +8,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from haat.accounts.services import create_staff
 from haat.catalog.models import Variant
@@ -19,6 +21,7 @@ from haat.checkout.services import checkout
 from haat.core.errors import DomainError
 from haat.core.store import update_store
 from haat.demo import store_data as data
+from haat.inventory import backorders
 from haat.inventory.locations import create_location
 from haat.inventory.models import Location, StockMovement
 from haat.inventory.services import adjust_stock, receive_stock, set_low_stock_threshold
@@ -43,7 +46,7 @@ def create_locations() -> tuple[Location, Location]:
 
 def _plan(sku: str, draw: int) -> tuple[int, int]:
     """(warehouse units, partner-shop units) for one variant."""
-    if sku.startswith(data.NEVER_STOCKED_PREFIXES):
+    if sku.startswith(data.NEVER_STOCKED_PREFIXES + tuple(data.BEYOND_STOCK)):
         return 0, 0
     if sku in data.SPLIT:
         return data.SPLIT[sku]
@@ -87,7 +90,24 @@ def stock_variants(warehouse: Location, partner: Location) -> StockSummary:
     ids = dict(Variant.objects.filter(sku__in=list(data.THRESHOLDS)).values_list("sku", "pk"))
     for sku, threshold in data.THRESHOLDS.items():
         set_low_stock_threshold(variant_id=ids[sku], threshold=threshold)
+    _sell_beyond_stock(variants)
     return StockSummary(locations=2, stocked_variants=stocked, units=units)
+
+
+def _sell_beyond_stock(variants: list[tuple[int, str]]) -> None:
+    """The demo's pre-order and made-to-order variants (`store_data.BEYOND_STOCK`)."""
+    today = timezone.localdate()
+    for pk, sku in variants:
+        for prefix, (mode, cap, promise) in data.BEYOND_STOCK.items():
+            if sku.startswith(prefix):
+                days = promise.get("ships_on_in")
+                backorders.set_policy(
+                    variant_id=pk,
+                    mode=mode,
+                    cap=cap,
+                    ships_on=today + timedelta(days=days) if days else None,
+                    ships_in_days=promise.get("ships_in_days"),
+                )
 
 
 def describe_store() -> None:
