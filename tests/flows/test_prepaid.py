@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
 from haat.core.models import OutboxEvent
-from haat.inventory.models import StockHold
+from haat.inventory.backorders import set_policy
+from haat.inventory.models import BackorderPolicy, StockHold
+from haat.orders.lifecycle import cancel
 from haat.orders.models import Order
 from haat.payments.models import Payment, PaymentTransaction
 from tests.checkout.helpers import available, checkout_body, ledger_sum, make_variant, on_hand
@@ -158,3 +161,23 @@ def test_payment_retry_accepts_an_idempotency_key(store_api, warehouse):
     assert Payment.objects.count() == 2  # the failed one and one retry
     other = store_api.post(url, {"return_url": "/x"}, headers={"Idempotency-Key": "retry-1"})
     assert other.status_code == 422
+
+
+def test_prepaid_pre_order_paid_then_cancelled_gives_the_allowance_back(store_api, warehouse):
+    """Paid: the hold beyond stock converts without touching the shelves and stays
+    committed; cancelling the confirmed order then gives it back."""
+    variant = make_variant(price="499.00", stock=1, location=warehouse)
+    set_policy(variant_id=variant.pk, mode="pre_order", cap=3, ships_in_days=20)
+    _, r = place(store_api, variant, "prepaid", quantity=3)
+    assert r.status_code == 201, r.content
+    assert [line["backordered"] for line in r.json()["lines"]] == [2]
+    click(r.json()["payment"]["redirect_url"])
+    order = Order.objects.get(token=r.json()["token"])
+    assert order.status == "confirmed"
+    assert on_hand(variant) == 0 and ledger_sum(variant) == 0
+    assert set(StockHold.objects.values_list("status", flat=True)) == {"converted"}
+    assert BackorderPolicy.objects.get(variant=variant).committed == 2
+    cancel(order=order, reason="Out of fabric")
+    assert BackorderPolicy.objects.get(variant=variant).committed == 0
+    assert on_hand(variant) == 1
+    call_command("verify_stock_ledger")
