@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from haat.inventory.holds import HoldRequest, place_holds
+from haat.inventory.backorders import set_policy
+from haat.inventory.holds import HoldRequest, OutOfStock, place_holds
 from haat.inventory.models import BackorderMovement, BackorderPolicy
-from tests.inventory.conftest import make_variant
+from tests.inventory.conftest import make_variant, receive
 
 pytestmark = pytest.mark.django_db
 A = "/api/v1/admin/"
@@ -98,3 +101,42 @@ def test_stock_page_form(staff_client):
     r = client.post(action, {"action": "stop"}, follow=True)
     assert "set the cap to 1" in r.content.decode()
     assert staff_client("support").post(action, {"action": "stop"}).status_code == 403
+
+
+def test_locking_path_reads_policies_only_for_short_variants_that_have_one(warehouse, shop):
+    plain, beyond = make_variant(), make_variant()
+    for v in (plain, beyond):  # stocked at two places: the locking path, not the fast one
+        receive(v, warehouse, 1)
+        receive(v, shop, 1)
+    set_policy(variant_id=beyond.pk, mode="backorder", cap=5, ships_in_days=3)
+
+    def policy_reads(ctx):
+        return [
+            q for q in ctx.captured_queries if "FROM inventory_backorderpolicy WHERE" in q["sql"]
+        ]
+
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(OutOfStock) as refused:
+        place_holds(requests=[HoldRequest(plain.pk, 3)], owner_type="cart", owner_id="a")
+    assert not policy_reads(ctx)
+    assert refused.value.details["lines"] == [
+        {"variant_id": plain.pk, "sku": plain.sku, "requested": 3, "available": 2}
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        holds = place_holds(requests=[HoldRequest(beyond.pk, 3)], owner_type="cart", owner_id="b")
+    assert len(policy_reads(ctx)) == 1
+    assert sorted((h.location_id is None, h.quantity) for h in holds) == [
+        (False, 1),
+        (False, 1),
+        (True, 1),
+    ]
+    with pytest.raises(OutOfStock) as refused:
+        place_holds(requests=[HoldRequest(beyond.pk, 5)], owner_type="cart", owner_id="c")
+    assert refused.value.details["lines"][0]["beyond_stock_left"] == 4
+
+
+def test_admin_holds_list_shows_holds_beyond_stock(admin_api):
+    v = make_variant()
+    set_policy(variant_id=v.pk, mode="pre_order", cap=2, ships_in_days=30)
+    place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="order", owner_id="5")
+    item = admin_api("owner").get(A + "holds").json()["items"][0]
+    assert (item["location_id"], item["location_code"], item["quantity"]) == (None, None, 2)

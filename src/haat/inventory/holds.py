@@ -229,9 +229,10 @@ def _take(
     the same statement inserts the record, so the row stays locked for that statement
     and the COMMIT only. Anything else, or that UPDATE finding too little, locks all the
     variants' rows in the global order, allocates and writes one UPDATE and one INSERT;
-    that path also gives OutOfStock its exact details. Only when a line is short there
-    are the short variants' backorder policies locked and read (one more statement): the
-    units the shelves lack are then taken beyond stock, within each policy's cap."""
+    that path also gives OutOfStock its exact details. Only when a line is short and its
+    variant has a backorder policy (the locking read says so) are those policies locked
+    and read (one more statement): the units the shelves lack are then taken beyond
+    stock, within each policy's cap."""
     if len(requests) == 1:
         taken = _take_one_row(requests[0], sell=sell, record=record, row=row)
         if taken is not None:
@@ -239,11 +240,16 @@ def _take(
     ids = sorted({r.variant_id for r in requests})
     levels = lock_levels(ids)
     variants = {lvl.variant_id: (lvl.sku, lvl.variant_active) for lvl in levels.values()}
+    # Variants that may sell beyond stock: only their policies are ever locked and read.
+    beyond_ok = {lvl.variant_id for lvl in levels.values() if lvl.has_policy}
     if len(variants) < len(ids):  # no stock record anywhere: unknown or never stocked
         rows = Variant.objects.filter(id__in=[v for v in ids if v not in variants])
-        variants |= {
-            pk: (sku, active) for pk, sku, active in rows.values_list("id", "sku", "is_active")
-        }
+        for pk, sku, active, policy in rows.values_list(
+            "id", "sku", "is_active", "backorder_policy__id"
+        ):
+            variants[pk] = (sku, active)
+            if policy is not None:
+                beyond_ok.add(pk)
     unknown = [v for v in ids if v not in variants]
     if unknown:
         raise ValidationError(
@@ -262,8 +268,9 @@ def _take(
     skus = {v: r[0] for v, r in variants.items()}
     allocations, shortages = _allocate(requests, levels, skus)
     policies: dict[int, LockedPolicy] = {}
-    if shortages:
-        policies = lock_policy_rows(sorted({line["variant_id"] for line in shortages}))
+    short = {line["variant_id"] for line in shortages} & beyond_ok
+    if short:  # no statement at all for a short variant without a policy
+        policies = lock_policy_rows(sorted(short))
         if policies:
             allocations, shortages = _allocate(requests, levels, skus, policies)
     if shortages:

@@ -61,8 +61,8 @@ def available_units_annotation(variant_id: str, *, location_id: int | None = Non
 @dataclass(frozen=True)
 class LockedLevel:
     """A StockLevel row locked for a write, with what the writers decide by: its
-    location's code, priority and state, and the variant's SKU, active flag and low-stock
-    threshold (None: the store default)."""
+    location's code, priority and state, and the variant's SKU, active flag, low-stock
+    threshold (None: the store default) and whether it has a backorder policy."""
 
     id: int
     variant_id: int
@@ -75,6 +75,7 @@ class LockedLevel:
     sku: str
     variant_active: bool
     threshold: int | None
+    has_policy: bool = False
 
     @property
     def available(self) -> int:
@@ -85,10 +86,11 @@ class LockedLevel:
 _LOCK_SQL = f"""
 SELECT s.id, s.variant_id, s.location_id, s.on_hand, s.reserved,
        loc.code, loc.priority, loc.is_active, {variant_sku_sql("s.variant_id")},
-       {variant_active_sql("s.variant_id")}, t.threshold
+       {variant_active_sql("s.variant_id")}, t.threshold, bp.id
 FROM inventory_stocklevel s
 JOIN inventory_location loc ON loc.id = s.location_id
 LEFT JOIN inventory_lowstockthreshold t ON t.variant_id = s.variant_id
+LEFT JOIN inventory_backorderpolicy bp ON bp.variant_id = s.variant_id
 WHERE s.variant_id IN ({{ids}})
 ORDER BY s.variant_id, s.location_id{{lock}}"""
 
@@ -99,8 +101,10 @@ def lock_level_rows(variant_ids: Sequence[int]) -> list[LockedLevel]:
     lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
     statement = _LOCK_SQL.format(ids=sql.placeholders(len(variant_ids)), lock=lock)
     return [
-        LockedLevel(pk, v, loc, on_hand, reserved, code, priority, bool(loc_on), sku, bool(on), t)
-        for pk, v, loc, on_hand, reserved, code, priority, loc_on, sku, on, t in sql.fetch_all(
+        LockedLevel(
+            pk, v, loc, on_hand, reserved, code, priority, bool(loc_on), sku, bool(on), t, bool(bp)
+        )
+        for pk, v, loc, on_hand, reserved, code, priority, loc_on, sku, on, t, bp in sql.fetch_all(
             statement, list(variant_ids)
         )
     ]
