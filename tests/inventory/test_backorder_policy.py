@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from haat.core.models import AuditLogEntry
+from haat.core.selectors import audit_lines
 from haat.inventory.backorders import set_policy
 from haat.inventory.holds import HoldRequest, OutOfStock, place_holds
 from haat.inventory.models import BackorderMovement, BackorderPolicy
@@ -140,3 +142,19 @@ def test_admin_holds_list_shows_holds_beyond_stock(admin_api):
     place_holds(requests=[HoldRequest(v.pk, 2)], owner_type="order", owner_id="5")
     item = admin_api("owner").get(A + "holds").json()["items"][0]
     assert (item["location_id"], item["location_code"], item["quantity"]) == (None, None, 2)
+
+
+def test_policy_changes_read_in_words_in_the_audit_log():
+    v = make_variant("KUR-PRE")
+    set_policy(variant_id=v.pk, mode="pre_order", cap=25, ships_in_days=21)
+    set_policy(variant_id=v.pk, mode="backorder", cap=10, ships_in_days=12)
+    entries = list(AuditLogEntry.objects.filter(action="stock.backorder_policy").order_by("id"))
+    first, second = audit_lines(entries)
+    assert "changed how" in first.sentence and "KUR-PRE" in first.sentence
+    assert first.details == [
+        "Selling beyond stock: not sold beyond stock → pre-order of up to 25 units, ships in 21 days"
+    ]
+    assert second.details == [
+        "Selling beyond stock: pre-order of up to 25 units, ships in 21 days"
+        " → backorder of up to 10 units, ships in 12 days"
+    ]

@@ -77,6 +77,23 @@ def _threshold(e: Entry) -> list[str]:
     return [f"Low-stock alert at {show[0]} → {show[1]}"]
 
 
+def _policy_words(policy: object) -> str:
+    if not isinstance(policy, dict):
+        return "not sold beyond stock"
+    mode = "pre-order" if policy.get("mode") == "pre_order" else "backorder"
+    when = (
+        f"ships {policy['ships_on']}"
+        if policy.get("ships_on")
+        else f"ships in {policy.get('ships_in_days')} days"
+    )
+    return f"{mode} of up to {policy.get('cap')} units, {when}"
+
+
+def _backorder_policy(e: Entry) -> list[str]:
+    old, new = e.changes.get("policy") or [None, None]
+    return [f"Selling beyond stock: {_policy_words(old)} → {_policy_words(new)}"]
+
+
 _LOCATION_FIELDS = {"code": "Code", "is_active": "Active", "kind": "Type"}
 
 
@@ -93,6 +110,9 @@ WORDS = AuditWords(
             "put the stock of {object} back on sale", stock_sentences, _line_refs
         ),
         "stock.threshold": Phrase("changed the low-stock alert of {object}", _threshold),
+        "stock.backorder_policy": Phrase(
+            "changed how {object} sells beyond stock", _backorder_policy
+        ),
         "stock.bulk_set": Phrase("set stock counts in bulk", _bulk_sentences),
         "location.create": Phrase("added the location {object}", fields=_LOCATION_FIELDS),
         "location.update": Phrase("edited the location {object}", fields=_LOCATION_FIELDS),
