@@ -152,7 +152,8 @@ def test_policy_changes_read_in_words_in_the_audit_log():
     first, second = audit_lines(entries)
     assert "changed how" in first.sentence and "KUR-PRE" in first.sentence
     assert first.details == [
-        "Selling beyond stock: not sold beyond stock → pre-order of up to 25 units, ships in 21 days"
+        "Selling beyond stock: not sold beyond stock"
+        " → pre-order of up to 25 units, ships in 21 days"
     ]
     assert second.details == [
         "Selling beyond stock: pre-order of up to 25 units, ships in 21 days"
