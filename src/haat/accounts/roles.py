@@ -29,8 +29,10 @@ class Perm(models.TextChoices):
     AUDIT_VIEW = "audit.view", "Read the audit log"
     INVENTORY_VIEW = "inventory.view", "See stock levels, holds and the ledger"
     INVENTORY_ADJUST = "inventory.adjust", "Receive, adjust and transfer stock"
-    ORDERS_VIEW = "orders.view", "See orders and customers"
+    ORDERS_VIEW = "orders.view", "See orders"
     ORDERS_MANAGE = "orders.manage", "Change orders (confirm, cancel)"
+    CUSTOMERS_VIEW = "customers.view", "See customers: contact details, orders, notes"
+    CUSTOMERS_EDIT = "customers.edit", "Add notes to customers"
     PAYMENTS_MANAGE = "payments.manage", "Payment settings, payment rules, COD remittances"
     REFUNDS_CREATE = "refunds.create", "Refund customers"
 
@@ -50,9 +52,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.INVENTORY_ADJUST,
             Perm.ORDERS_VIEW,
             Perm.ORDERS_MANAGE,
+            Perm.CUSTOMERS_VIEW,
         }
     ),
-    Role.SUPPORT: frozenset({Perm.CATALOG_VIEW, Perm.INVENTORY_VIEW, Perm.ORDERS_VIEW}),
+    Role.SUPPORT: frozenset(
+        {
+            Perm.CATALOG_VIEW,
+            Perm.INVENTORY_VIEW,
+            Perm.ORDERS_VIEW,
+            Perm.CUSTOMERS_VIEW,
+            Perm.CUSTOMERS_EDIT,
+        }
+    ),
 }
 
 
@@ -61,7 +72,7 @@ ROLE_SUMMARIES: dict[str, str] = {
     Role.MANAGER: "Runs the store day to day; cannot manage staff or API keys.",
     Role.FULFILMENT: "Picks, packs and ships; reads the catalog.",
     Role.MARKETING: "Catalog content and prices, discounts and campaigns.",
-    Role.SUPPORT: "Helps customers; reads the catalog.",
+    Role.SUPPORT: "Helps customers: their profiles, orders and notes; reads the catalog.",
 }
 
 

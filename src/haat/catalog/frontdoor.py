@@ -1,10 +1,19 @@
 """What the catalog context adds to the front doors: the storefront and admin catalog API,
 the catalog pages at /dashboard/catalog/, the Catalog navigation section and the home
-page's catalog cards and missing-price warning."""
+page's catalog cards and missing-price warning, and the dashboard search's products (by
+title, brand or SKU)."""
 
 from haat.accounts.roles import Perm
 from haat.catalog import api, audit_words, dashboard_urls, selectors
-from haat.core.registry import ApiRoutes, Contribution, HomeWidget, NavEntry, Pages, register
+from haat.core.registry import (
+    ApiRoutes,
+    Contribution,
+    HomeWidget,
+    NavEntry,
+    Pages,
+    SearchSource,
+    register,
+)
 
 register(
     Contribution(
@@ -53,5 +62,14 @@ register(
             ),
         ),
         audit=audit_words.WORDS,
+        search=(
+            SearchSource(
+                "Products",
+                selectors.search_products,
+                Perm.CATALOG_VIEW,
+                "catalog:product_list",
+                order=300,
+            ),
+        ),
     )
 )

@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from haat.accounts.roles import Perm
 from haat.catalog.models import (
@@ -33,6 +34,7 @@ from haat.catalog.models import (
 from haat.core.errors import NotFound
 from haat.core.models import Currency
 from haat.core.money import Money
+from haat.core.registry import SearchHit
 
 
 def _variants_prefetch() -> Prefetch:
@@ -277,3 +279,30 @@ def product_picks(*, q: str = "", limit: int = PICK_LIMIT) -> list[tuple[int, st
             | Q(pk__in=Variant.objects.filter(sku__icontains=q).values("product_id"))
         )
     return list(qs.values_list("pk", "title")[:limit])
+
+
+def search_products(q: str, limit: int) -> list[SearchHit]:
+    """Products whose title, brand or a variant's SKU holds `q`, for the dashboard's
+    search: newest first, one query (the matching SKUs gathered in it)."""
+    q = " ".join((q or "").split())
+    if not q:
+        return []
+    skus = Variant.objects.filter(product=OuterRef("pk"), sku__icontains=q)
+    rows = (
+        Product.objects.filter(Q(title__icontains=q) | Q(brand__icontains=q) | Exists(skus))
+        .annotate(
+            sku=Subquery(skus.order_by("sku").values("sku")[:1]),
+            first_sku=Subquery(
+                Variant.objects.filter(product=OuterRef("pk")).order_by("pk").values("sku")[:1]
+            ),
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        SearchHit(
+            p.title,
+            " · ".join(x for x in (p.get_status_display(), p.sku or p.first_sku, p.brand) if x),
+            reverse("catalog:product_edit", args=[p.pk]),
+        )
+        for p in rows
+    ]

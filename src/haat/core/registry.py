@@ -15,13 +15,16 @@ page does not load every router, form and view (about 20 MB)::
             widgets=(HomeWidget("catalog", "catalog/_home_cards.html", selectors.home_figures,
                                 Perm.CATALOG_VIEW, order=300),),
             audit=audit_words.WORDS,  # phrases for its actions, names for its objects
+            search=(SearchSource("Products", selectors.search_products, Perm.CATALOG_VIEW,
+                                 "catalog:product_list", order=300),),
         )
     )
 
 The front doors read `contributions()`: the installed contexts' contributions in
 INSTALLED_APPS order. `haat/api/api.py` mounts the API routers, `haat/dashboard/urls.py` the
 dashboard pages (each under its own URL namespace), `haat/urls.py` the public pages,
-`haat/dashboard/navigation.py` the navigation and its badges, the dashboard home the widgets.
+`haat/dashboard/navigation.py` the navigation and its badges, the dashboard home the widgets,
+the dashboard's search page (`dashboard:search`) the search sources.
 Adding a context therefore touches no list but Django's own INSTALLED_APPS.
 
 This module imports no context: contexts import it. Permissions are plain strings here (the
@@ -108,6 +111,30 @@ class HomeWidget:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One result of the dashboard's search: what staff read and where it leads."""
+
+    title: str  # "HT-10042", "Meera Iyer", "Block-print Kurta"
+    detail: str  # one line in words: "Confirmed · ₹2,499.00 · 3 Dec 2026"
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """One kind of thing the dashboard's search box finds, for users whose role grants
+    `perm`: `find(q, limit)` returns at most `limit` hits for the text `q` (in a fixed,
+    small number of queries); `more_url_name` is the list that shows every match with
+    `?q=`. Results are grouped by `kind`, sorted by `order` (the navigation's bands)."""
+
+    kind: str  # "Orders", "Customers", "Products"
+    find: Callable[[str, int], list[SearchHit]]
+    perm: str | None
+    more_url_name: str
+    _: KW_ONLY
+    order: int
+
+
+@dataclass(frozen=True)
 class Contribution:
     """Everything one context adds to the front doors."""
 
@@ -121,6 +148,7 @@ class Contribution:
     # `haat.core.audit_words.AuditWords` (typed loosely: the registry imports nothing that
     # reads models). Every action the context records needs a phrase.
     audit: Any = None
+    search: tuple[SearchSource, ...] = ()
 
     def namespaces(self) -> list[str]:
         return [pages.namespace for pages in (self.dashboard, self.public) if pages]
@@ -132,9 +160,9 @@ _registry: dict[str, Contribution] = {}
 def register(contribution: Contribution) -> Contribution:
     """Add (or replace, on re-import) the contribution of the installed app `label`.
 
-    Refuses a label that is not an installed app's, and a URL namespace, navigation URL or
-    widget name that another context already uses, so a clash fails when the URLs load
-    instead of one context silently shadowing another."""
+    Refuses a label that is not an installed app's, and a URL namespace, navigation URL,
+    widget name or search kind that another context already uses, so a clash fails when
+    the URLs load instead of one context silently shadowing another."""
     apps.get_app_config(contribution.label)  # LookupError names the installed apps
     others = [c for c in _registry.values() if c.label != contribution.label]
     _refuse_clash(
@@ -168,6 +196,12 @@ def register(contribution: Contribution) -> Contribution:
             [k.object_type for k in contribution.audit.kinds],
             {k.object_type for c in others if c.audit for k in c.audit.kinds},
         )
+    _refuse_clash(
+        contribution.label,
+        "search source",
+        [s.kind for s in contribution.search],
+        {s.kind for c in others for s in c.search},
+    )
     _registry[contribution.label] = contribution
     return contribution
 
@@ -215,3 +249,7 @@ def audit_vocabularies() -> list[Any]:
 
 def home_widgets() -> list[HomeWidget]:
     return sorted((w for c in contributions() for w in c.widgets), key=lambda w: w.order)
+
+
+def search_sources() -> list[SearchSource]:
+    return sorted((s for c in contributions() for s in c.search), key=lambda s: s.order)

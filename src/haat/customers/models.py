@@ -1,4 +1,4 @@
-"""Customers and their saved addresses.
+"""Customers, their saved addresses and the notes staff keep about them.
 
 A customer is matched at checkout by e-mail (stored lower-cased, unique) or phone (E.164);
 addresses are saved once per distinct address (the `fingerprint` is unique per customer), so
@@ -7,6 +7,7 @@ a returning shopper does not collect a duplicate row on every order.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -19,6 +20,10 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The customers list pages newest first; search matches the phone exactly (indexed
+        # above) and the e-mail by prefix (the unique index; on PostgreSQL also its LIKE
+        # index), names by substring.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="customer_newest_first")]
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -49,3 +54,28 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.line1}, {self.city} {self.postal_code} {self.country}"
+
+
+class CustomerNote(models.Model):
+    """What staff want the next colleague to know ("prefers calls after 6 pm", "refused
+    COD twice"): written by `customers.notes.add_note`, never edited."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField(max_length=255, blank=True)  # kept if the user goes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="note_customer_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(body=""), name="customer_note_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on {self.customer_id} by {self.author_label}"

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 
 from haat.core.store import store
 from haat.dashboard.navigation import nav_for
+from haat.dashboard.search import search_kinds
 
 
 def dashboard(request: HttpRequest) -> dict:
@@ -11,4 +12,9 @@ def dashboard(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not request.path.startswith("/dashboard/"):
         return {"store_name": details.name, "store": details}
-    return {"store_name": details.name, "store": details, "nav_items": nav_for(user)}
+    return {
+        "store_name": details.name,
+        "store": details,
+        "nav_items": nav_for(user),
+        "search_kinds": search_kinds(user),
+    }

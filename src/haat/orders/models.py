@@ -85,6 +85,8 @@ class Order(models.Model):
             models.Index(fields=["email"]),
             models.Index(fields=["phone"]),
             models.Index(fields=["payment_status", "-created_at"]),
+            # A customer's orders newest first (profile, last order date of the list).
+            models.Index(fields=["customer", "-created_at"], name="order_customer_newest"),
         ]
         constraints = [
             models.CheckConstraint(

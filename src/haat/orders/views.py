@@ -38,7 +38,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(order_queryset(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_see_customers": request.user.can(Perm.CUSTOMERS_VIEW),
+    }
     if request.htmx and request.htmx.target == "order-table":
         return render(request, "orders/_order_table.html", context)
     return render(request, "orders/order_list.html", context)
@@ -73,6 +78,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_collect": user.can(Perm.PAYMENTS_MANAGE) and cash.can_collect,
         "can_confirm_lines": user.can(Perm.ORDERS_MANAGE)
         and order.status == Order.Status.PENDING_CONFIRMATION,
+        "can_see_customer": user.can(Perm.CUSTOMERS_VIEW),
     }
     return render(request, "orders/order_detail.html", context)
 
