@@ -78,4 +78,14 @@ class CustomerNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Note on {self.customer_id} by {self.author_label}"
+        return f"Note on {self.customer_id} by {self.author_name}"
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, in words: the staff member's name, or the API key's name."""
+        if self.author is not None:
+            return str(self.author)
+        label = self.author_label
+        if label.startswith("api-key:"):
+            return f"API key “{label.removeprefix('api-key:')}”"
+        return label or "Unknown"

@@ -4,7 +4,7 @@ adding a note (written by `customers.notes`)."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from haat.accounts.roles import Perm
@@ -53,4 +53,4 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
 def add_customer_note(request: HttpRequest, customer_id: int, payload: NoteIn) -> Any:
     """Add a note by the calling key (its label is the author). Notes are never edited."""
     require(request, Perm.CUSTOMERS_EDIT)
-    return 201, note_payload(notes.add_note(customer_id=customer_id, body=payload.body))
+    return Status(201, note_payload(notes.add_note(customer_id=customer_id, body=payload.body)))

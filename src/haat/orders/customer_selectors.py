@@ -291,7 +291,7 @@ def note_payload(note: CustomerNote) -> dict[str, Any]:
     return {
         "id": note.pk,
         "body": note.body,
-        "author": str(note.author) if note.author else note.author_label,
+        "author": note.author_name,
         "created_at": note.created_at.isoformat(),
     }
 
