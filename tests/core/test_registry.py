@@ -18,10 +18,12 @@ from haat.core.registry import (
     HomeWidget,
     NavEntry,
     Pages,
+    SearchSource,
     contributions,
     home_widgets,
     nav_entries,
     register,
+    search_sources,
 )
 
 SRC = Path(registry.__file__).resolve().parents[1]
@@ -84,6 +86,10 @@ def test_unknown_label_is_refused(scratch_registry):
         Contribution(
             label="customers", audit=AuditWords(kinds=(ObjectKind("catalog.variant", "variant"),))
         ),
+        Contribution(
+            label="customers",
+            search=(SearchSource("Orders", lambda q, n: [], None, "x:x", order=1),),
+        ),
     ],
     ids=[
         "dashboard namespace",
@@ -94,6 +100,7 @@ def test_unknown_label_is_refused(scratch_registry):
         "twice in one",
         "audit action",
         "audit object type",
+        "search kind",
     ],
 )
 def test_clashes_are_refused(scratch_registry, clash):
@@ -121,12 +128,13 @@ def test_nav_keeps_each_section_together(scratch_registry):
     assert sections == sorted(sections, key=sections.index)  # contiguous
     assert sections[0] == "Zeta"
     sales = [e.label for e in entries if e.section == "Sales"]
-    assert sales == ["Orders", "Late payments", "COD remittance", "Customers"]
+    assert sales == ["Orders", "Customers", "Late payments", "COD remittance", "Customers"]
 
 
 def test_the_installed_navigation_and_widgets():
     assert [(e.section, e.label) for e in nav_entries()] == [
         ("Sales", "Orders"),
+        ("Sales", "Customers"),
         ("Sales", "Late payments"),
         ("Sales", "COD remittance"),
         ("Inventory", "Stock"),
@@ -196,3 +204,12 @@ def test_front_doors_name_no_context():
                 path.name,
                 name,
             )
+
+
+def test_the_installed_search_sources():
+    """The dashboard's search box asks these, in this order, each behind its permission."""
+    assert [(s.kind, s.perm, s.more_url_name) for s in search_sources()] == [
+        ("Orders", "orders.view", "orders:order_list"),
+        ("Customers", "customers.view", "orders:customer_list"),
+        ("Products", "catalog.view", "catalog:product_list"),
+    ]

@@ -32,8 +32,15 @@ def test_the_list_speaks_the_merchants_language(staff_client, meera):
 
 @pytest.mark.parametrize(
     "q",
-    ["Meera", "iyer", "meera@ex", "MEERA@EXAMPLE.IN", "98450 12345", "+91-98450-12345",
-     "9845012345"],
+    [
+        "Meera",
+        "iyer",
+        "meera@ex",
+        "MEERA@EXAMPLE.IN",
+        "98450 12345",
+        "+91-98450-12345",
+        "9845012345",
+    ],
 )
 def test_search_by_name_email_or_phone_as_people_type_it(staff_client, meera, variant, q):
     other = b.customer("ravi@example.in", "9000000001", "Ravi Kumar")

@@ -7,7 +7,6 @@ import pytest
 
 from haat.orders.models import Order
 from tests.checkout.helpers import make_variant
-from tests.customers import builders as b
 
 pytestmark = pytest.mark.django_db
 

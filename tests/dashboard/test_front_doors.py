@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 # The paths did not change when the names moved out of the `dashboard:` namespace.
 NAV_PATHS = {
     "orders:order_list": "/dashboard/orders/",
+    "orders:customer_list": "/dashboard/customers/",
     "payments:late_payments": "/dashboard/late-payments/",
     "payments:cod_remittance": "/dashboard/payments/cod-remittance/",
     "inventory:stock_list": "/dashboard/inventory/stock/",
@@ -40,6 +41,8 @@ OTHER_PATHS = {
     ("dashboard:home", ()): "/dashboard/",
     ("accounts:login", ()): "/dashboard/login/",
     ("orders:order_detail", ("HT-10001",)): "/dashboard/orders/HT-10001/",
+    ("orders:customer_detail", (7,)): "/dashboard/customers/7/",
+    ("dashboard:search", ()): "/dashboard/search/",
     # Payments' actions on an order page keep the order's paths.
     ("payments:order_refund", ("HT-10001",)): "/dashboard/orders/HT-10001/refund/",
     ("payments:order_cod_collected", ("HT-10001",)): "/dashboard/orders/HT-10001/cod-collected/",

@@ -1,9 +1,10 @@
 """A new context needs its folder and a line in INSTALLED_APPS, nothing else.
 
 `tests/dashboard/loyalty` is a context with a storefront and an admin router, a dashboard
-page, a navigation entry with a badge, a home widget and a public page, all declared in its
-own `frontdoor.py`. Installing it (the only setting changed) and building the site's URLs the
-way `haat/urls.py` does at start-up shows it everywhere; uninstalled, it is gone.
+page, a navigation entry with a badge, a home widget, a search source and a public page,
+all declared in its own `frontdoor.py`. Installing it (the only setting changed) and
+building the site's URLs the way `haat/urls.py` does at start-up shows it everywhere;
+uninstalled, it is gone.
 """
 
 from __future__ import annotations
@@ -91,3 +92,11 @@ def test_uninstalled_it_is_gone():
     assert "loyalty" not in {c.label for c in contributions()}
     with pytest.raises(NoReverseMatch):
         reverse("loyalty:overview")
+
+
+def test_loyalty_appears_in_the_search(loyalty_installed, staff_client):
+    page = staff_client("owner").get("/dashboard/search/", {"q": "gold"}).content.decode()
+    assert 'data-kind="loyalty members"' in page and 'href="/loyalty/GOLD"' in page
+    assert 'placeholder="Search orders, customers, products, loyalty members…"' in page
+    marketing = staff_client("marketing").get("/dashboard/search/", {"q": "gold"})
+    assert "GOLD member" not in marketing.content.decode()  # no orders.view, no members

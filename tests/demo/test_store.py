@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from haat.catalog.models import Variant
+from haat.customers.models import Customer
 from haat.demo import store_data
 from haat.inventory.ledger import ledger_differences
 from haat.inventory.models import (
@@ -22,6 +23,7 @@ from haat.inventory.selectors import (
     low_stock_queryset,
     out_of_stock_queryset,
 )
+from haat.orders.customer_selectors import CodSummary, customer_profile
 from haat.orders.models import Order
 from haat.payments.config import get_settings
 
@@ -109,7 +111,7 @@ def test_demo_orders_were_placed_through_checkout_and_sold_stock(demo):
     assert result.orders == len(orders) == len(store_data.ORDERS)
     assert result.skipped_orders == ()
     assert {o.payment_type for o in orders} == {"cod"}
-    assert {o.status for o in orders} == {"confirmed"}
+    assert {o.status for o in orders} == {"confirmed", "cancelled"}
     assert {o.email for o in orders} == {o.email for o in store_data.ORDERS}
     sales = StockMovement.objects.filter(reason="sale")
     assert {m.reference for m in sales} == {o.number for o in orders}
@@ -119,3 +121,18 @@ def test_demo_orders_were_placed_through_checkout_and_sold_stock(demo):
         sales.filter(variant__sku="KL-KUR-002-M").values_list("location__code", "quantity")
     )
     assert split == {"jaipur-warehouse": -3, "johari-bazaar": -1}
+
+
+def test_demo_customers_have_a_history(demo):
+    """Profiles worth opening: a returning customer with cash collected and notes, a
+    cancellation by the support team with its reason."""
+    priya = customer_profile(Customer.objects.get(email="priya.sharma@example.com").pk)
+    assert priya.order_count == 2 and priya.customer.addresses.count() == 2
+    assert priya.cod_summary == CodSummary(orders=2, collected=1, awaiting=1, cancelled=0)
+    assert len(priya.customer.notes.all()) == 2
+    assert {n.author_name for n in priya.customer.notes.all()} == {"Rahul Verma"}
+    rohan = customer_profile(Customer.objects.get(email="rohan.gupta@example.com").pk)
+    [cancelled] = rohan.cancellations
+    assert cancelled.by == "Rahul Verma" and "wedding" in cancelled.reason
+    assert rohan.spent == [] and rohan.cod_summary.cancelled == 1
+    assert cancelled.order.cancel_reason == "Cancelled at your request."

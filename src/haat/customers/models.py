@@ -72,9 +72,7 @@ class CustomerNote(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["customer", "-created_at"], name="note_customer_newest")]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(body=""), name="customer_note_not_empty"
-            )
+            models.CheckConstraint(condition=~models.Q(body=""), name="customer_note_not_empty")
         ]
 
     def __str__(self) -> str:

@@ -69,7 +69,5 @@ def customer_with_details(customer_id: int) -> Customer:
         .first()
     )
     if customer is None:
-        raise NotFound(
-            f"No customer with id {customer_id}.", code=CustomerError.CUSTOMER_NOT_FOUND
-        )
+        raise NotFound(f"No customer with id {customer_id}.", code=CustomerError.CUSTOMER_NOT_FOUND)
     return customer

@@ -31,9 +31,7 @@ def clean_query(raw: str | None) -> str:
 
 def search_kinds(user) -> str:
     """What the search box finds for this user, in words ("orders, customers, products")."""
-    return ", ".join(
-        s.kind.lower() for s in search_sources() if not s.perm or user.can(s.perm)
-    )
+    return ", ".join(s.kind.lower() for s in search_sources() if not s.perm or user.can(s.perm))
 
 
 def search_for(user, q: str) -> list[SearchGroup]:

@@ -1,7 +1,7 @@
 """The dashboard's URLs, mounted at /dashboard/ by `haat/urls.py`: its home
-(`dashboard:home`) and search (`dashboard:search`), then each installed context's pages under the prefix and in the URL
-namespace its `frontdoor.py` declares (`catalog:product_list` is
-/dashboard/catalog/products/)."""
+(`dashboard:home`) and search (`dashboard:search`), then each installed context's pages
+under the prefix and in the URL namespace its `frontdoor.py` declares
+(`catalog:product_list` is /dashboard/catalog/products/)."""
 
 from django.urls import URLPattern, URLResolver, include, path
 

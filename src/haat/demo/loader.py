@@ -81,6 +81,7 @@ def load_demo(*, stdout: TextIO) -> DemoResult:
         skus = store_setup.order_skus()
         ids = dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
         orders, skipped = store_setup.place_demo_orders(ids)
+        store_setup.customer_history()
     result = DemoResult(
         owner_email=owner.email,
         owner_password=password,

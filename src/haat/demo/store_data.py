@@ -158,4 +158,37 @@ ORDERS: tuple[DemoOrder, ...] = (
         "110024",
         (("KL-KUR-004-L", 1), ("KL-TEE-011-XL", 1)),
     ),
+    # Priya again, delivered to her office: a returning customer with two addresses.
+    DemoOrder(
+        "Priya Sharma",
+        "priya.sharma@example.com",
+        "+919820012345",
+        "Unit 5, Kalpataru Square, Andheri East",
+        "Mumbai",
+        "Maharashtra",
+        "400059",
+        (("KL-STO-024-FREE-SIZE", 1), ("KL-MAG-033-FREE-SIZE", 2)),
+    ),
 )
+
+# What happened after the orders, so the customers' profiles tell a story. Each entry
+# names the customer's e-mail; cash is recorded against their oldest order.
+CASH_COLLECTED: tuple[tuple[str, str], ...] = (
+    ("priya.sharma@example.com", "DTDC-REM-0412"),
+    ("karthik.r@example.com", "BLUEDART-REM-0093"),
+)
+# (e-mail, the team's note, what the customer reads)
+CANCELLED: tuple[tuple[str, str, str], ...] = (
+    ("rohan.gupta@example.com",
+     "Needed it before a wedding on Saturday; we could not promise that.",
+     "Cancelled at your request."),
+)  # fmt: skip
+SUPPORT_EMAIL = "rahul.verma@kesarilane.example"  # who cancelled and wrote the notes
+NOTES: tuple[tuple[str, str], ...] = (
+    ("priya.sharma@example.com",
+     "Returning customer. Prefers delivery after 6 pm; call before dispatch."),
+    ("priya.sharma@example.com",
+     "Asked about the indigo kurta in XL: tell her when it is back."),
+    ("rohan.gupta@example.com",
+     "Cancelled for timing, not price. Offer express sourcing next time."),
+)  # fmt: skip

@@ -1,6 +1,7 @@
 """The demo store's operations, set up through the same services staff and shoppers use:
 locations and stock (every unit has a ledger row), payment settings, the team, and a few
-cash-on-delivery orders placed through cart and checkout.
+cash-on-delivery orders placed through cart and checkout, then what happened to them (cash
+collected, a cancellation) and the support team's notes on the customers.
 """
 
 from __future__ import annotations
@@ -13,18 +14,25 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from haat.accounts.models import User
 from haat.accounts.services import create_staff
 from haat.catalog.models import Variant
 from haat.checkout import carts
 from haat.checkout.schemas import AddressIn, CheckoutIn
 from haat.checkout.services import checkout
+from haat.core.context import Actor, acting_as
 from haat.core.errors import DomainError
+from haat.core.money import Money
 from haat.core.store import update_store
+from haat.customers.notes import add_note
 from haat.demo import store_data as data
 from haat.inventory import backorders
 from haat.inventory.locations import create_location
 from haat.inventory.models import Location, StockMovement
 from haat.inventory.services import adjust_stock, receive_stock, set_low_stock_threshold
+from haat.orders import lifecycle
+from haat.orders.models import Order
+from haat.payments.cod import record_cod_collected
 from haat.payments.config import update_settings
 from haat.payments.rules import create_method_rule
 
@@ -150,6 +158,31 @@ def place_demo_orders(variant_ids: dict[str, int]) -> tuple[int, list[str]]:
         except DomainError as exc:
             skipped.append(f"{order.name}: {exc.message}")
     return placed, skipped
+
+
+def customer_history() -> None:
+    """Cash collected on some orders, a cancellation by the support team and their notes,
+    through the same services staff use (a customer without an order, a skipped demo
+    order, is passed over)."""
+    oldest = {}
+    for order in Order.objects.order_by("-created_at", "-id"):
+        oldest[order.email] = order
+    for email, reference in data.CASH_COLLECTED:
+        if email in oldest:
+            order = oldest[email]
+            record_cod_collected(
+                order=order,
+                amount=Money(order.total_amount, order.currency_id),
+                reference=reference,
+            )
+    support = User.objects.get(email=data.SUPPORT_EMAIL)
+    with acting_as(Actor(user=support, label=support.email)):
+        for email, note, reason in data.CANCELLED:
+            if email in oldest:
+                lifecycle.cancel(order=oldest[email], note=note, reason=reason)
+        for email, body in data.NOTES:
+            if email in oldest:
+                add_note(customer_id=oldest[email].customer_id, body=body)
 
 
 def _checkout_details(order: data.DemoOrder) -> CheckoutIn:

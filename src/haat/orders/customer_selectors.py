@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, overload
 
+from django.conf import settings
 from django.db.models import (
     Count,
     F,
@@ -31,7 +32,6 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,9 +175,7 @@ def customer_profile(customer_id: int) -> CustomerProfile:
         collected=Count(
             "id", filter=cod & Q(status=S.CONFIRMED, amount_paid__gte=F("total_amount"))
         ),
-        awaiting=Count(
-            "id", filter=cod & Q(status=S.CONFIRMED, amount_paid__lt=F("total_amount"))
-        ),
+        awaiting=Count("id", filter=cod & Q(status=S.CONFIRMED, amount_paid__lt=F("total_amount"))),
         cod_cancelled=Count("id", filter=cod & Q(status=S.CANCELLED)),
         cancelled=Count("id", filter=Q(status=S.CANCELLED)),
     )
@@ -185,7 +183,9 @@ def customer_profile(customer_id: int) -> CustomerProfile:
     return CustomerProfile(
         customer=customer,
         order_count=sum(row["n"] for row in per_currency),
-        spent=[Money(row["spent"] or 0, row["currency_id"]) for row in per_currency if row["spent"]],
+        spent=[
+            Money(row["spent"] or 0, row["currency_id"]) for row in per_currency if row["spent"]
+        ],
         orders=list(newest[:PROFILE_ORDERS]),
         cod=[cod_outcome(o) for o in newest.filter(cod)[:PROFILE_ORDERS]],
         cod_summary=CodSummary(
@@ -228,7 +228,7 @@ def _cancellations(orders: QuerySet[Order]) -> list[Cancellation]:
                 order=order,
                 at=step.created_at if step else order.updated_at,
                 by=_who(step),
-                reason=order.cancel_reason or (step.note if step else ""),
+                reason=(step.note if step else "") or order.cancel_reason,
                 paid=Money(order.amount_paid, cur),
                 refunded=Money(order.amount_refunded, cur),
             )

@@ -40,7 +40,7 @@ register(
                 Perm.CUSTOMERS_VIEW,
                 "Sales",
                 "☺",
-                order=105,
+                order=102,
             ),
         ),
         widgets=(

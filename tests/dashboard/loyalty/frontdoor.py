@@ -8,6 +8,8 @@ from haat.core.registry import (
     HomeWidget,
     NavEntry,
     Pages,
+    SearchHit,
+    SearchSource,
     register,
 )
 from tests.dashboard.loyalty import api, dashboard_urls, urls
@@ -15,6 +17,12 @@ from tests.dashboard.loyalty import api, dashboard_urls, urls
 
 def members_waiting() -> int:
     return 3
+
+
+def find_members(q: str, limit: int) -> list[SearchHit]:
+    if "gold" not in q.lower():
+        return []
+    return [SearchHit("GOLD member Meera", "1,200 points", "/loyalty/GOLD")][:limit]
 
 
 def figures(user) -> dict:
@@ -40,6 +48,11 @@ register(
         ),
         widgets=(
             HomeWidget("loyalty", "loyalty/_home.html", figures, Perm.ORDERS_VIEW, order=150),
+        ),
+        search=(
+            SearchSource(
+                "Loyalty members", find_members, Perm.ORDERS_VIEW, "loyalty:overview", order=500
+            ),
         ),
     )
 )

@@ -6,45 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomerNote',
+            name="CustomerNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('author_label', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("author_label", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['-created_at', '-id'], name='customer_newest_first'),
+            model_name="customer",
+            index=models.Index(fields=["-created_at", "-id"], name="customer_newest_first"),
         ),
         migrations.AddField(
-            model_name='customernote',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="customernote",
+            name="author",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='customernote',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='customers.customer'),
+            model_name="customernote",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notes",
+                to="customers.customer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customernote',
-            index=models.Index(fields=['customer', '-created_at'], name='note_customer_newest'),
+            model_name="customernote",
+            index=models.Index(fields=["customer", "-created_at"], name="note_customer_newest"),
         ),
         migrations.AddConstraint(
-            model_name='customernote',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='customer_note_not_empty'),
+            model_name="customernote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="customer_note_not_empty"
+            ),
         ),
     ]

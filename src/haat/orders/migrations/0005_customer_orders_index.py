@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_outboxevent_event_version'),
-        ('customers', '0002_notes_and_newest_first_index'),
-        ('orders', '0004_flows'),
+        ("core", "0008_outboxevent_event_version"),
+        ("customers", "0002_notes_and_newest_first_index"),
+        ("orders", "0004_flows"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-created_at'], name='order_customer_newest'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-created_at"], name="order_customer_newest"),
         ),
     ]
