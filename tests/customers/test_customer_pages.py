@@ -86,7 +86,7 @@ def test_profile_shows_orders_money_cod_and_cancellations(staff_client, meera):
     assert "Cash collected" in page and "₹1,200.00 due on delivery" in page
     assert "Cancelled before delivery" in page
     assert "by Asha Owner" in page and "Customer asked to cancel" in page
-    assert "12 Residency Road" in page
+    assert "12 Residency Road" in page and "India" in page
     # Statuses in words, never codes.
     assert "Confirmed" in page and "Cancelled" in page and "pending_payment" not in page
     assert ">cod<" not in page and "Cash on delivery" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from django import template
 from django.conf import settings
 
@@ -56,3 +57,10 @@ def status_label(status: str) -> str:
         return Order.Status(status).label
     except ValueError:
         return status
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """An ISO 3166 country code in words ("India" for IN); unknown codes as they are."""
+    territories = Locale.parse(settings.HAAT_LOCALE).territories
+    return territories.get(str(code or "").upper(), code)
