@@ -40,6 +40,8 @@ def test_the_list_speaks_the_merchants_language(staff_client, meera):
         "98450 12345",
         "+91-98450-12345",
         "9845012345",
+        "12345",
+        "450-12345",
     ],
 )
 def test_search_by_name_email_or_phone_as_people_type_it(staff_client, meera, variant, q):

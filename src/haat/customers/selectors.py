@@ -8,6 +8,8 @@ them.
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from haat.core.errors import NotFound, ValidationError
@@ -15,7 +17,9 @@ from haat.customers.error_codes import CustomerError
 from haat.customers.models import Customer, CustomerNote
 from haat.customers.validation import normalize_phone
 
-MIN_PHONE_DIGITS = 6  # fewer digits than this are not read as a phone number
+# Fewer digits than an Indian mobile number's ten are read as part of a number (the last
+# digits a customer reads out), and looked for anywhere in the stored numbers.
+MIN_PHONE_DIGITS = 10
 
 
 def search_condition(q: str) -> Q | None:
@@ -23,27 +27,32 @@ def search_condition(q: str) -> Q | None:
 
     - A phone number however written ("98450 12345", "+91-98450-12345") is normalised as
       checkout does and matched exactly against the stored E.164 number (indexed).
+    - Other digits only ("12345", the end of a number a customer reads out) match
+      anywhere in the phone number.
     - Text with "@" matches the start of the e-mail (stored lower-case; the unique index
       serves the prefix).
-    - Anything else matches the name or the e-mail anywhere in them.
+    - Anything else matches the name or the e-mail anywhere in them (trigram indexes on
+      PostgreSQL).
     """
     q = " ".join((q or "").split())
     if not q:
         return None
     if "@" in q and not q.startswith("@"):
         return Q(email__startswith=q.lower())
-    cond = Q(name__icontains=q) | Q(email__icontains=q.lower())
-    phone = _as_phone(q)
-    if phone:
-        cond |= Q(phone=phone)
-    return cond
+    if _PHONE_CHARS.fullmatch(q):
+        digits = "".join(ch for ch in q if ch.isdigit())
+        phone = _as_phone(q) if len(digits) >= MIN_PHONE_DIGITS else ""
+        return Q(phone=phone) if phone else Q(phone__contains=digits)
+    # E-mails are stored lower-case: a plain LIKE, which PostgreSQL's trigram index serves
+    # (migration 0003), as it serves the upper-cased name.
+    return Q(name__icontains=q) | Q(email__contains=q.lower())
+
+
+_PHONE_CHARS = re.compile(r"\+?[0-9][0-9 ()./-]*")
 
 
 def _as_phone(q: str) -> str:
     """`q` as an E.164 number when it reads as one, else ""."""
-    digits = sum(ch.isdigit() for ch in q)
-    if digits < MIN_PHONE_DIGITS or any(ch.isalpha() for ch in q):
-        return ""
     try:
         return normalize_phone(q)
     except ValidationError:

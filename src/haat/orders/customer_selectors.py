@@ -13,25 +13,13 @@ are not money spent. Summed in SQL per currency (nothing converts currencies).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, overload
 
 from django.conf import settings
-from django.db.models import (
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,38 +46,36 @@ def _spent_expression() -> Any:
     )
 
 
-def spent_by_customer(customer_ids: Iterable[int]) -> dict[int, list[Money]]:
-    """Money spent per customer, one amount per currency (one grouped query)."""
+def _order_stats(customers: list[Customer]) -> None:
+    """Set `order_count`, `last_order_at` and `spent` (one amount per currency) on each
+    customer, from one query grouped by customer and currency over their orders."""
+    for customer in customers:
+        customer.order_count, customer.last_order_at, customer.spent = 0, None, []
+    by_pk = {c.pk: c for c in customers}
     rows = (
-        Order.objects.filter(customer_id__in=list(customer_ids), status=S.CONFIRMED)
+        Order.objects.filter(customer_id__in=list(by_pk))
         .values("customer_id", "currency_id")
-        .annotate(spent=_spent_expression())
+        .annotate(n=Count("id"), last=Max("created_at"), spent=_spent_expression())
         .order_by("customer_id", "currency_id")
     )
-    spent: dict[int, list[Money]] = defaultdict(list)
     for row in rows:
-        spent[row["customer_id"]].append(Money(row["spent"] or 0, row["currency_id"]))
-    return spent
-
-
-def _list_queryset(q: str) -> QuerySet[Customer]:
-    mine = Order.objects.filter(customer=OuterRef("pk")).order_by()
-    return customer_queryset(q).annotate(
-        order_count=Coalesce(
-            Subquery(mine.values("customer").annotate(n=Count("id")).values("n")), 0
-        ),
-        last_order_at=Subquery(mine.order_by("-created_at").values("created_at")[:1]),
-    )
+        customer = by_pk[row["customer_id"]]
+        customer.order_count += row["n"]
+        if customer.last_order_at is None or row["last"] > customer.last_order_at:
+            customer.last_order_at = row["last"]
+        if row["spent"]:
+            customer.spent.append(Money(row["spent"], row["currency_id"]))
 
 
 class CustomerRows(Sequence[Customer]):
     """The customers list as a lazy sequence for Django's Paginator and the API's
-    pagination: counting is one query, a page two (the customers with their order count
-    and last order date, then the money spent by those customers), whatever its size.
-    Each customer of a page carries `order_count`, `last_order_at` and `spent`."""
+    pagination: counting is one query, a page two (the page of customers, newest first,
+    then their orders' figures grouped in one query), whatever its size or depth: the
+    figures are computed for the page's customers only, never for the rows an OFFSET
+    skips. Each customer of a page carries `order_count`, `last_order_at` and `spent`."""
 
     def __init__(self, q: str = "") -> None:
-        self.queryset = _list_queryset(q)
+        self.queryset = customer_queryset(q)
 
     def count(self) -> int:
         return self.queryset.count()
@@ -105,9 +91,7 @@ class CustomerRows(Sequence[Customer]):
         if isinstance(index, int):
             return self[index : index + 1][0]
         customers = list(self.queryset[index])
-        spent = spent_by_customer(c.pk for c in customers)
-        for customer in customers:
-            customer.spent = spent.get(customer.pk, [])
+        _order_stats(customers)
         return customers
 
     def __iter__(self) -> Iterator[Customer]:
@@ -263,9 +247,9 @@ def search_orders(q: str, limit: int) -> list[SearchHit]:
 
 def search_customers(q: str, limit: int) -> list[SearchHit]:
     """Customers by name, e-mail or phone (`customers.selectors.search_condition`), newest
-    first, with their order count: one query."""
+    first, with their order count: two queries."""
     hits = []
-    for c in CustomerRows(q).queryset[:limit]:
+    for c in CustomerRows(q)[:limit]:
         orders = f"{c.order_count} order{'s' if c.order_count != 1 else ''}"
         contact = " · ".join(x for x in (c.email, c.phone) if x)
         hits.append(
