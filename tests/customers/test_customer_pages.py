@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from haat.core.models import AuditLogEntry
+from haat.core.selectors import audit_lines
 from haat.customers.models import CustomerNote
 from haat.orders.models import Order
 from tests.customers import builders as b
@@ -154,3 +156,14 @@ def test_the_order_page_links_the_customer_to_the_profile(staff_client, meera):
     assert f'href="{profile_url(meera)}"' in page
     orders_list = staff_client("support").get("/dashboard/orders/").content.decode()
     assert f'href="{profile_url(meera)}"' in orders_list
+
+
+def test_a_note_reads_in_words_in_the_audit_log(make_staff, client, meera):
+    support = make_staff("support", full_name="Rahul Verma")
+    client.force_login(support)
+    client.post(f"{profile_url(meera)}notes/", {"body": "Call after 6 pm."})
+    entry = AuditLogEntry.objects.select_related("actor").get(action="customer.note_added")
+    [line] = audit_lines([entry])
+    assert line.who == "Rahul Verma"
+    assert line.sentence == f'added a note about <a href="{profile_url(meera)}">Meera Iyer</a>'
+    assert line.details == ["Note: Call after 6 pm."]

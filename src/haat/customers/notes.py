@@ -46,10 +46,6 @@ def add_note(*, customer_id: int, body: str) -> CustomerNote:
             author=actor.user if getattr(actor.user, "pk", None) else None,
             author_label=actor.label[:255],
         )
-        record_audit(
-            action="customer.note_added",
-            obj=note,
-            object_repr=f"Note on {customer}",
-            changes={"body": [None, text[:200]]},
-        )
+        # About the customer (the log names and links them), with the note's words.
+        record_audit(action="customer.note_added", obj=customer, changes={"note": text[:500]})
     return note

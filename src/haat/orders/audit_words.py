@@ -1,5 +1,6 @@
 """How the audit log reads order actions and names orders (see `haat.core.audit_words`):
-orders by number, linked to the order page; statuses in words."""
+orders by number, linked to the order page; statuses in words. Also customers, whose
+pages are orders' (`customer_views.py`): by name, linked to their profile."""
 
 from __future__ import annotations
 
@@ -9,9 +10,25 @@ from typing import Any
 from django.urls import reverse
 
 from haat.core.audit_words import AuditWords, Entry, Named, ObjectKind, Phrase
+from haat.customers.models import Customer
 from haat.orders.models import NUMBER_OFFSET, NUMBER_PREFIX, Order, OrderLine
 
 ORDER = "orders.order"
+CUSTOMER = "customers.customer"
+
+
+def _customers(ids: list[str]) -> Mapping[str, Named]:
+    rows = Customer.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()]).values_list(
+        "pk", "name", "email"
+    )
+    return {
+        str(pk): Named(name or email, reverse("orders:customer_detail", args=[pk]))
+        for pk, name, email in rows
+    }
+
+
+def _note(e: Entry) -> list[str]:
+    return [f"Note: {e.changes['note']}"] if e.changes.get("note") else []
 
 
 def _orders(ids: list[str]) -> Mapping[str, Named]:
@@ -72,6 +89,7 @@ WORDS = AuditWords(
         ),
         "order.revived": "revived {object}: its payment arrived late and the stock was still there",
         "order.lines_removed": Phrase("removed unavailable lines from {object}", _lines_removed),
+        "customer.note_added": Phrase("added a note about {object}", _note),
     },
-    kinds=(ObjectKind(ORDER, "order", _orders),),
+    kinds=(ObjectKind(ORDER, "order", _orders), ObjectKind(CUSTOMER, "customer", _customers)),
 )
