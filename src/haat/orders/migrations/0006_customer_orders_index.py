@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0008_outboxevent_event_version"),
         ("customers", "0002_notes_and_newest_first_index"),
-        ("orders", "0004_flows"),
+        ("orders", "0005_line_backordered"),
     ]
 
     operations = [
