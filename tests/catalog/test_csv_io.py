@@ -109,11 +109,98 @@ def test_import_updates_existing_and_writes_history(currencies):
     assert OutboxEvent.objects.filter(event_type="catalog.imported").count() == 1
 
 
-def test_blank_price_cell_removes_price(currencies):
+def _kur_s() -> Variant:
+    return Variant.objects.select_related("product").get(sku="KUR-S")
+
+
+def _snapshot() -> dict:
+    v = _kur_s()
+    p = v.product
+    return {
+        "product": (p.description, p.brand, p.seo_title, p.expected_days, p.availability),
+        "categories": sorted(c.slug for c in p.categories.all()),
+        "options": [(o.name, list(o.values)) for o in p.options.all()],
+        "variant": (v.option_values, v.weight_grams, v.hsn_code, v.barcode, v.cost_amount),
+        "prices": sorted((x.currency_id, x.amount, x.compare_at_amount) for x in v.prices.all()),
+    }
+
+
+def test_blank_price_cell_keeps_the_price(currencies):
     build_catalog(currencies)
+    before = _snapshot()
     text = export().replace(",19.99,", ",,")
-    assert run(text).errors == []
+    report = run(text)
+    assert report.errors == [] and report.applied
+    assert _snapshot() == before
+
+
+def test_blank_cells_and_missing_columns_change_nothing(currencies):
+    """A price-only sheet (or one whose other cells are blank) updates the price and
+    leaves every other value of the product and variant as it was."""
+    build_catalog(currencies)
+    before = _snapshot()
+    thin = "product_slug,title,sku,price_INR\nblock-print-kurta-indigo,Kurta,KUR-S,1199\n"
+    assert run(thin).errors == []
+    after = _snapshot()
+    assert after["prices"] == [("INR", 119900, 159950), ("USD", 1999, None)]
+    assert {**after, "prices": before["prices"]} == before
+    blank = (
+        f"{HEAD},description,brand,categories,expected_days,weight_grams,hsn_code,barcode,cost,"
+        "price_USD,compare_at_USD\n"
+        "block-print-kurta-indigo,Block Print Kurta,,,,KUR-S,,,,,,,,,,,,\n"
+    )
+    report = run(blank)
+    assert report.errors == [] and report.applied
+    assert _snapshot() == after
+
+
+def test_a_dash_clears_a_value(currencies):
+    build_catalog(currencies)
+    text = (
+        "product_slug,title,description,brand,seo_title,categories,expected_days,sku,"
+        "weight_grams,hsn_code,barcode,cost,price_INR,compare_at_INR,price_USD,compare_at_USD\n"
+        "block-print-kurta-indigo,Block Print Kurta,-,-,-,-,-,KUR-S,-,-,-,-,1299,-,-,\n"
+    )
+    report = run(text)
+    assert report.errors == [] and report.applied
+    after = _snapshot()
+    assert after["product"] == ("", "", "", None, "pre_order")
+    assert after["categories"] == []
+    assert after["variant"] == ({"Size": "S", "Colour": "Indigo"}, None, "", "", None)
+    assert after["prices"] == [("INR", 129900, None)]
     assert not VariantPrice.objects.filter(variant__sku="KUR-S", currency="USD").exists()
+
+
+def test_a_new_price_keeps_its_compare_at_price_unless_cleared(currencies):
+    build_catalog(currencies)
+    assert run("product_slug,title,sku,price_INR\nblock-print-kurta-indigo,K,KUR-S,1399\n").applied
+    assert _snapshot()["prices"][0] == ("INR", 139900, 159950)
+    # A price at or above the kept compare-at price is refused, naming the cell.
+    report = run("product_slug,title,sku,price_INR\nblock-print-kurta-indigo,K,KUR-S,1700\n")
+    assert not report.applied
+    assert [(e.row, e.column) for e in report.errors] == [(2, "compare_at_INR")]
+    assert _snapshot()["prices"][0] == ("INR", 139900, 159950)
+
+
+@pytest.mark.parametrize("column", ["title", "sku", "status", "option1_value"])
+def test_a_dash_in_a_required_column_is_an_error(currencies, column):
+    build_catalog(currencies)
+    before = _snapshot()
+    cells = {
+        "product_slug": "block-print-kurta-indigo",
+        "title": "Block Print Kurta",
+        "status": "active",
+        "option1_name": "Size",
+        "option1_value": "S",
+        "sku": "KUR-S",
+        "price_INR": "1299",
+        "compare_at_INR": "",
+    }
+    cells[column] = "-"
+    report = run(f"{HEAD}\n" + ",".join(cells[c] for c in HEAD.split(",")) + "\n")
+    assert not report.applied
+    assert (2, column) in [(e.row, e.column) for e in report.errors]
+    assert _snapshot() == before
 
 
 BAD_ROWS = [

@@ -237,6 +237,23 @@ def test_csv_import(warehouse):
         bulk.import_csv(file=io.BytesIO(b"sku,qty\nA-1,3\n"))
 
 
+def test_csv_import_blank_count_leaves_stock_as_it_is(warehouse):
+    """A count sheet where only some rows were counted: a blank count is not zero."""
+    a, b = make_variant("A-1"), make_variant("B-1")
+    receive(b, warehouse, 7)
+    sheet = io.BytesIO(b"sku,location,on_hand\nA-1,main,4\nB-1,main, \n")
+    report = bulk.import_csv(file=sheet)
+    assert report.applied, [(r.row, r.message) for r in report.rows]
+    assert [(r.row, r.status) for r in report.rows] == [(2, "updated"), (3, "unchanged")]
+    assert report.rows[1].message == "no count given; left as it is"
+    assert (on_hand(a, warehouse), on_hand(b, warehouse)) == (4, 7)
+    assert ledger_differences() == []
+    # A blank count on an unknown SKU is still an error: nothing changes.
+    report = bulk.import_csv(file=io.BytesIO(b"sku,location,on_hand\nA-1,main,9\nZZZ,main,\n"))
+    assert not report.applied and report.rows[1].message == "unknown SKU"
+    assert on_hand(a, warehouse) == 4
+
+
 def test_location_with_history_cannot_be_deleted(warehouse):
     v = make_variant()
     receive(v, warehouse, 1)

@@ -267,8 +267,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     "catalog/import",
     response={200: ImportReportOut, **WRITE_ERRORS},
     summary="Import the catalog from CSV",
-    description="Multipart `file` (the export's columns) and `partial`. Every row is "
-    "validated first. 200 with the report when rows were applied; 422 with the report in "
+    description="Multipart `file` (the export's columns) and `partial`. A blank cell or a "
+    "missing column keeps the current value; a single `-` in a cell removes it (docs/api.md, "
+    "CSV imports). Every row is validated first. 200 with the report when rows were "
+    "applied; 422 with the report in "
     "`error.details` when nothing was applied because of errors (with `partial=true`, "
     "valid rows are applied and the bad ones reported).",
 )

@@ -1,5 +1,6 @@
 """Catalog CSV import: `import_catalog_csv` reads the file (`csv_io.read_rows`), validates
-every row, then writes (see `csv_io`'s module docstring)."""
+every row, then writes (see `csv_io`'s module docstring). A blank cell leaves the value as
+it is; only the explicit `-` (csv_io.CLEAR) removes one."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from haat.catalog import services
 from haat.catalog import validators as v
 from haat.catalog.csv_io import (
     CATEGORY_SEPARATOR,
+    CLEAR,
     MAX_OPTION_COLUMNS,
     PRODUCT_COLUMNS,
     REQUIRED_COLUMNS,
@@ -62,10 +64,12 @@ def import_catalog_csv(*, file: BinaryIO, partial: bool = False) -> ImportReport
 class VariantRow:
     row: int
     sku: str
-    option_values: dict[str, str]
+    option_values: dict[str, str] | None  # None: the row names no options, keep them
     fields: dict[str, Any]
     prices: list[PriceInput]
-    cleared: list[str]  # currencies whose price cell is blank: remove the price
+    cleared: list[str]  # currencies whose price cell is `-`: remove the price
+    # currencies with a new price and a blank compare-at cell: keep the compare-at price
+    keep_compare_at: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -177,6 +181,23 @@ def validate_rows(
     return list(groups.values()), out.errors
 
 
+# Columns whose value must stay: `-` (CLEAR) in them is an error, not a removal.
+_REQUIRED = (
+    "product_slug",
+    "title",
+    "status",
+    "availability",
+    "sku",
+    *option_columns(MAX_OPTION_COLUMNS),
+)
+
+
+def _cannot_clear(out: _Rows, n: int, cells: dict[str, str]) -> None:
+    for col in _REQUIRED:
+        if row_value(cells, col) == CLEAR:
+            out.add(n, col, f"'{CLEAR}' removes a value, and {col} cannot be removed.")
+
+
 def _product_fields(
     out: _Rows,
     n: int,
@@ -185,31 +206,36 @@ def _product_fields(
     current_availability: str | None,
     categories: dict[str, int],
 ) -> None:
+    """The product's fields from its first row: a blank cell is left out (kept as it is),
+    `-` clears the value."""
     f = group.fields
     f["title"] = out.check(n, "title", lambda: v.clean_title(row_value(cells, "title")))
     texts = {"description": 100_000, "brand": 120, "seo_title": 70, "seo_description": 160}
     for col, limit in texts.items():
-        if col in cells:
+        raw = row_value(cells, col)
+        if raw == CLEAR:
+            f[col] = ""
+        elif raw:
             f[col] = out.check(
-                n,
-                col,
-                lambda c=col, m=limit: v.clean_text(row_value(cells, c), field=c, max_length=m),
+                n, col, lambda c=col, m=limit, r=raw: v.clean_text(r, field=c, max_length=m)
             )
     for col, choices in (("status", Product.Status), ("availability", Product.Availability)):
-        if row_value(cells, col):
+        raw = row_value(cells, col)
+        if raw and raw != CLEAR:
             f[col] = out.check(
-                n, col, lambda c=col, ch=choices: v.clean_choice(row_value(cells, c), ch, field=c)
+                n, col, lambda c=col, ch=choices, r=raw: v.clean_choice(r, ch, field=c)
             )
     availability = f.get("availability") or current_availability or "in_stock"
-    if "expected_days" in cells:
+    days = row_value(cells, "expected_days")
+    if days == CLEAR:
+        f["expected_days"] = None
+    elif days:
         f["expected_days"] = out.check(
-            n,
-            "expected_days",
-            lambda: v.clean_expected_days(
-                row_value(cells, "expected_days"), availability=availability
-            ),
+            n, "expected_days", lambda: v.clean_expected_days(days, availability=availability)
         )
-    if "categories" in cells:
+    if row_value(cells, "categories") == CLEAR:
+        f["category_ids"] = []
+    elif row_value(cells, "categories"):
         wanted = [s.strip() for s in row_value(cells, "categories").split(CATEGORY_SEPARATOR)]
         group.category_slugs = [s for s in wanted if s]
         unknown = [s for s in group.category_slugs if s not in categories]
@@ -220,7 +246,7 @@ def _product_fields(
 
 def _money(out: _Rows, n: int, col: str, value: str, currency: str) -> Money | None:
     """Major units -> Money, within the accepted price range; None (with an error) if not."""
-    if not value:
+    if not value or value == CLEAR:
         return None
     try:
         money = Money.from_decimal(value, currency)
@@ -243,6 +269,7 @@ def _variant_row(
     existing: dict[str, tuple[int, str]],
 ) -> None:
     before = len(out.errors)
+    _cannot_clear(out, n, cells)
     names, values = [], {}
     for i in range(1, MAX_OPTION_COLUMNS + 1):
         name, value = row_value(cells, f"option{i}_name"), row_value(cells, f"option{i}_value")
@@ -261,9 +288,11 @@ def _variant_row(
         if names or variant_cells:
             out.add(n, "sku", "SKU is required for a variant row.")
         return
-    if group.option_names is None:
+    # A row without option cells keeps its variant's options; rows that name options must
+    # name the same ones.
+    if names and group.option_names is None:
         group.option_names = names
-    elif names != group.option_names:
+    elif names and names != group.option_names:
         out.add(n, "option1_name", f"Option names differ from row {group.first_row}.")
     sku = out.check(n, "sku", lambda: v.clean_sku(sku))
     if sku is None:
@@ -276,38 +305,47 @@ def _variant_row(
         out.add(n, "sku", f"SKU {sku} belongs to product '{existing[key][1]}'.")
     if any(other.option_values == values for other in group.variants) and names:
         out.add(n, "option1_value", "Another row of this product has the same option values.")
-    fields = {
-        "weight_grams": out.check(
-            n, "weight_grams", lambda: v.clean_weight(row_value(cells, "weight_grams"))
-        ),
-        "hsn_code": out.check(n, "hsn_code", lambda: v.clean_hsn(row_value(cells, "hsn_code"))),
-        "barcode": out.check(n, "barcode", lambda: v.clean_barcode(row_value(cells, "barcode"))),
-    }
-    if "cost" in cells:
+    fields: dict[str, Any] = {}
+    rules = (("weight_grams", v.clean_weight), ("hsn_code", v.clean_hsn))
+    for col, rule in (*rules, ("barcode", v.clean_barcode)):
+        raw = row_value(cells, col)
+        if raw == CLEAR:
+            fields[col] = None if col == "weight_grams" else ""
+        elif raw:
+            fields[col] = out.check(n, col, lambda r=rule, x=raw: r(x))
+    if row_value(cells, "cost"):
         fields["cost"] = _money(out, n, "cost", row_value(cells, "cost"), default)
-    prices, cleared = [], []
+    prices, cleared, keep = [], [], set()
     for cur in currencies:
         p_col, c_col = f"price_{cur}", f"compare_at_{cur}"
         raw_p, raw_c = row_value(cells, p_col), row_value(cells, c_col)
         if not raw_p and not raw_c:
-            cleared.append(cur)
-            continue
+            continue  # blank: the price stays as it is
         if cur not in enabled:
             out.add(n, p_col if raw_p else c_col, f"{cur} is not an enabled currency.")
             continue
+        if raw_p == CLEAR:
+            if raw_c and raw_c != CLEAR:
+                out.add(n, c_col, "A compare-at price needs a price; this row removes it.")
+            else:
+                cleared.append(cur)
+            continue
         if not raw_p:
-            out.add(n, p_col, "A compare-at price needs a price.")
+            out.add(n, p_col, "A compare-at price needs a price in the same row.")
             continue
         amount, compare_at = _money(out, n, p_col, raw_p, cur), _money(out, n, c_col, raw_c, cur)
-        if amount is None or (raw_c and compare_at is None):
+        if amount is None or (raw_c and raw_c != CLEAR and compare_at is None):
             continue
+        if not raw_c:
+            keep.add(cur)
         item = PriceInput(amount, compare_at)
         if out.check(n, c_col, lambda i=item: clean_prices([i], enabled)) is not None:
             prices.append(item)
+    options = values if names else None
     if len(out.errors) == before:
-        group.variants.append(VariantRow(n, sku, values, fields, prices, cleared))
+        group.variants.append(VariantRow(n, sku, options, fields, prices, cleared, keep))
     else:
-        group.variants.append(VariantRow(n, sku, values, {}, [], []))
+        group.variants.append(VariantRow(n, sku, options, {}, [], []))
 
 
 # --- writing -------------------------------------------------------------------------
@@ -386,30 +424,47 @@ def _apply_group(g: ProductGroup) -> dict[str, int]:
         services.update_product(product=product, **fields)
         counts["updated_products"] = 1
     current = {o.name: list(o.values) for o in product.options.all()}
-    names = g.option_names or []
-    wanted = []
-    for name in names:
-        merged = list(current.get(name, []))
-        for row in g.variants:
-            value = row.option_values.get(name)
-            if value is not None and value not in merged:
-                merged.append(value)
-        wanted.append((name, merged))
-    if wanted != list(current.items()) and (wanted or current):
-        services.set_product_options(product=product, options=wanted)
+    if g.option_names:  # no row names an option: the product's options stay as they are
+        wanted = []
+        for name in g.option_names:
+            merged = list(current.get(name, []))
+            for row in g.variants:
+                value = (row.option_values or {}).get(name)
+                if value is not None and value not in merged:
+                    merged.append(value)
+            wanted.append((name, merged))
+        if wanted != list(current.items()):
+            services.set_product_options(product=product, options=wanted)
     mine = {x.sku.lower(): x for x in product.variants.prefetch_related("prices")}
     for position, row in enumerate(g.variants):
         variant = mine.get(row.sku.lower())
-        changes = {**row.fields, "option_values": row.option_values, "position": position}
+        changes = {**row.fields, "position": position}
+        if row.option_values is not None:
+            changes["option_values"] = row.option_values
         if variant is None:
+            changes.setdefault("option_values", {})
             variant = services.create_variant(product=product, sku=row.sku, **changes)
             counts["created_variants"] += 1
+            prices = row.prices
         else:
+            prices = _keeping_compare_at(row, {p.currency_id: p for p in variant.prices.all()})
             variant = services.update_variant(variant=variant, sku=row.sku, **changes)
             counts["updated_variants"] += 1
-        set_variant_prices(variant=variant, prices=row.prices, source="import")
+        set_variant_prices(variant=variant, prices=prices, source="import")
         have = set(variant.prices.values_list("currency_id", flat=True))
         for cur in row.cleared:
             if cur in have:
                 remove_variant_price(variant=variant, currency=cur, source="import")
     return counts
+
+
+def _keeping_compare_at(row: VariantRow, current: dict[str, Any]) -> list[PriceInput]:
+    """A new price with a blank compare-at cell keeps the compare-at price it had."""
+    out = []
+    for item in row.prices:
+        cur = item.amount.currency
+        had = current.get(cur)
+        if cur in row.keep_compare_at and had is not None and had.compare_at_amount is not None:
+            item = PriceInput(item.amount, Money(had.compare_at_amount, cur))
+        out.append(item)
+    return out

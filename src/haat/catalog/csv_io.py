@@ -5,6 +5,13 @@ The import reads the whole file, validates every row (collecting `RowError`s wit
 row numbers a spreadsheet shows, header = row 1) and only then writes — all or nothing,
 or with `partial=True` every product whose rows are all valid. Writing goes through the
 catalog services, so the same rules, audit entries and events apply as in the editor.
+
+A blank cell, or a column the file does not have, leaves the value as it is: a file with
+only `product_slug,title,sku,price_INR` changes titles and INR prices and nothing else, and
+a short or half-filled sheet can never wipe data. To remove a value, write `-` (CLEAR) in
+its cell: a price in that currency, a compare-at price, the description, brand, SEO texts,
+expected days, categories, weight, HSN code, barcode or cost. Required values (title,
+status, availability, SKU, options) cannot be cleared; `-` there is an error.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ VARIANT_COLUMNS = ["sku", "weight_grams", "hsn_code", "barcode", "cost"]
 REQUIRED_COLUMNS = ("product_slug", "title", "sku")
 MAX_OPTION_COLUMNS = 3
 CATEGORY_SEPARATOR = "|"
+CLEAR = "-"  # a cell holding only this removes the value (see the module docstring)
 
 
 @dataclass(frozen=True)

@@ -269,8 +269,9 @@ def stock_bulk(request: HttpRequest, payload: BulkIn) -> Any:
     "stock/import", response={**WRITE, 200: BulkReportOut, 422: BulkReportOut | ErrorOut}
 )
 def stock_import(request: HttpRequest, file: File[UploadedFile], note: Form[str] = "") -> Any:
-    """CSV with the header `sku,location,on_hand` (absolute counts, location by code).
-    Validated first; any bad row means nothing changes (422 with the per-row report)."""
+    """CSV with the header `sku,location,on_hand` (absolute counts, location by code); a
+    blank `on_hand` leaves that row's stock as it is. Validated first; any bad row means
+    nothing changes (422 with the per-row report)."""
     require(request, Perm.INVENTORY_ADJUST)
     if file.size and file.size > 5 * 1024 * 1024:
         raise ValidationError("The file is larger than 5 MB.", details={"field": "file"})

@@ -4,6 +4,8 @@ Rows set an absolute count, `sku,location,on_hand` (location by code): the resul
 a stock-take. Absolute counts make an import safe to re-run (the second run changes
 nothing) and each difference is written as an `adjustment` ledger row with the note.
 A file with any bad row changes nothing; the report says what each row did or why not.
+A blank count leaves that SKU's stock as it is (a count sheet where only some rows were
+counted): never read as zero. To set zero, write 0.
 """
 
 from __future__ import annotations
@@ -88,8 +90,9 @@ def set_counts(*, rows: list[dict], note: str, first_row: int = 1) -> BulkReport
         result = RowResult(row=i, sku=sku, location=code)
         report.rows.append(result)
         variant, location = variants.get(sku), locations.get(code)
+        blank = raw.get("on_hand") is None or str(raw.get("on_hand")).strip() == ""
         try:
-            count = _parse_count(raw.get("on_hand", ""))
+            count = None if blank else _parse_count(raw.get("on_hand", ""))
         except ValueError:
             count = None
         problem = (
@@ -99,6 +102,8 @@ def set_counts(*, rows: list[dict], note: str, first_row: int = 1) -> BulkReport
             if not variant.is_active
             else "unknown location"
             if location is None
+            else ""
+            if blank
             else "on_hand must be a whole number"
             if count is None
             else f"on_hand must be from 0 to {MAX_QUANTITY:,}"
@@ -111,6 +116,9 @@ def set_counts(*, rows: list[dict], note: str, first_row: int = 1) -> BulkReport
         result.on_hand = count
         if problem:
             result.status, result.message = "error", problem
+            continue
+        if blank:
+            result.status, result.message = "unchanged", "no count given; left as it is"
             continue
         parsed.append((result, variant, location))
     if report.errors:
