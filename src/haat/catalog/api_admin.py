@@ -40,7 +40,7 @@ from haat.catalog.schemas import (
 from haat.core.currencies import default_currency
 from haat.core.errors import NotFound
 from haat.core.money import Money, money_json
-from haat.core.schemas import ErrorOut
+from haat.core.schemas import MAX_ID, ErrorOut
 
 admin_router = Router(auth=StaffAuth, tags=["admin: catalog"])
 
@@ -141,8 +141,8 @@ def price_inputs(prices: list[PriceIn]) -> list[pricing.PriceInput]:
 class ProductFilter(Schema):
     q: str = Field("", max_length=200)
     status: ProductStatus | None = None
-    category: int | None = Field(None, ge=1, description="category id")
-    collection: int | None = Field(None, ge=1, description="collection id")
+    category: int | None = Field(None, ge=1, le=MAX_ID, description="category id")
+    collection: int | None = Field(None, ge=1, le=MAX_ID, description="collection id")
     availability: Availability | None = None
 
 

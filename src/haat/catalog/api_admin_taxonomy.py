@@ -28,6 +28,7 @@ from haat.catalog.schemas import (
     CategoryUpdateIn,
     CollectionCreateIn,
     CollectionUpdateIn,
+    ImportInvalidOut,
     ImportReportOut,
     ProductIdsIn,
 )
@@ -265,7 +266,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @taxonomy_router.post(
     "catalog/import",
-    response={200: ImportReportOut, **WRITE_ERRORS},
+    response={200: ImportReportOut, **WRITE_ERRORS, 422: ImportInvalidOut | ErrorOut},
     summary="Import the catalog from CSV",
     description="Multipart `file` (the export's columns) and `partial`. A blank cell or a "
     "missing column keeps the current value; a single `-` in a cell removes it (docs/api.md, "

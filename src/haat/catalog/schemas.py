@@ -13,15 +13,18 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from haat.catalog.models import Product
-from haat.core.money import MAX_MINOR_UNITS
-from haat.core.schemas import MoneyOut
+from haat.catalog.pricing import MAX_PRICE_MINOR
+from haat.catalog.validators import MAX_EXPECTED_DAYS, MAX_POSITION, MAX_WEIGHT_GRAMS
+from haat.core.schemas import Id, MoneyOut, checked_range
 
 ProductStatus = Literal["draft", "active", "archived"]
 Availability = Literal["in_stock", "ships_2_3_days", "ships_4_7_days", "pre_order", "unavailable"]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=220, pattern=r"^[a-z0-9-]+$")]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
-MinorUnits = Annotated[int, Field(ge=0, le=MAX_MINOR_UNITS)]
-Id = Annotated[int, Field(ge=1)]
+# Prices and costs: negative is refused here, too large by `pricing.check_amount`
+# (`price_too_large`), whose bound the schema shows.
+MinorUnits = Annotated[int, Field(ge=0), checked_range(0, MAX_PRICE_MINOR)]
+Position = Annotated[int, Field(ge=0, le=MAX_POSITION)]
 IdList = Annotated[list[Id], Field(max_length=1000)]
 
 
@@ -187,7 +190,7 @@ class ProductFields(StrictIn):
     brand: Annotated[str, StringConstraints(max_length=120)] | None = None
     status: ProductStatus | None = None
     availability: Availability | None = None
-    expected_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    expected_days: Annotated[int, Field(ge=1, le=MAX_EXPECTED_DAYS)] | None = None
     seo_title: Annotated[str, StringConstraints(max_length=70)] | None = None
     seo_description: Annotated[str, StringConstraints(max_length=160)] | None = None
     category_ids: IdList | None = None
@@ -231,14 +234,14 @@ class VariantFields(StrictIn):
         ]
         | None
     ) = None
-    weight_grams: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    weight_grams: Annotated[int, Field(ge=0, le=MAX_WEIGHT_GRAMS)] | None = None
     hsn_code: Annotated[str, StringConstraints(max_length=8)] | None = None
     barcode: Annotated[str, StringConstraints(max_length=14)] | None = None
     cost_amount: MinorUnits | None = Field(
         None, description="cost in the store's default currency, minor units"
     )
     is_active: bool | None = None
-    position: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    position: Position | None = None
     nullable: ClassVar[frozenset[str]] = frozenset({"weight_grams", "cost_amount"})
 
 
@@ -256,7 +259,7 @@ class VariantUpdateIn(VariantFields):
 
 class ImageUpdateIn(StrictIn):
     alt_text: Annotated[str, StringConstraints(max_length=200)] | None = None
-    position: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    position: Position | None = None
 
 
 class ImageOrderIn(StrictIn):
@@ -290,7 +293,7 @@ class CategoryFields(StrictIn):
     slug: Slug | None = None
     parent_id: Id | None = None
     description: Annotated[str, StringConstraints(max_length=5_000)] | None = None
-    position: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    position: Position | None = None
     nullable: ClassVar[frozenset[str]] = frozenset({"slug", "parent_id"})
 
 
@@ -417,6 +420,18 @@ class ImportReportOut(Out):
     updated_variants: int
     applied: bool
     errors: list[RowErrorOut]
+
+
+class ImportInvalidBody(BaseModel):
+    code: Literal["import_invalid"]
+    message: str
+    details: ImportReportOut = Field(description="the report: every row error, nothing applied")
+
+
+class ImportInvalidOut(BaseModel):
+    """422 of a catalog import with row errors: the error body, its details the report."""
+
+    error: ImportInvalidBody
 
 
 AVAILABILITY_LABELS = {c.value: str(c.label) for c in Product.Availability}

@@ -96,7 +96,7 @@ def create_category(
     name = v.clean_title(name, field="name", max_length=120)
     description = v.clean_text(description, field="description", max_length=100_000)
     position = v.clean_int(
-        position, field="position", minimum=0, maximum=2**31 - 1, allow_none=False
+        position, field="position", minimum=0, maximum=v.MAX_POSITION, allow_none=False
     )
     parent = _clean_parent(parent_id)
     with transaction.atomic():
@@ -126,7 +126,11 @@ def update_category(*, category: Category, **changes: Any) -> Category:
         )
     if "position" in changes:
         fields["position"] = v.clean_int(
-            changes["position"], field="position", minimum=0, maximum=2**31 - 1, allow_none=False
+            changes["position"],
+            field="position",
+            minimum=0,
+            maximum=v.MAX_POSITION,
+            allow_none=False,
         )
     if "parent_id" in changes:
         fields["parent_id"] = _clean_parent(changes["parent_id"], moving_id=category.pk)

@@ -22,6 +22,7 @@ SKU_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 HSN_RE = re.compile(r"^(\d{4}|\d{6}|\d{8})$")
 MAX_WEIGHT_GRAMS = 1_000_000
 MAX_EXPECTED_DAYS = 365
+MAX_POSITION = 2**31 - 1  # a sort position: the column's limit
 # Availabilities where "days until dispatch" means something to the customer.
 DAYS_AVAILABILITIES = frozenset(
     {

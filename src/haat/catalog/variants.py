@@ -207,7 +207,7 @@ def create_variant(
     cost_amount, cost_currency = clean_cost(cost)
     cleaned_prices = clean_prices(prices, enabled_currency_codes())
     active = v.clean_bool(is_active, field="is_active")
-    pos = v.clean_int(position, field="position", minimum=0, maximum=2**31 - 1)
+    pos = v.clean_int(position, field="position", minimum=0, maximum=v.MAX_POSITION)
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         siblings = list(product.variants.all())
@@ -265,7 +265,11 @@ def update_variant(*, variant: Variant, **changes: Any) -> Variant:
         fields["is_active"] = v.clean_bool(changes["is_active"], field="is_active")
     if "position" in changes:
         fields["position"] = v.clean_int(
-            changes["position"], field="position", minimum=0, maximum=2**31 - 1, allow_none=False
+            changes["position"],
+            field="position",
+            minimum=0,
+            maximum=v.MAX_POSITION,
+            allow_none=False,
         )
     cleaned_prices = (
         clean_prices(changes["prices"], enabled_currency_codes()) if "prices" in changes else {}

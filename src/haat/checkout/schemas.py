@@ -8,15 +8,22 @@ request bodies never are, and it runs once per nested object on the checkout pat
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from haat.catalog.schemas import StockStateOut
-from haat.core.schemas import ErrorBody, MoneyOut, Out
+from haat.checkout.models import MAX_LINE_QUANTITY
+from haat.core.money import MAX_MINOR_UNITS
+from haat.core.schemas import MAX_ID, ErrorBody, MoneyOut, Out, checked_range
 from haat.orders.schemas import OrderOut
 from haat.payments.schemas import PaymentOut
+
+# Checked by the services with their own codes (`carts.clean_quantity`: invalid_quantity;
+# an unknown variant: unknown_variant); the schema shows the same bounds.
+VariantId = Annotated[StrictInt, checked_range(1, MAX_ID)]
+LineQuantity = Annotated[StrictInt, checked_range(1, MAX_LINE_QUANTITY)]
 
 
 class In(BaseModel):
@@ -26,8 +33,8 @@ class In(BaseModel):
 
 
 class LineIn(In):
-    variant_id: StrictInt
-    quantity: StrictInt
+    variant_id: VariantId
+    quantity: LineQuantity
 
 
 class CartCreateIn(In):
@@ -41,7 +48,7 @@ class CartPatchIn(In):
 
 
 class LinePatchIn(In):
-    quantity: StrictInt
+    quantity: LineQuantity
 
 
 class AddressIn(In):
@@ -67,11 +74,13 @@ class CheckoutIn(In):
 
 
 class BuyNowLineIn(In):
-    variant_id: StrictInt
-    quantity: StrictInt
+    variant_id: VariantId
+    quantity: LineQuantity
     # The unit price (minor units, in the order's currency) the shopper was shown; when
     # the live price differs the order is refused with 409 `price_changed`.
-    expected_unit_amount: StrictInt | None = None
+    expected_unit_amount: (
+        Annotated[StrictInt, Field(le=MAX_MINOR_UNITS), checked_range(0, MAX_MINOR_UNITS)] | None
+    ) = None
 
 
 class BuyNowIn(CheckoutIn):

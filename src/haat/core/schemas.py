@@ -14,6 +14,23 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+# The largest row id a database holds (a signed 64-bit integer). An id in a request is
+# bounded by it in the schema: SQLite cannot even compare a larger Python int (it raised
+# OverflowError, a 500), and no row can have one.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def checked_range(minimum: int | None, maximum: int) -> Any:
+    """The range a service checks itself (with its own error code and message), shown in
+    the document: the schema states the validator's constant, and the validator stays the
+    one check, so the two cannot drift apart (tests/api/test_openapi_bounds.py)."""
+    extra: dict[str, Any] = {"maximum": maximum}
+    if minimum is not None:
+        extra["minimum"] = minimum
+    return Field(json_schema_extra=extra)
+
+
 # A timestamp a selector already wrote as ISO 8601 text (`datetime.isoformat()`): kept as
 # it is, documented as a date-time.
 IsoDatetime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]

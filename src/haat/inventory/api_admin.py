@@ -15,7 +15,7 @@ from haat.api.auth import require
 from haat.api.pagination import Paginated
 from haat.catalog.models import Variant
 from haat.core.errors import NotFound, ValidationError
-from haat.core.schemas import CSV_REPLY, ErrorOut
+from haat.core.schemas import CSV_REPLY, MAX_ID, ErrorOut
 from haat.inventory import backorders, bulk, locations, report, selectors, services
 from haat.inventory.api import admin_router
 from haat.inventory.models import BackorderPolicy, Location
@@ -43,9 +43,13 @@ WRITE: dict[int, Any] = {**READ, 409: ErrorOut}
 
 class StockQuery(Schema):
     q: str = Field("", max_length=100, description="SKU or product title contains")
-    location: int | None = Field(None, ge=1, description="location id")
-    category: int | None = Field(None, ge=1, description="category id")
+    location: int | None = Field(None, ge=1, le=MAX_ID, description="location id")
+    category: int | None = Field(None, ge=1, le=MAX_ID, description="category id")
     state: str = Field("", pattern="^(|low|out)$", description="low | out")
+
+
+class HoldQuery(Schema):
+    variant_id: int | None = Field(None, ge=1, le=MAX_ID, description="only this variant's")
 
 
 class ReportQuery(Schema):
@@ -153,10 +157,10 @@ def variant_movements(request: HttpRequest, variant_id: int) -> Any:
 
 @admin_router.get("holds", response={200: list[HoldOut], **READ})
 @paginate(Paginated)
-def hold_list(request: HttpRequest, variant_id: int | None = None) -> Any:
+def hold_list(request: HttpRequest, filters: Query[HoldQuery]) -> Any:
     """Active checkout holds (reserved stock), soonest expiry first; optionally for one variant."""
     require(request, Perm.INVENTORY_VIEW)
-    return selectors.active_holds_queryset(variant_id=variant_id)
+    return selectors.active_holds_queryset(variant_id=filters.variant_id)
 
 
 @admin_router.put(

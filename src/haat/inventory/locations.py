@@ -12,6 +12,8 @@ from haat.core.errors import Conflict, ValidationError
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.models import Location, StockLevel, StockMovement
 
+MAX_PRIORITY = 10_000
+
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 FIELDS = ("name", "code", "kind", "priority", "is_active")
 
@@ -52,7 +54,7 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, 
         )
     if "priority" in out:
         p = out["priority"]
-        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= 10_000:
+        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= MAX_PRIORITY:
             raise ValidationError(
                 "Priority must be a whole number from 0 to 10,000.", details={"field": "priority"}
             )

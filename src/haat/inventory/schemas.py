@@ -9,10 +9,15 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, StringConstraints
 
 from haat.catalog.schemas import Out, StockStateOut, StrictIn
+from haat.core.schemas import Id, checked_range
+from haat.inventory.ledger import MAX_QUANTITY
+from haat.inventory.locations import MAX_PRIORITY
+from haat.inventory.services import MAX_THRESHOLD
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Note = Annotated[str, StringConstraints(max_length=500)]
-Id = Annotated[int, Field(ge=1)]
+# Units in a stock write: `ledger.clean_quantity` refuses 0 and more than MAX_QUANTITY.
+Quantity = Annotated[int, checked_range(1, MAX_QUANTITY)]
 LocationKind = Literal["warehouse", "partner_shop"]
 AdjustReason = Literal["adjustment", "customer_return", "rto", "write_off"]
 
@@ -21,7 +26,7 @@ class LocationIn(StrictIn):
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     code: Code
     kind: LocationKind = "warehouse"
-    priority: Annotated[int, Field(ge=0, le=10_000)] = 100
+    priority: Annotated[int, Field(ge=0, le=MAX_PRIORITY)] = 100
     is_active: bool = True
 
 
@@ -29,7 +34,7 @@ class LocationPatch(StrictIn):
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
     code: Code | None = None
     kind: LocationKind | None = None
-    priority: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    priority: Annotated[int, Field(ge=0, le=MAX_PRIORITY)] | None = None
     is_active: bool | None = None
 
 
@@ -70,7 +75,7 @@ class StockItemOut(Out):
 class ReceiveIn(StrictIn):
     variant_id: Id
     location_id: Id
-    quantity: int
+    quantity: Quantity
     note: Note = ""
     reference: Annotated[str, StringConstraints(max_length=100)] = ""
 
@@ -78,7 +83,9 @@ class ReceiveIn(StrictIn):
 class AdjustIn(StrictIn):
     variant_id: Id
     location_id: Id
-    quantity: int = Field(description="signed: +3 found, -2 damaged")
+    quantity: Annotated[int, checked_range(-MAX_QUANTITY, MAX_QUANTITY)] = Field(
+        description="signed: +3 found, -2 damaged; never 0"
+    )
     reason: AdjustReason
     note: Note = Field(description="required for reason=adjustment")
 
@@ -87,14 +94,15 @@ class TransferIn(StrictIn):
     variant_id: Id
     from_location_id: Id
     to_location_id: Id
-    quantity: int
+    quantity: Quantity
     note: Note = ""
 
 
 class BulkRowIn(StrictIn):
     sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     location: Code
-    on_hand: int
+    # Checked row by row by `bulk.set_counts` (the 422 per-row report), not here.
+    on_hand: Annotated[int, checked_range(0, MAX_QUANTITY)]
 
 
 class BulkIn(StrictIn):
@@ -145,7 +153,7 @@ class HoldOut(Out):
 
 
 class ThresholdIn(StrictIn):
-    threshold: Annotated[int, Field(ge=0, le=100_000)] | None
+    threshold: Annotated[int, Field(ge=0, le=MAX_THRESHOLD)] | None
     nullable: ClassVar[frozenset[str]] = frozenset({"threshold"})
 
 

@@ -38,6 +38,8 @@ from haat.inventory.models import (
 )
 from haat.inventory.sql import LockedLevel
 
+MAX_THRESHOLD = 100_000
+
 R = StockMovement.Reason
 # Reasons staff may pick on the adjust form, and the sign each one allows.
 ADJUST_REASONS: dict[str, int] = {
@@ -233,7 +235,7 @@ def set_low_stock_threshold(*, variant_id: int, threshold: int | None) -> int:
     if threshold is not None and (
         isinstance(threshold, bool)
         or not isinstance(threshold, int)
-        or not 0 <= threshold <= 100_000
+        or not 0 <= threshold <= MAX_THRESHOLD
     ):
         raise ValidationError(
             "Threshold must be a whole number from 0 to 100,000.", details={"field": "threshold"}

@@ -29,6 +29,8 @@ from haat.gateways.error_codes import GatewayErrorCode
 from haat.gateways.types import Gateway
 from haat.payments.models import PartialCodRule, PaymentMethodRule, PaymentSettings
 
+MAX_RESERVE_WINDOW_HOURS = 720  # a reservation waits at most 30 days for payment
+
 AMOUNT_FIELDS = ("partial_cod_minimum", "cod_fee", "cod_max_order_value", "express_fee")
 BOOL_FIELDS = (
     "prepaid_enabled",
@@ -188,9 +190,14 @@ def _clean(data: dict[str, Any], enabled: set[str]) -> dict[str, Any]:
         clean["partial_cod_percent"] = clean_percent(data["partial_cod_percent"])
     if "reserve_window_hours" in data:
         hours = data["reserve_window_hours"]
-        if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 720:
+        if (
+            isinstance(hours, bool)
+            or not isinstance(hours, int)
+            or not 1 <= hours <= MAX_RESERVE_WINDOW_HOURS
+        ):
             raise ValidationError(
-                "reserve_window_hours must be a whole number from 1 to 720.",
+                "reserve_window_hours must be a whole number "
+                f"from 1 to {MAX_RESERVE_WINDOW_HOURS}.",
                 details={"field": "reserve_window_hours"},
             )
         clean["reserve_window_hours"] = hours

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from haat.core.money import money_json
-from haat.core.schemas import IsoDatetime, MoneyOut, Out
+from haat.core.money import MAX_MINOR_UNITS, money_json
+from haat.core.schemas import MAX_ID, IsoDatetime, MoneyOut, Out, checked_range
 from haat.payments import selectors
+from haat.payments.config import MAX_RESERVE_WINDOW_HOURS
 from haat.payments.models import LatePayment, PaymentTransaction, Refund
 
 
@@ -35,7 +36,7 @@ class SettingsIn(Schema):
     cod_fee_upfront: bool | None = None
     cod_max_order_value: dict[str, Any] | None = None
     express_fee: dict[str, Any] | None = None
-    reserve_window_hours: int | None = None
+    reserve_window_hours: Annotated[int, checked_range(1, MAX_RESERVE_WINDOW_HOURS)] | None = None
     test_gateway_enabled: bool | None = None
     revive_late_paid_orders: bool | None = Field(
         None,
@@ -46,14 +47,21 @@ class SettingsIn(Schema):
     currency_gateways: dict[str, Any] | None = None
 
 
+# Checked by the services with their own codes (`Money` refuses more than MAX_MINOR_UNITS,
+# an id that names nothing is refused); the schema shows the same bounds.
+Amount = Annotated[int, checked_range(0, MAX_MINOR_UNITS)]
+PositiveAmount = Annotated[int, checked_range(1, MAX_MINOR_UNITS)]
+RowId = Annotated[int, checked_range(1, MAX_ID)]
+
+
 class MethodRuleIn(Schema):
     payment_type: str = Field(..., description="prepaid | cod | partial_cod | reserve_and_pay")
     effect: str = Field(..., description="allow | forbid")
     scope: str = Field(..., description="state | country | category | product")
     state_code: str = ""
     country: str = ""
-    category_id: int | None = None
-    product_id: int | None = None
+    category_id: RowId | None = None
+    product_id: RowId | None = None
     note: str = ""
 
 
@@ -73,13 +81,13 @@ class MethodRuleOut(Schema):
 
 class PartialCodRuleIn(Schema):
     scope: str = Field(..., description="store | category | product")
-    category_id: int | None = None
-    product_id: int | None = None
+    category_id: RowId | None = None
+    product_id: RowId | None = None
     currency: str
     percent: str
-    minimum_amount: int = 0
-    min_order_value: int = 0
-    max_order_value: int | None = None
+    minimum_amount: Amount = 0
+    min_order_value: Amount = 0
+    max_order_value: Amount | None = None
 
 
 class PartialCodRuleOut(Schema):
@@ -99,15 +107,17 @@ class PartialCodRuleOut(Schema):
 
 
 class RefundIn(Schema):
-    amount: int | None = Field(None, description="minor units; omit to refund lines or all")
-    lines: list[dict[str, int]] | None = Field(None, description='[{"line_id", "quantity"}]')
+    amount: PositiveAmount | None = Field(
+        None, description="minor units; omit to refund lines or all"
+    )
+    lines: list[dict[str, RowId]] | None = Field(None, description='[{"line_id", "quantity"}]')
     reason: str
     method: str = "gateway"
     reference: str = ""
 
 
 class CodCollectedIn(Schema):
-    amount: int
+    amount: PositiveAmount
     reference: str
 
 
