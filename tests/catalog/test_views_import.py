@@ -42,6 +42,9 @@ def test_import_page_offers_modes_template_and_export(staff_client):
     html = staff_client("owner").get(IMPORT).content.decode()
     assert 'value="all"' in html and "checked" in html and 'value="partial"' in html
     assert TEMPLATE in html and EXPORT in html
+    # The format says what a blank cell does and how to remove a value.
+    assert "A blank cell changes nothing" in html
+    assert "put a single <code>-</code> in its cell" in html
 
 
 def test_import_valid_file_reports_counts(staff_client):
