@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "haat.accounts",
     "haat.catalog",
     "haat.inventory",
+    "haat.tax",
     "haat.customers",
     "haat.checkout",
     "haat.orders",

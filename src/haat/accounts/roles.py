@@ -35,6 +35,7 @@ class Perm(models.TextChoices):
     CUSTOMERS_EDIT = "customers.edit", "Add notes to customers"
     PAYMENTS_MANAGE = "payments.manage", "Payment settings, payment rules, COD remittances"
     REFUNDS_CREATE = "refunds.create", "Refund customers"
+    TAX_MANAGE = "tax.manage", "GST rates and whether prices include tax"
 
 
 _ALL = frozenset(Perm)

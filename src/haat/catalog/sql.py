@@ -106,3 +106,31 @@ def variant_active_sql(variant_id: str) -> str:
         "EXISTS (SELECT 1 FROM catalog_variant cat_v "
         f"WHERE cat_v.id = {variant_id} AND cat_v.is_active)"
     )
+
+
+def category_ancestry_cte(name: str) -> str:
+    """A `WITH RECURSIVE` table `name(category_id, ancestor_id, depth)`: every category
+    with itself (depth 0), its parent (1), its parent's parent (2) and so on up the tree."""
+    return (
+        f"{name}(category_id, ancestor_id, depth) AS ("
+        "SELECT cat_c.id, cat_c.id, 0 FROM catalog_category cat_c "
+        "UNION ALL "
+        f"SELECT {name}.category_id, cat_c.parent_id, {name}.depth + 1 FROM {name} "
+        f"JOIN catalog_category cat_c ON cat_c.id = {name}.ancestor_id "
+        # The tree has no cycles (taxonomy refuses them); the bound is a second guard.
+        f"WHERE cat_c.parent_id IS NOT NULL AND {name}.depth < 64)"
+    )
+
+
+def variant_product_sql(variant_id: str) -> str:
+    """The product id of the variant `variant_id` (an SQL expression), as a scalar subquery."""
+    return f"(SELECT cat_v.product_id FROM catalog_variant cat_v WHERE cat_v.id = {variant_id})"
+
+
+def product_categories_sql(product_id: str) -> str:
+    """A subquery of the ids of the categories product `product_id` (an SQL expression) is
+    directly in, for `... IN (...)`."""
+    return (
+        "SELECT cat_pc.category_id FROM catalog_product_categories cat_pc "
+        f"WHERE cat_pc.product_id = {product_id}"
+    )
