@@ -145,6 +145,7 @@ def test_the_installed_navigation_and_widgets():
         ("Catalog", "Collections"),
         ("Catalog", "Import / export"),
         ("Settings", "Store details"),
+        ("Settings", "Tax (GST)"),
         ("Settings", "Payments"),
         ("Settings", "Gateways"),
         ("Settings", "Payment rules"),

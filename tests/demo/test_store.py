@@ -136,3 +136,23 @@ def test_demo_customers_have_a_history(demo):
     assert cancelled.by == "Rahul Verma" and "wedding" in cancelled.reason
     assert rohan.spent == [] and rohan.cod_summary.cancelled == 1
     assert cancelled.order.cancel_reason == "Cancelled at your request."
+
+
+def test_gst_rates_are_plausible(demo):
+    from haat.catalog.models import Variant
+    from haat.demo import catalog_data
+    from haat.tax.selectors import effective_rates
+
+    variants = list(Variant.objects.select_related("product"))
+    rates = effective_rates([v.pk for v in variants])
+    by_kind: dict[str, set[int]] = {}
+    for variant in variants:
+        kind = next(k for k, v in catalog_data.KINDS.items() if variant.sku.startswith(f"KL-{v.code}-"))
+        by_kind.setdefault(kind, set()).add(rates[variant.pk].rate)
+        if kind in ("kurta", "tshirt", "stole"):
+            item = next(i for i in catalog_data.ITEMS if i.title == variant.product.title)
+            expected = 12 if item.prices["INR"] > catalog_data.APPAREL_LOW_RATE_UP_TO else 5
+            assert rates[variant.pk].rate == expected, variant.sku
+    assert by_kind["mug"] == {12} and by_kind["print"] == {12} and by_kind["magnet"] == {18}
+    # Both apparel rates occur: T-shirts up to ₹1,000 at 5 %, kurtas above it at 12 %.
+    assert by_kind["tshirt"] | by_kind["kurta"] | by_kind["stole"] == {5, 12}

@@ -333,6 +333,13 @@ CATEGORY_TREE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("Souvenirs", "souvenirs", (("Mugs", "mugs"), ("Magnets", "magnets"), ("Prints", "prints"))),
 )
 
+# GST (percent) by category slug: clothing and textiles at 5 %, souvenirs at 18 % except
+# ceramic mugs and printed pictures at 12 %. Garments and made-up textiles sold above
+# ₹1,000 a piece are taxed at 12 %: those products get their own rate.
+TAX_RATES: dict[str, int] = {"apparel": 5, "souvenirs": 18, "mugs": 12, "prints": 12}
+APPAREL_LOW_RATE_UP_TO = 1000  # INR, per piece
+APPAREL_HIGH_RATE = 12
+
 COLLECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Festive Edit", FEST, "Chikankari, bandhani and silk for Diwali, Eid and weddings."),
     ("Bestsellers", BEST, "What our customers come back for."),

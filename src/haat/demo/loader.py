@@ -19,7 +19,7 @@ from haat.accounts.api_keys import IssuedKey, create_api_key
 from haat.accounts.models import ApiKey, User
 from haat.accounts.services import create_staff
 from haat.catalog.images import add_product_image
-from haat.catalog.models import Product, Variant
+from haat.catalog.models import Category, Product, Variant
 from haat.catalog.pricing import PriceInput
 from haat.catalog.services import create_product, create_variant, set_product_options
 from haat.catalog.taxonomy import create_category, create_collection, set_collection_products
@@ -31,6 +31,7 @@ from haat.demo import catalog_data as data
 from haat.demo import store_setup
 from haat.demo.artwork import render_product_image
 from haat.demo.error_codes import DemoError
+from haat.tax.services import set_category_rate, set_product_rate
 
 
 @dataclass(frozen=True)
@@ -114,14 +115,24 @@ def _load_catalog(password: str) -> tuple[User, IssuedKey, tuple[int, int]]:
     }
     members: dict[str, list[int]] = {slug: [] for slug in collections}
     variants = images = 0
+    apparel = {slug for _, parent, leaves in data.CATEGORY_TREE if parent == "apparel"
+               for _, slug in leaves}  # fmt: skip
     for number, item in enumerate(data.ITEMS, start=1):
         product, made = _create_product(number, item, categories[data.KINDS[item.kind].category])
         variants += made
         images += 1
+        if (
+            data.KINDS[item.kind].category in apparel
+            and item.prices["INR"] > data.APPAREL_LOW_RATE_UP_TO
+        ):
+            set_product_rate(product_id=product.pk, rate=data.APPAREL_HIGH_RATE)
         for slug in item.collections:
             members[slug].append(product.pk)
     for slug, collection in collections.items():
         set_collection_products(collection=collection, product_ids=members[slug])
+    slugs = dict(Category.objects.values_list("slug", "pk"))
+    for slug, rate in data.TAX_RATES.items():
+        set_category_rate(category_id=slugs[slug], rate=rate)
     key = create_api_key(name="Demo storefront", kind=ApiKey.Kind.PUBLISHABLE, created_by=owner)
     return owner, key, (variants, images)
 
