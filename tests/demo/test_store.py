@@ -147,7 +147,8 @@ def test_gst_rates_are_plausible(demo):
     rates = effective_rates([v.pk for v in variants])
     by_kind: dict[str, set[int]] = {}
     for variant in variants:
-        kind = next(k for k, v in catalog_data.KINDS.items() if variant.sku.startswith(f"KL-{v.code}-"))
+        codes = catalog_data.KINDS.items()
+        kind = next(k for k, v in codes if variant.sku.startswith(f"KL-{v.code}-"))
         by_kind.setdefault(kind, set()).add(rates[variant.pk].rate)
         if kind in ("kurta", "tshirt", "stole"):
             item = next(i for i in catalog_data.ITEMS if i.title == variant.product.title)
