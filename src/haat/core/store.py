@@ -85,9 +85,10 @@ def _load() -> Store:
 _copy = settings_stamp.Stamped(_load)
 
 
-def store() -> Store:
-    """The store's details (one statement: the settings stamp; the row only after a change)."""
-    return _copy.get()
+def store(*, stamp: int | None = settings_stamp.NOT_READ) -> Store:
+    """The store's details (one statement: the settings stamp, none when the caller read it
+    already and passes it; the row only after a change)."""
+    return _copy.get(stamp=stamp)
 
 
 @cache

@@ -49,9 +49,10 @@ def _load() -> TaxConfig:
 _config = settings_stamp.Stamped(_load)
 
 
-def tax_config() -> TaxConfig:
-    """The store's tax settings (one statement, the stamp, while they are unchanged)."""
-    return _config.get()
+def tax_config(*, stamp: int | None = settings_stamp.NOT_READ) -> TaxConfig:
+    """The store's tax settings (one statement, the stamp, while they are unchanged; none
+    when the caller read the stamp already and passes it)."""
+    return _config.get(stamp=stamp)
 
 
 @dataclass(frozen=True)
