@@ -90,6 +90,9 @@ def test_storefront_key_is_looked_up_once_then_cached(store_api, warehouse):
     assert not any("accounts_apikey" in q["sql"] for q in created.captured_queries)
     # Creating a cart: the default currency and the INSERT, nothing else.
     assert len(created.captured_queries) == 2, created.captured_queries
+    # The reply's GST reads the store details, tax settings and rate book from per-process
+    # copies, loaded once per settings change: warm them (an empty cart's read does).
+    store_api.get(f"/api/v1/store/carts/{token}")
     with CaptureQueriesContext(connection) as added:
         r = store_api.post(
             f"/api/v1/store/carts/{token}/lines", {"variant_id": variant.pk, "quantity": 1}

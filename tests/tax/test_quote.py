@@ -9,7 +9,7 @@ from haat.catalog.taxonomy import create_category
 from haat.core.store import update_store
 from haat.tax import services
 from haat.tax.gst import Treatment
-from haat.tax.quote import PricedLine, gst_for
+from haat.tax.quote import TaxableLine, gst_for
 from tests.catalog.domain_helpers import make_product, make_variant
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def lines():
     services.set_category_rate(category_id=apparel.id, rate=5)
     kurta = make_variant(make_product("Kurta", category_ids=[apparel.id]), "K-1")
     mug = make_variant(make_product("Mug"), "M-1")  # the default, 18 %
-    return [PricedLine(kurta.id, 105000, 2, discount=10500), PricedLine(mug.id, 59000, 1)]
+    return [TaxableLine(kurta.id, 105000, 2, discount=10500), TaxableLine(mug.id, 59000, 1)]
 
 
 def test_intra_and_inter_state_from_the_store_and_the_address(lines, django_assert_num_queries):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from haat.catalog.taxonomy import create_category
+from haat.catalog.taxonomy import create_category, update_category
 from haat.core.models import AuditLogEntry
 from haat.tax import selectors, services
 from haat.tax.error_codes import TaxError
@@ -40,6 +40,10 @@ def test_rates_resolve_product_then_nearest_category_then_default(tree, django_a
     services.set_category_rate(category_id=tree["home"].id, rate=18, cess=Decimal("1.5"))
     services.set_product_rate(product_id=tree["saree"].product_id, rate=12)
     ids = [tree[k].id for k in ("kurta", "saree", "mug", "gift", "loose")]
+    # After a change each process works out the rate book once (the stamp moved): the
+    # statement, the settings, categories and category rates, and the stamp again.
+    with django_assert_num_queries(5):
+        selectors.effective_rates(ids[:1])
     with django_assert_num_queries(1):
         rates = selectors.effective_rates(ids)
     # Kurtas inherit Apparel's 5 %; the saree's own 12 % wins over it.
@@ -64,6 +68,14 @@ def test_equally_near_categories_take_the_higher_rate(tree):
     services.set_category_rate(category_id=tree["apparel"].id, rate=28)
     assert selectors.effective_rates([tree["kurta"].id])[tree["kurta"].id].rate == 5
     assert selectors.effective_rates([]) == {}
+
+
+def test_moving_a_category_moves_its_products_rate(tree):
+    # Categories are settings-stamped too: a process's rate book follows the tree.
+    services.set_category_rate(category_id=tree["home"].id, rate=12)
+    assert selectors.effective_rates([tree["kurta"].id])[tree["kurta"].id].rate == 18
+    update_category(category=tree["kurtas"], parent_id=tree["home"].id)
+    assert selectors.effective_rates([tree["kurta"].id])[tree["kurta"].id].rate == 12
 
 
 @pytest.mark.parametrize(

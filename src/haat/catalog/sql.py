@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+
 from haat.catalog.models import Product, option_title
 from haat.core import sql
 
@@ -108,29 +110,24 @@ def variant_active_sql(variant_id: str) -> str:
     )
 
 
-def category_ancestry_cte(name: str) -> str:
-    """A `WITH RECURSIVE` table `name(category_id, ancestor_id, depth)`: every category
-    with itself (depth 0), its parent (1), its parent's parent (2) and so on up the tree."""
+def product_category_ids_sql(product_id: str) -> str:
+    """The ids of the categories product `product_id` (an SQL expression) is directly in,
+    as one text column ("3,7"; NULL for none), read back with `category_ids`."""
+    if connection.vendor == "postgresql":
+        agg = "string_agg(CAST(cat_pc.category_id AS TEXT), ',')"
+    else:
+        agg = "group_concat(cat_pc.category_id, ',')"
     return (
-        f"{name}(category_id, ancestor_id, depth) AS ("
-        "SELECT cat_c.id, cat_c.id, 0 FROM catalog_category cat_c "
-        "UNION ALL "
-        f"SELECT {name}.category_id, cat_c.parent_id, {name}.depth + 1 FROM {name} "
-        f"JOIN catalog_category cat_c ON cat_c.id = {name}.ancestor_id "
-        # The tree has no cycles (taxonomy refuses them); the bound is a second guard.
-        f"WHERE cat_c.parent_id IS NOT NULL AND {name}.depth < 64)"
+        f"(SELECT {agg} FROM catalog_product_categories cat_pc "
+        f"WHERE cat_pc.product_id = {product_id})"
     )
+
+
+def category_ids(value: str | None) -> tuple[int, ...]:
+    """`product_category_ids_sql`'s column as ids."""
+    return tuple(int(part) for part in (value or "").split(",") if part)
 
 
 def variant_product_sql(variant_id: str) -> str:
     """The product id of the variant `variant_id` (an SQL expression), as a scalar subquery."""
     return f"(SELECT cat_v.product_id FROM catalog_variant cat_v WHERE cat_v.id = {variant_id})"
-
-
-def product_categories_sql(product_id: str) -> str:
-    """A subquery of the ids of the categories product `product_id` (an SQL expression) is
-    directly in, for `... IN (...)`."""
-    return (
-        "SELECT cat_pc.category_id FROM catalog_product_categories cat_pc "
-        f"WHERE cat_pc.product_id = {product_id}"
-    )

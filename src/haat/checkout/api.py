@@ -19,6 +19,7 @@ from haat.checkout.schemas import (
     CartCreateIn,
     CartOut,
     CartPatchIn,
+    CartPaymentOptionsOut,
     CheckoutIn,
     LineIn,
     LinePatchIn,
@@ -32,7 +33,6 @@ from haat.core.replies import send
 from haat.core.schemas import errors
 from haat.orders.selectors import order_payload
 from haat.payments.flows import payment_payload
-from haat.payments.schemas import PaymentOptionsOut
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
 IDEMPOTENCY_SCOPE = "checkout"
@@ -90,12 +90,14 @@ def remove_line(request: HttpRequest, token: str, line_id: int) -> JsonResponse:
 
 @store_router.get(
     "carts/{token}/payment-options",
-    response={200: PaymentOptionsOut, **CART_ERRORS},
+    response={200: CartPaymentOptionsOut, **CART_ERRORS},
     tags=["store: payments"],
 )
 def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]) -> Any:
     """Each payment type for this cart and address: available or why not, and what is
-    paid now and on delivery (always summing to the total)."""
+    paid now and on delivery (always summing to the total), and the GST for the address
+    (CGST + SGST in the store's state, IGST elsewhere; added to the total when prices
+    exclude tax)."""
     return cart_payment_options(
         token=token,
         address={"state": query.state, "country": query.country, "postal_code": query.postal_code},

@@ -212,7 +212,7 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines
                 code=CatalogError.UNKNOWN_VARIANT,
                 details={"field": field},
             )
-        variant, available, offer = read.variants[variant_id]
+        variant, available, offer, rate = read.variants[variant_id]
         if not variant.sellable:
             raise ValidationError(
                 f"{variant.sku} is not for sale.",
@@ -227,7 +227,9 @@ def priced_variants(wanted: dict[int, int], currency: str | None) -> PricedLines
                 code=CheckoutError.NO_PRICE_IN_CURRENCY,
                 details={"field": field, "sku": variant.sku, "currency": read.currency},
             )
-        lines.append(priced_line(variant, quantity, variant.amount, available, offer=offer))
+        lines.append(
+            priced_line(variant, quantity, variant.amount, available, offer=offer, tax_rate=rate)
+        )
     return PricedLines(read.currency, tuple(lines), read.settings_stamp)
 
 

@@ -18,7 +18,8 @@ from haat.checkout.models import MAX_LINE_QUANTITY
 from haat.core.money import MAX_MINOR_UNITS
 from haat.core.schemas import MAX_ID, ErrorBody, MoneyOut, Out, checked_range
 from haat.orders.schemas import OrderOut
-from haat.payments.schemas import PaymentOut
+from haat.payments.schemas import PaymentOptionsOut, PaymentOut
+from haat.tax.schemas import TaxOut
 
 # Checked by the services with their own codes (`carts.clean_quantity`: invalid_quantity;
 # an unknown variant: unknown_variant); the schema shows the same bounds.
@@ -137,7 +138,15 @@ class CartOut(Out):
     lines: list[CartLineOut]
     item_count: int
     subtotal: MoneyOut
-    total: MoneyOut
+    tax: TaxOut = Field(
+        description="the GST in the cart, for delivery in the store's own state (the "
+        "payment options and checkout decide it by the delivery address)"
+    )
+    total: MoneyOut = Field(description="subtotal, plus the GST when prices exclude it")
+
+
+class CartPaymentOptionsOut(PaymentOptionsOut):
+    tax: TaxOut = Field(description="the GST for this delivery address")
 
 
 class PlacedOrderOut(OrderOut):

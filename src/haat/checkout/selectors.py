@@ -9,6 +9,7 @@ from typing import Any
 from haat.checkout.carts import CART_TTL, check_token_age
 from haat.checkout.error_codes import CheckoutError
 from haat.checkout.sql import CartRead, read_cart
+from haat.checkout.tax import line_tax, tax_added, tax_json
 from haat.core.errors import Conflict, NotFound, ValidationError
 from haat.core.money import Money, money_json
 from haat.orders.models import Order
@@ -72,6 +73,7 @@ def cart_payload(read: CartRead) -> dict[str, Any]:
             }
         )
     order = Order.objects.only("id", "token").get(pk=cart.order_id) if cart.order_id else None
+    tax = line_tax(currency, lines, read.settings_stamp)
     return {
         "token": cart.token,
         "currency": currency,
@@ -82,7 +84,8 @@ def cart_payload(read: CartRead) -> dict[str, Any]:
         "lines": out_lines,
         "item_count": sum(line.quantity for line in lines),
         "subtotal": money_json(subtotal, currency),
-        "total": money_json(subtotal, currency),
+        "tax": tax_json(tax),
+        "total": money_json(subtotal + tax_added(tax), currency),
     }
 
 
@@ -98,17 +101,26 @@ def cart_payment_options(
     subtotal = sum(line.price * line.quantity for line in read.lines)
     config = payment_config(stamp=read.settings_stamp)
     fee = config.express_fee(currency)
+    tax = line_tax(
+        currency,
+        read.lines,
+        read.settings_stamp,
+        state=address.get("state") or None,
+        country=address.get("country") or "IN",
+    )
+    extras = (fee if express_sourcing else Money.zero(currency)) + Money(tax_added(tax), currency)
     quote = PaymentQuote(
         config=config,
         currency=currency,
         lines=[(line.variant, line.quantity) for line in read.lines],
         subtotal=Money(subtotal, currency),
         address=address,
-        extras=fee if express_sourcing else None,
+        extras=extras,
     )
     return {
         "currency": currency,
         "subtotal": money_json(subtotal, currency),
         "express_fee": money_json(fee.amount, currency),
+        "tax": tax_json(tax),
         "options": [option.as_dict() for option in quote.options()],
     }

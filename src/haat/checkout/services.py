@@ -45,6 +45,7 @@ from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_che
 from haat.checkout.schemas import BuyNowIn, BuyNowLineIn, CheckoutIn
 from haat.checkout.selectors import open_cart_lines
 from haat.checkout.sql import PricedLine, reprice_lines
+from haat.checkout.tax import line_tax, tax_added
 from haat.core import idempotency
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, DomainError, ValidationError
@@ -60,9 +61,10 @@ from haat.customers.validation import (
 from haat.gateways.types import GatewayCheckout
 from haat.inventory.holds import OutOfStock
 from haat.orders.models import Order
-from haat.orders.services import LineInput, create_order, take_order_stock
+from haat.orders.services import LineInput, create_order, line_tax_fields, take_order_stock
 from haat.payments.flows import start_checkout_payment
 from haat.payments.models import Payment
+from haat.tax.gst import Invoice
 
 PAYMENT_TYPES = frozenset(Order.PaymentType.values)
 
@@ -243,7 +245,11 @@ def _record_refusal(contact: Contact, exc: DomainError, *, token: str = "") -> N
 
 
 def _plan(
-    currency: str, lines: Sequence[PricedLine], contact: Contact, settings_stamp: int | None
+    currency: str,
+    lines: Sequence[PricedLine],
+    contact: Contact,
+    settings_stamp: int | None,
+    tax: Invoice,
 ) -> CheckoutPlan:
     return plan_checkout(
         payment_type=contact.payment_type,
@@ -253,6 +259,7 @@ def _plan(
         subtotal=sum(line.unit_amount * line.quantity for line in lines),
         address=contact.shipping.as_dict(),
         settings_stamp=settings_stamp,
+        tax_added=tax_added(tax),
     )
 
 
@@ -340,7 +347,14 @@ def _place(
     """Steps 4-6 of the module docstring for priced, sellable lines; `on_order` runs in
     the order's transaction right after the order is written (the cart's claim).
     `settings_stamp` was read with the lines (see checkout.payment)."""
-    plan = _plan(currency, lines, contact, settings_stamp)
+    tax = line_tax(
+        currency,
+        lines,
+        settings_stamp,
+        state=contact.shipping.state,
+        country=contact.shipping.country,
+    )
+    plan = _plan(currency, lines, contact, settings_stamp, tax)
     _refuse_sold_out(lines)
     inputs = [
         LineInput(
@@ -350,8 +364,9 @@ def _place(
             option_values=line.variant.option_values,
             quantity=line.quantity,
             unit_amount=line.unit_amount,
+            **line_tax_fields(taxed),
         )
-        for line in lines
+        for line, taxed in zip(lines, tax.lines, strict=True)
     ]
     with transaction.atomic():
         customer = customer_for_checkout(
@@ -373,6 +388,7 @@ def _place(
             status=plan.status,  # COD: confirmed at once
             terms=plan.terms,
             take_stock=False,  # last, below
+            tax=tax,
         )
         if on_order is not None:
             on_order(order)

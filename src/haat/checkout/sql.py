@@ -4,8 +4,9 @@ A flash sale's checkout reads the cart's lines, their live prices, the units ava
 and the settings stamp in ONE statement, and a buy-now reads the currency and the wanted
 variants the same way. Checkout names only its own tables: the other columns come from
 their owners' fragments (catalog's priced variant, inventory's available units, core's
-currency and settings stamp), which also parse their columns back. No model instance is
-built by hand from a row, so a column not read cannot pass for an empty field.
+currency and settings stamp, tax's GST rate), which also parse their columns back. No
+model instance is built by hand from a row, so a column not read cannot pass for an
+empty field.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from haat.inventory.sql import (
     backorder_offer,
     backorder_offer_sql,
 )
+from haat.tax.rates import rate_book
+from haat.tax.sql import RATE_WIDTH, EffectiveRate, effective_rate, rate_fragment
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class PricedLine:
     availability: Availability
     id: int | None = None
     offer: BackorderOffer | None = None  # the variant may be sold beyond stock
+    tax_rate: EffectiveRate | None = None  # the GST rate of the variant (tax.sql)
 
     @property
     def max_quantity(self) -> int:
@@ -83,6 +87,7 @@ def priced_line(
     available: int,
     line_id: Any = None,
     offer: BackorderOffer | None = None,
+    tax_rate: EffectiveRate | None = None,
 ) -> PricedLine:
     availability = describe_availability(
         variant_id=variant.id,
@@ -91,7 +96,9 @@ def priced_line(
         available=available,
         offer=offer,
     )
-    return PricedLine(variant, quantity, unit_amount, available, availability, line_id, offer)
+    return PricedLine(
+        variant, quantity, unit_amount, available, availability, line_id, offer, tax_rate
+    )
 
 
 @dataclass(frozen=True)
@@ -124,25 +131,29 @@ def _cart(row: Sequence[Any]) -> CartRecord:
 
 _LINE_VARIANT = priced_variant_sql(matching="= l.variant_id", currency="c.currency_id")
 _LINE_OFFER = backorder_offer_sql("l.variant_id")
+_LINE_RATE = rate_fragment("cat_p.id")
 # One statement; a cart without lines still gives its own row.
 _CART_SQL = f"""
 SELECT {_CART_COLUMNS}, {stamp_sql()}, l.id, l.quantity, l.unit_amount,
-       {_LINE_VARIANT.columns}, {available_units_sql("l.variant_id")}, {_LINE_OFFER.columns}
+       {_LINE_VARIANT.columns}, {available_units_sql("l.variant_id")}, {_LINE_OFFER.columns},
+       {_LINE_RATE.columns}
 FROM checkout_cart c
 LEFT JOIN checkout_cartline l ON l.cart_id = c.id
 {_LINE_VARIANT.joins}
 {_LINE_OFFER.joins}
+{_LINE_RATE.joins}
 WHERE c.token = %s
 ORDER BY l.id"""
 
 
 def read_cart(token: str) -> CartRead | None:
-    """The cart behind `token` with its lines, each with its variant, live price and
-    units available, and the settings stamp: one query. None for an unknown token."""
+    """The cart behind `token` with its lines, each with its variant, live price, units
+    available and GST rate, and the settings stamp: one query. None for an unknown token."""
     rows = sql.fetch_all(_CART_SQL, [str(token)[:64]])
     if not rows:
         return None
     cart = _cart(rows[0][:7])
+    book = rate_book(stamp=rows[0][7])
     lines = []
     end = 11 + _LINE_VARIANT.width
     for row in rows:
@@ -150,18 +161,21 @@ def read_cart(token: str) -> CartRead | None:
         if row[8] is None or variant is None:
             continue
         offer = backorder_offer(row[end + 1 : end + 1 + _LINE_OFFER.width])
-        lines.append(priced_line(variant, row[9], row[10], row[end], row[8], offer))
+        at = end + 1 + _LINE_OFFER.width
+        rate = effective_rate(row[at : at + RATE_WIDTH], book)
+        lines.append(priced_line(variant, row[9], row[10], row[end], row[8], offer, rate))
     return CartRead(cart, tuple(lines), rows[0][7])
 
 
 @dataclass(frozen=True)
 class VariantsRead:
     """A currency (its code, whether the store sells in it), the wanted variants found
-    (by id, with their price in it and units available) and the settings stamp."""
+    (by id, with their price in it, units available and GST rate) and the settings
+    stamp."""
 
     currency: str
     enabled: bool
-    variants: dict[int, tuple[PricedVariant, int, BackorderOffer | None]]
+    variants: dict[int, tuple[PricedVariant, int, BackorderOffer | None, EffectiveRate]]
     settings_stamp: int | None
 
 
@@ -170,29 +184,35 @@ def _variants_sql(count: int, given: bool) -> tuple[str, int]:
     currency = currency_sql(given=given)
     variant = priced_variant_sql(matching=f"IN ({sql.placeholders(count)})", currency=currency.key)
     offer = backorder_offer_sql(variant.key)
+    rate = rate_fragment("cat_p.id")
     statement = (
         f"SELECT {currency.columns}, {stamp_sql()}, {variant.columns}, "
-        f"{available_units_sql(variant.key)}, {offer.columns} "
-        f"FROM {currency.joins} {variant.joins} {offer.joins} WHERE {currency.where}"
+        f"{available_units_sql(variant.key)}, {offer.columns}, {rate.columns} "
+        f"FROM {currency.joins} {variant.joins} {offer.joins} {rate.joins} "
+        f"WHERE {currency.where}"
     )
     return statement, variant.width
 
 
 def read_variants(variant_ids: Sequence[int], currency: str | None) -> VariantsRead | None:
     """The currency `currency` (None: the store's default) with the wanted variants, their
-    products, prices in it and units available: one query. None when no such currency."""
+    products, prices in it, units available and GST rates: one query. None when no such
+    currency."""
     statement, width = _variants_sql(len(variant_ids), currency is not None)
     params = [*variant_ids, *([currency] if currency is not None else [])]
     rows = sql.fetch_all(statement, params)
     if not rows:
         return None
     code, enabled, stamp = rows[0][:3]
+    book = rate_book(stamp=stamp)
     found = {}
     for row in rows:
         variant = priced_variant(row[3 : 3 + width])
         if variant is not None:
             offer = backorder_offer(row[4 + width : 4 + width + BACKORDER_OFFER_WIDTH])
-            found[variant.id] = (variant, row[3 + width], offer)
+            at = 4 + width + BACKORDER_OFFER_WIDTH
+            rate = effective_rate(row[at : at + RATE_WIDTH], book)
+            found[variant.id] = (variant, row[3 + width], offer, rate)
     return VariantsRead(code, bool(enabled), found, stamp)
 
 

@@ -470,10 +470,11 @@ class NewAmounts:
     due_online: int
     due_on_delivery: int
     shipping: int = 0
+    tax_added: int = 0  # GST the kept lines add to their prices (prices excluding tax)
 
     @property
     def total(self) -> int:
-        return self.subtotal + self.shipping + self.cod_fee + self.express
+        return self.subtotal + self.tax_added + self.shipping + self.cod_fee + self.express
 
 
 Repricer = Callable[[Order, list[OrderLine]], NewAmounts]
@@ -510,7 +511,7 @@ def availability_answered(
             return AvailabilityOutcome(locked, "cancelled")
         kept = [line for line in lines if line.availability == A.AVAILABLE]
         if gone:
-            _remove_lines(locked, gone, reprice(locked, kept))
+            _remove_lines(locked, gone, reprice(locked, kept), kept)
         # Hold only what is kept, until the payment deadline.
         release_holds(owner_type=HOLD_OWNER, owner_id=str(locked.pk), reason="availability")
         place_holds(
@@ -560,8 +561,16 @@ def _subscribe(order: Order, lines: list[OrderLine]) -> None:
             logger.info("No back-in-stock subscription for %s: %s", line.sku, exc.message)
 
 
-def _remove_lines(order: Order, lines: list[OrderLine], amounts: NewAmounts) -> None:
-    """Drop lines that cannot be sourced and store the recomputed amounts."""
+def _remove_lines(
+    order: Order, lines: list[OrderLine], amounts: NewAmounts, kept: list[OrderLine]
+) -> None:
+    """Drop lines that cannot be sourced and store the recomputed amounts; the order's
+    GST becomes the kept lines' (each line keeps the tax it was charged at checkout)."""
+    tax = sum(line.tax_amount for line in kept)
+    if amounts.tax_added != (0 if order.prices_include_tax else tax):
+        raise ValidationError(
+            "The new amounts do not carry the kept lines' GST.", details={"field": "tax"}
+        )
     removed = [{"sku": line.sku, "quantity": line.quantity} for line in lines]
     OrderLine.objects.filter(order_id=order.pk, pk__in=[line.pk for line in lines]).delete()
     fields = {
@@ -569,6 +578,8 @@ def _remove_lines(order: Order, lines: list[OrderLine], amounts: NewAmounts) -> 
         "cod_fee_amount": amounts.cod_fee,
         "express_amount": amounts.express,
         "total_amount": amounts.total,
+        "tax_amount": tax,
+        "tax_added_amount": amounts.tax_added,
         "amount_due_online": amounts.due_online,
         "amount_due_on_delivery": amounts.due_on_delivery,
         "updated_at": timezone.now(),

@@ -65,6 +65,15 @@ class Order(models.Model):
     amount_due_on_delivery = models.BigIntegerField(default=0)
     amount_paid = models.BigIntegerField(default=0)  # captures + COD collected (ledger)
     amount_refunded = models.BigIntegerField(default=0)
+    # GST, computed at checkout (tax.gst): how it applies (intra_state, inter_state, export,
+    # not_registered; "" for orders placed before GST was computed), the delivery state it
+    # was decided by, whether the prices included it, the GST + cess of the lines, and the
+    # part of it added on top of the prices (all of it when prices excluded tax, else 0).
+    tax_treatment = models.CharField(max_length=16, blank=True)
+    place_of_supply = models.CharField(max_length=100, blank=True)
+    prices_include_tax = models.BooleanField(default=True)
+    tax_amount = models.BigIntegerField(default=0)
+    tax_added_amount = models.BigIntegerField(default=0)
     payment_status = models.CharField(
         max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
@@ -101,8 +110,15 @@ class Order(models.Model):
                 name="order_amounts_non_negative",
             ),
             models.CheckConstraint(
+                condition=Q(tax_amount__gte=0)
+                & Q(tax_added_amount__gte=0)
+                & Q(tax_added_amount__lte=models.F("tax_amount")),
+                name="order_tax_amounts",
+            ),
+            models.CheckConstraint(
                 condition=Q(
                     total_amount=models.F("subtotal_amount")
+                    + models.F("tax_added_amount")
                     + models.F("shipping_amount")
                     + models.F("cod_fee_amount")
                     + models.F("express_amount")
@@ -179,6 +195,16 @@ class OrderLine(models.Model):
     # Units sold beyond stock (pre-order / backorder) and the date promised for them.
     backordered = models.PositiveIntegerField(default=0)
     ships_on = models.DateField(null=True, blank=True)
+    # The line's GST (tax.gst, invoice-level rounding; zero on exports and orders placed
+    # before GST was computed): taxable value after discount, the slab and cess rates, and
+    # each head's amount. Prices including tax: taxable + the heads = line_amount.
+    taxable_amount = models.BigIntegerField(default=0)
+    gst_rate = models.PositiveSmallIntegerField(default=0)
+    cess_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    cgst_amount = models.BigIntegerField(default=0)
+    sgst_amount = models.BigIntegerField(default=0)
+    igst_amount = models.BigIntegerField(default=0)
+    cess_amount = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
@@ -189,6 +215,14 @@ class OrderLine(models.Model):
                 name="order_line_backordered_within_quantity",
             ),
             models.CheckConstraint(
+                condition=Q(taxable_amount__gte=0)
+                & Q(cgst_amount__gte=0)
+                & Q(sgst_amount__gte=0)
+                & Q(igst_amount__gte=0)
+                & Q(cess_amount__gte=0),
+                name="order_line_tax_non_negative",
+            ),
+            models.CheckConstraint(
                 condition=Q(line_amount=models.F("unit_amount") * models.F("quantity")),
                 name="order_line_amount",
             ),
@@ -196,6 +230,10 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+    @property
+    def tax_amount(self) -> int:
+        return self.cgst_amount + self.sgst_amount + self.igst_amount + self.cess_amount
 
     @property
     def variant_title(self) -> str:

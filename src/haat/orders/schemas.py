@@ -11,6 +11,7 @@ from typing_extensions import TypedDict
 from haat.core.money import money_json
 from haat.core.schemas import IsoDatetime, MoneyOut, Out
 from haat.orders.models import Order
+from haat.tax.schemas import TaxOut
 
 
 class OrderQuery(Schema):
@@ -71,6 +72,19 @@ class AddressOut(TypedDict, total=False):
     country: str
 
 
+class OrderLineTaxOut(Out):
+    """The line's GST: taxable value after discount, rates and each head's amount (rounded
+    at invoice level: the lines add up to the order's `tax`)."""
+
+    taxable: MoneyOut
+    rate: int = Field(description="GST rate in percent (0, 5, 12, 18 or 28)")
+    cess_rate: str = Field(description='cess in percent, e.g. "12.00"')
+    cgst: MoneyOut
+    sgst: MoneyOut
+    igst: MoneyOut
+    cess: MoneyOut
+
+
 class OrderLineOut(Out):
     sku: str
     product_title: str
@@ -88,6 +102,7 @@ class OrderLineOut(Out):
     ships_on: date | None = Field(
         None, description="the date promised for the backordered units (null: none)"
     )
+    tax: OrderLineTaxOut
 
 
 class OrderAmountsOut(Out):
@@ -121,6 +136,7 @@ class OrderOut(Out):
     currency: str
     lines: list[OrderLineOut]
     subtotal: MoneyOut
+    tax: TaxOut = Field(description="the GST, stored at checkout")
     shipping: MoneyOut
     total: MoneyOut
     amounts: OrderAmountsOut

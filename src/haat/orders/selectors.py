@@ -6,6 +6,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -21,6 +22,7 @@ from haat.orders import callbacks
 from haat.orders.callbacks import OrderMoney
 from haat.orders.error_codes import OrderError
 from haat.orders.models import Order, OrderLine, OrderTransition, pk_from_number
+from haat.tax.gst import Treatment
 
 
 class LineLike(Protocol):
@@ -31,12 +33,20 @@ class LineLike(Protocol):
     unit_amount: int
     backordered: int
     ships_on: date | None
+    taxable_amount: int
+    gst_rate: int
+    cess_rate: Decimal
+    cgst_amount: int
+    sgst_amount: int
+    igst_amount: int
+    cess_amount: int
 
 
 def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
     """The order as a customer sees it (also stored as the idempotent checkout reply), so
     it is plain JSON: no datetimes, no Decimals."""
     cur = order.currency_id
+    lines = list(lines)
     return {
         "number": order.number,
         "token": order.token,
@@ -59,10 +69,20 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
                 "line_total": money_json(line.unit_amount * line.quantity, cur),
                 "backordered": getattr(line, "backordered", 0),
                 "ships_on": _day(getattr(line, "ships_on", None)),
+                "tax": {
+                    "taxable": money_json(line.taxable_amount, cur),
+                    "rate": line.gst_rate,
+                    "cess_rate": f"{Decimal(line.cess_rate):.2f}",
+                    "cgst": money_json(line.cgst_amount, cur),
+                    "sgst": money_json(line.sgst_amount, cur),
+                    "igst": money_json(line.igst_amount, cur),
+                    "cess": money_json(line.cess_amount, cur),
+                },
             }
             for line in lines
         ],
         "subtotal": money_json(order.subtotal_amount, cur),
+        "tax": order_tax_payload(order, lines),
         "shipping": money_json(order.shipping_amount, cur),
         "total": money_json(order.total_amount, cur),
         "amounts": amounts_payload(order),
@@ -73,6 +93,25 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
         "pay_by": _iso(order.pay_by),
         "cancel_reason": order.cancel_reason,
         "created_at": order.created_at.isoformat(),
+    }
+
+
+def order_tax_payload(order: Order, lines: list[LineLike]) -> dict[str, Any]:
+    """The order's GST as `tax.schemas.TaxOut`: the heads summed over its lines."""
+    cur = order.currency_id
+    treatment = order.tax_treatment
+    return {
+        "prices_include_tax": order.prices_include_tax,
+        "treatment": treatment,
+        "note": Treatment(treatment).sentence if treatment else "No GST was computed.",
+        "place_of_supply": order.place_of_supply,
+        "taxable": money_json(sum(line.taxable_amount for line in lines), cur),
+        "cgst": money_json(sum(line.cgst_amount for line in lines), cur),
+        "sgst": money_json(sum(line.sgst_amount for line in lines), cur),
+        "igst": money_json(sum(line.igst_amount for line in lines), cur),
+        "cess": money_json(sum(line.cess_amount for line in lines), cur),
+        "amount": money_json(order.tax_amount, cur),
+        "added": money_json(order.tax_added_amount, cur),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,6 +23,7 @@ from haat.inventory.holds import HoldRequest, hold_stock, sell_now
 from haat.orders import state
 from haat.orders.lifecycle import HOLD_OWNER, record_backorders, record_order_events
 from haat.orders.models import Order, OrderLine
+from haat.tax.gst import Invoice, TaxLine
 
 MAX_LINES_PER_STATEMENT = 200  # more lines than that: the order and its lines in two
 
@@ -45,6 +47,9 @@ class PaymentTerms:
 
 @dataclass(frozen=True)
 class LineInput:
+    """A line to order; its GST (`line_tax_fields` of the checkout's `tax.gst` line)
+    stays zero when none was computed."""
+
     variant_id: int
     sku: str
     product_title: str
@@ -53,6 +58,30 @@ class LineInput:
     unit_amount: int
     backordered: int = 0  # units taken beyond stock (pre-order / backorder)
     ships_on: date | None = None  # the date promised for them
+    taxable_amount: int = 0
+    gst_rate: int = 0
+    cess_rate: Decimal = Decimal(0)
+    cgst_amount: int = 0
+    sgst_amount: int = 0
+    igst_amount: int = 0
+    cess_amount: int = 0
+
+    @property
+    def tax_amount(self) -> int:
+        return self.cgst_amount + self.sgst_amount + self.igst_amount + self.cess_amount
+
+
+def line_tax_fields(taxed: TaxLine) -> dict[str, Any]:
+    """A `tax.gst.TaxLine` as `LineInput`'s (and `OrderLine`'s) tax fields."""
+    return {
+        "taxable_amount": taxed.taxable,
+        "gst_rate": taxed.rate,
+        "cess_rate": taxed.cess_rate,
+        "cgst_amount": taxed.cgst,
+        "sgst_amount": taxed.sgst,
+        "igst_amount": taxed.igst,
+        "cess_amount": taxed.cess,
+    }
 
 
 def create_order(
@@ -71,6 +100,7 @@ def create_order(
     terms: PaymentTerms | None = None,
     hold_until: datetime | None = None,
     take_stock: bool = True,
+    tax: Invoice | None = None,
 ) -> Order:
     """Write the order, its lines and its events, then take its stock (`take_stock`).
 
@@ -78,15 +108,19 @@ def create_order(
     leaves the stock to the caller, who must call `take_order_stock` last in the same
     transaction (it locks the stock rows until COMMIT: the later, the shorter a flash
     sale's hottest row is locked). Raises OutOfStock (changing nothing) when the stock is
-    not there.
+    not there. `tax` is the GST of `lines` (one tax line each, in order, which the lines
+    carry: `line_tax_fields`), stored on the order; when prices exclude tax it is added
+    to the total.
     """
     if status not in state.INITIAL_STATUSES:
         raise ValidationError(f"An order cannot start as {status}.", details={"field": "status"})
     if not lines:
         raise ValidationError("An order needs at least one line.", details={"field": "lines"})
     subtotal = sum(line.unit_amount * line.quantity for line in lines)
+    _check_tax(tax, lines)
+    tax_added = tax.tax if tax is not None and not tax.prices_include_tax else 0
     terms = terms or PaymentTerms()
-    total = subtotal + shipping_amount + terms.cod_fee_amount + terms.express_amount
+    total = subtotal + tax_added + shipping_amount + terms.cod_fee_amount + terms.express_amount
     split = _split(total, payment_type, terms)
     values = {
         "token": secrets.token_urlsafe(16),
@@ -110,6 +144,11 @@ def create_order(
         "sourcing_due_at": terms.sourcing_due_at,
         "confirm_by": terms.confirm_by,
         "pay_by": terms.pay_by,
+        "tax_treatment": str(tax.treatment) if tax is not None else "",
+        "place_of_supply": tax.place_of_supply[:100] if tax is not None else "",
+        "prices_include_tax": tax.prices_include_tax if tax is not None else True,
+        "tax_amount": tax.tax if tax is not None else 0,
+        "tax_added_amount": tax_added,
         "created_at": timezone.now(),
     }
     values["updated_at"] = values["created_at"]
@@ -122,6 +161,13 @@ def create_order(
             "quantity": line.quantity,
             "unit_amount": line.unit_amount,
             "line_amount": line.unit_amount * line.quantity,
+            "taxable_amount": line.taxable_amount,
+            "gst_rate": line.gst_rate,
+            "cess_rate": line.cess_rate,
+            "cgst_amount": line.cgst_amount,
+            "sgst_amount": line.sgst_amount,
+            "igst_amount": line.igst_amount,
+            "cess_amount": line.cess_amount,
         }
         for line in lines
     ]
@@ -133,6 +179,35 @@ def create_order(
         if take_stock:
             take_order_stock(order=order, lines=lines, hold_until=hold_until)
     return order
+
+
+def _check_tax(tax: Invoice | None, lines: list[LineInput]) -> None:
+    """The order's GST must be its lines': one tax line each, carried by the lines."""
+    if tax is None:
+        return
+    if len(tax.lines) != len(lines) or any(
+        line_tax_fields(taxed) != line_tax_fields(_as_tax_line(line))
+        for line, taxed in zip(lines, tax.lines, strict=False)
+    ):
+        raise ValidationError("The lines do not carry the order's tax.", details={"field": "tax"})
+    for line, taxed in zip(lines, tax.lines, strict=True):
+        if tax.prices_include_tax and taxed.total != line.unit_amount * line.quantity:
+            raise ValidationError(
+                f"The tax of {line.sku} does not add up to its amount.",
+                details={"field": "tax"},
+            )
+
+
+def _as_tax_line(line: LineInput) -> TaxLine:
+    return TaxLine(
+        taxable=line.taxable_amount,
+        rate=line.gst_rate,
+        cess_rate=line.cess_rate,
+        cgst=line.cgst_amount,
+        sgst=line.sgst_amount,
+        igst=line.igst_amount,
+        cess=line.cess_amount,
+    )
 
 
 def _insert_order(values: dict[str, Any], line_rows: list[dict[str, Any]]) -> int:

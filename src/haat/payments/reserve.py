@@ -61,12 +61,14 @@ def _amounts(order: Order, kept: list[OrderLine]) -> lifecycle.NewAmounts:
     """The reserve & pay split for the lines left (express fee kept as charged)."""
     currency = order.currency_id
     subtotal = sum(line.line_amount for line in kept)
+    # Prices excluding GST: the kept lines' tax is paid on top, like the express fee.
+    tax_added = 0 if order.prices_include_tax else sum(line.tax_amount for line in kept)
     options = payment_options(
         currency=currency,
         lines=[(line.variant, line.quantity) for line in kept if line.variant is not None],
         subtotal=Money(subtotal, currency),
         address=order.shipping_address,
-        extras=Money(order.express_amount + order.shipping_amount, currency),
+        extras=Money(order.express_amount + order.shipping_amount + tax_added, currency),
     )
     chosen = next(o for o in options if o.type == PaymentType.RESERVE_AND_PAY)
     return lifecycle.NewAmounts(
@@ -76,6 +78,7 @@ def _amounts(order: Order, kept: list[OrderLine]) -> lifecycle.NewAmounts:
         express=order.express_amount,
         due_online=chosen.pay_now.amount,
         due_on_delivery=chosen.pay_on_delivery.amount,
+        tax_added=tax_added,
     )
 
 

@@ -7,9 +7,11 @@ class TaxConfig(AppConfig):
     verbose_name = "Tax"
 
     def ready(self) -> None:
-        # Rates and the inclusive-pricing switch are read on every checkout through a
-        # per-process copy; a change must move the settings stamp (core/settings_stamp.py).
+        # Rates, the category tree they follow and the inclusive-pricing switch are read
+        # on every checkout through per-process copies (tax/rates.py, tax.selectors); a
+        # change must move the settings stamp (core/settings_stamp.py).
+        from haat.catalog.models import Category
         from haat.core import settings_stamp
         from haat.tax.models import GstRate, TaxSettings
 
-        settings_stamp.track(GstRate, TaxSettings)
+        settings_stamp.track(GstRate, TaxSettings, Category)

@@ -13,7 +13,8 @@ Which tax (IGST Act §§7-8; place of supply for unregistered buyers is the deli
 §10(1)(ca)): the seller's state equal to the place of supply is intra-state, CGST and SGST
 at half the rate each; any other state is inter-state, IGST at the full rate. Without a
 place of supply (a cart before an address) the supply falls back to the seller's location.
-A non-INR order is an export and carries no GST; a seller without a GSTIN charges none.
+A non-INR order (or one delivered outside India) is an export and carries no GST; a
+seller without a GSTIN charges none.
 
 Inclusive prices (the Indian default): the shopper pays the price shown; the taxable value
 is what is left after the line's taxes are taken out of it (price x 100 / (100 + rate +
@@ -50,7 +51,8 @@ class Treatment(StrEnum):
         return {
             Treatment.INTRA_STATE: "CGST and SGST (delivery within the store's state).",
             Treatment.INTER_STATE: "IGST (delivery to another state).",
-            Treatment.EXPORT: "Export: no GST is charged on orders in other currencies.",
+            Treatment.EXPORT: "Export: no GST (an order in another currency or delivered "
+            "outside India).",
             Treatment.NOT_REGISTERED: "No GST: the store has no GSTIN.",
         }[self]
 
@@ -207,13 +209,15 @@ def compute(
     currency: str,
     prices_include_tax: bool,
     registered: bool = True,
+    exported: bool = False,
 ) -> Invoice:
     """The GST of an invoice of `lines` sold from `seller_state` to `place_of_supply`
-    (both state names; None or "" for the place of supply means the seller's state)."""
+    (both state names; None or "" for the place of supply means the seller's state).
+    `exported`: delivered outside India, a zero-rated export whatever the currency."""
     for line in lines:
         _check(line)
     place = place_of_supply or seller_state
-    if currency.upper() != GST_CURRENCY:
+    if exported or currency.upper() != GST_CURRENCY:
         treatment = Treatment.EXPORT
     elif not registered:
         treatment = Treatment.NOT_REGISTERED

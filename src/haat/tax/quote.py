@@ -18,7 +18,7 @@ from haat.tax.sql import EffectiveRate, effective_rates
 
 
 @dataclass(frozen=True)
-class PricedLine:
+class TaxableLine:
     """A line as priced in its currency: unit price and discount in minor units."""
 
     variant_id: int
@@ -28,12 +28,13 @@ class PricedLine:
 
 
 def gst_for(
-    lines: Sequence[PricedLine],
+    lines: Sequence[TaxableLine],
     *,
     currency: str,
     place_of_supply: str | None,
     rates: Mapping[int, EffectiveRate] | None = None,
     stamp: int | None = settings_stamp.NOT_READ,
+    delivery_country: str = "IN",
 ) -> Invoice:
     """The invoice's GST for `lines` delivered to `place_of_supply` (a state name, code or
     alias; None before an address is known: the store's own state applies). `rates` and
@@ -61,4 +62,5 @@ def gst_for(
         currency=currency,
         prices_include_tax=tax_config(stamp=stamp).prices_include_tax,
         registered=bool(details.gstin and seller),
+        exported=(delivery_country or "IN").upper() != "IN",
     )
