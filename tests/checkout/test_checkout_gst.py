@@ -165,3 +165,14 @@ def test_buy_now_charges_gst_too(store_api, kurta_and_mug):
     assert reply.status_code == 201, reply.content
     assert _amount(reply.json(), "tax", "igst") == 5000
     assert Order.objects.get(token=reply.json()["token"]).tax_treatment == "inter_state"
+
+
+def test_order_page_shows_the_gst_in_words(store_api, staff_client, kurta_and_mug):
+    kurta, mug = kurta_and_mug
+    token = _cart(store_api, [(kurta, 2), (mug, 1)])
+    number = store_api.post(f"/api/v1/store/carts/{token}/checkout", checkout_body()).json()[
+        "number"
+    ]
+    page = staff_client("owner").get(f"/dashboard/orders/{number}/").content.decode()
+    assert "5 % GST" in page and "18 % GST" in page
+    assert "Includes IGST (delivery to Karnataka)" in page and "₹190.00" in page

@@ -115,6 +115,23 @@ def order_tax_payload(order: Order, lines: list[LineLike]) -> dict[str, Any]:
     }
 
 
+def order_gst(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+    """The order page's GST rows: each head summed over the lines (minor units), the
+    treatment in words, and whether the total includes the tax or adds it."""
+    treatment = order.tax_treatment
+    return {
+        "computed": bool(treatment),
+        "charged": treatment in (Treatment.INTRA_STATE, Treatment.INTER_STATE),
+        "note": Treatment(treatment).sentence if treatment else "",
+        "included": order.prices_include_tax,
+        "cgst": sum(line.cgst_amount for line in lines),
+        "sgst": sum(line.sgst_amount for line in lines),
+        "igst": sum(line.igst_amount for line in lines),
+        "cess": sum(line.cess_amount for line in lines),
+        "place_of_supply": order.place_of_supply,
+    }
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 

@@ -23,6 +23,7 @@ from haat.orders.models import Order
 from haat.orders.selectors import (
     cancel_preview,
     order_by_number,
+    order_gst,
     order_queryset,
     order_stock,
 )
@@ -79,6 +80,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_confirm_lines": user.can(Perm.ORDERS_MANAGE)
         and order.status == Order.Status.PENDING_CONFIRMATION,
         "can_see_customer": user.can(Perm.CUSTOMERS_VIEW),
+        "gst": order_gst(order, lines),
     }
     return render(request, "orders/order_detail.html", context)
 
