@@ -220,3 +220,20 @@ def test_dashboard_roles(tree, staff_client):
         "/dashboard/settings/tax/categories/", {"category": tree["home"].id, "rate": "5"}
     )
     assert reply.status_code == 403
+
+
+def test_the_audit_log_reads_rates_in_words(tree):
+    from haat.core.selectors import audit_lines
+
+    services.set_category_rate(category_id=tree["apparel"].id, rate=5)
+    services.set_category_rate(category_id=tree["apparel"].id, rate=28, cess=12)
+    services.clear_category_rate(category_id=tree["apparel"].id)
+    services.update_tax_settings(prices_include_tax=False, default_rate=12)
+    entries = AuditLogEntry.objects.filter(action__startswith="tax.").order_by("id")
+    lines = audit_lines(list(entries))
+    text = [(str(line.sentence), list(map(str, line.details))) for line in lines]
+    assert "set the GST rate of" in text[0][0] and "Apparel (category)" in text[0][0]
+    assert text[0][1] == ["Rate: none → 5 % GST"]
+    assert text[1][1] == ["Rate: 5 % GST → 28 % GST + 12 % cess"]
+    assert text[2][1] == ["Rate: 28 % GST + 12 % cess → none"]
+    assert text[3][1] == ["Prices exclude GST: it is added at checkout", "Default rate: 12 % GST"]

@@ -3,13 +3,14 @@ under Settings."""
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Contribution, NavEntry, Pages, register
-from haat.tax import api, dashboard_urls
+from haat.tax import api, audit_words, dashboard_urls
 
 register(
     Contribution(
         label="tax",
         api=(ApiRoutes("/admin/", api.admin_router),),
         dashboard=Pages(dashboard_urls, namespace="tax", prefix="settings/tax/"),
+        audit=audit_words.WORDS,
         nav=(
             NavEntry(
                 "Tax (GST)", "tax:tax_settings", Perm.CATALOG_VIEW, "Settings", "%", order=895

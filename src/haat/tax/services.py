@@ -85,7 +85,11 @@ def _set(target: dict[str, Any], label: str, rate: int, cess: Decimal) -> GstRat
             action="tax.rate_set",
             obj=row,
             object_repr=label,
-            changes=diff(before, {"rate": rate, "cess": str(cess)}),
+            # Both rate and cess, always: the log reads "5 % GST → 28 % GST + 12 % cess".
+            changes={
+                "rate": [before.get("rate"), rate],
+                "cess": [before.get("cess"), str(cess)],
+            },
         )
     return row
 
