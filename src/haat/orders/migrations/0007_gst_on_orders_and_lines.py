@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ("catalog", "0001_initial"),
         ("core", "0008_outboxevent_event_version"),
         ("customers", "0001_initial"),
-        ("orders", "0005_line_backordered"),
+        ("orders", "0006_customer_orders_index"),
     ]
 
     operations = [
