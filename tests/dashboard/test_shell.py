@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from haat.catalog import services as catalog
+from haat.dashboard.navigation import current_url
 from haat.inventory import locations, services
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +106,38 @@ def test_home_shows_only_what_the_role_may_see(staff_client):
     figures = staff_client("marketing").get("/dashboard/").context["figures"]
     assert "orders" not in figures and "recent_activity" not in figures
     assert "catalog" in figures and "stock" in figures
+
+
+def _current(html: str) -> list[str]:
+    """The labels of the navigation links marked as the current page."""
+    return re.findall(r'aria-current="page"><span class="icon"[^>]*>[^<]*</span>([^<]+)', html)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/dashboard/", ["Home"]),
+        ("/dashboard/payments/rules/", ["Payment rules"]),
+        ("/dashboard/orders/", ["Orders"]),
+        ("/dashboard/inventory/stock/low/", ["Low stock"]),
+        ("/dashboard/inventory/stock/", ["Stock"]),
+        ("/dashboard/inventory/stock/report/", ["Stock"]),
+    ],
+)
+def test_navigation_marks_only_the_best_matching_link(staff_client, path, current):
+    # "Payments" links to /dashboard/payments/ and "Payment rules" to a page under it:
+    # only the longest link the page's address starts with is the current one.
+    response = staff_client("owner").get(path)
+    assert response.status_code == 200
+    assert _current(response.content.decode()) == current
+
+
+def test_current_url_is_the_longest_prefix_on_a_path_boundary():
+    urls = ["/dashboard/", "/dashboard/payments/", "/dashboard/payments/rules/", "/dashboard/pay/"]
+    assert current_url(urls, "/dashboard/payments/rules/7/") == "/dashboard/payments/rules/"
+    assert current_url(urls, "/dashboard/payments/") == "/dashboard/payments/"
+    assert current_url(urls, "/dashboard/payments") == "/dashboard/payments/"
+    assert current_url(urls, "/dashboard/") == "/dashboard/"
+    # Home matches only itself: every page's address starts with /dashboard/.
+    assert current_url(urls, "/dashboard/catalog/products/") is None
+    assert current_url(["/dashboard/orders/"], "/dashboard/orders-archive/") is None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -30,3 +32,12 @@ def nav_for(user) -> list[dict]:
             item.update(badge=count, badge_title=entry.badge.title(count))
         items.append(item)
     return items
+
+
+def current_url(urls: Iterable[str], path: str, *, home: str = "/dashboard/") -> str | None:
+    """The navigation link for the page at `path`: the longest link `path` starts with, so
+    /dashboard/payments/rules/ is "Payment rules", not also "Payments" above it. Home
+    counts only on itself, since every dashboard address starts with it."""
+    path = path if path.endswith("/") else f"{path}/"
+    matches = [u for u in urls if path == u or (u != home and path.startswith(u))]
+    return max(matches, key=len, default=None)
