@@ -71,7 +71,7 @@ def clean_prices(prices: Any, enabled: list[str] | set[str]) -> dict[str, PriceI
     if prices is None:
         return {}
     if not isinstance(prices, list | tuple):
-        raise ValidationError("prices must be a list.", details={"field": "prices"})
+        raise ValidationError("Prices must be a list.", details={"field": "prices"})
     out: dict[str, PriceInput] = {}
     for i, p in enumerate(prices):
         field = f"prices[{i}]"
@@ -315,11 +315,11 @@ def bulk_change_prices(
     currency = check_currency_enabled(currency, enabled_currency_codes(), field="currency")
     if mode not in BULK_MODES:
         raise ValidationError(
-            f"mode must be one of {', '.join(BULK_MODES)}.", details={"field": "mode"}
+            f"The change must be one of {', '.join(BULK_MODES)}.", details={"field": "mode"}
         )
     if rounding not in ROUNDINGS:
         raise ValidationError(
-            f"rounding must be one of {', '.join(ROUNDINGS)}.", details={"field": "rounding"}
+            f"Rounding must be one of {', '.join(ROUNDINGS)}.", details={"field": "rounding"}
         )
     parsed = _parse_bulk_value(mode, value, currency)
     places = decimal_places(currency)

@@ -67,7 +67,7 @@ def _clean_parent(parent_id: Any, *, moving_id: int | None = None) -> int | None
     if parent_id is None:
         return None
     if isinstance(parent_id, bool) or not isinstance(parent_id, int):
-        raise v.invalid("parent_id", "parent_id must be an id.")
+        raise v.invalid("parent_id", "Choose the parent category.")
     parents = dict(Category.objects.values_list("id", "parent_id"))
     if parent_id not in parents:
         raise v.invalid(

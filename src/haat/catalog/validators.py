@@ -16,6 +16,7 @@ from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Product
 from haat.core.error_codes import CoreError, ErrorCode
 from haat.core.errors import ValidationError
+from haat.core.field_words import field_label
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
 SKU_RE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -43,12 +44,12 @@ def clean_text(value: Any, *, field: str, max_length: int, required: bool = Fals
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise invalid(field, f"{field} must be text.")
+        raise invalid(field, f"{field_label(field)} must be text.")
     value = value.strip()
     if required and not value:
-        raise invalid(field, f"{field} is required.", code=CoreError.REQUIRED)
+        raise invalid(field, f"{field_label(field)} is required.", code=CoreError.REQUIRED)
     if len(value) > max_length:
-        raise invalid(field, f"{field} must be at most {max_length} characters.")
+        raise invalid(field, f"{field_label(field)} must be at most {max_length:,} characters.")
     return value
 
 
@@ -100,18 +101,18 @@ def clean_int(
     if value is None or value == "":
         if allow_none:
             return None
-        raise invalid(field, f"{field} is required.", code=CoreError.REQUIRED)
+        raise invalid(field, f"{field_label(field)} is required.", code=CoreError.REQUIRED)
     if isinstance(value, bool):
-        raise invalid(field, f"{field} must be a whole number.")
+        raise invalid(field, f"{field_label(field)} must be a whole number.")
     if isinstance(value, str):
         value = value.strip()
         if not re.fullmatch(r"-?\d+", value):
-            raise invalid(field, f"{field} must be a whole number.")
+            raise invalid(field, f"{field_label(field)} must be a whole number.")
         value = int(value)
     if not isinstance(value, int):
-        raise invalid(field, f"{field} must be a whole number.")
+        raise invalid(field, f"{field_label(field)} must be a whole number.")
     if not minimum <= value <= maximum:
-        raise invalid(field, f"{field} must be between {minimum} and {maximum}.")
+        raise invalid(field, f"{field_label(field)} must be from {minimum:,} to {maximum:,}.")
     return value
 
 
@@ -122,7 +123,9 @@ def clean_weight(value: Any, *, field: str = "weight_grams") -> int | None:
 def clean_choice(value: Any, choices: type, *, field: str) -> str:
     allowed = [c.value for c in choices]
     if value not in allowed:
-        raise invalid(field, f"{field} must be one of: {', '.join(allowed)}.", choices=allowed)
+        raise invalid(
+            field, f"{field_label(field)} must be one of: {', '.join(allowed)}.", choices=allowed
+        )
     return str(value)
 
 
@@ -137,7 +140,7 @@ def clean_expected_days(
 
 def clean_bool(value: Any, *, field: str) -> bool:
     if not isinstance(value, bool):
-        raise invalid(field, f"{field} must be true or false.")
+        raise invalid(field, f"{field_label(field)} must be true or false.")
     return value
 
 
@@ -146,11 +149,11 @@ def clean_ids(value: Any, *, field: str) -> list[int]:
     if value is None:
         return []
     if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-        raise invalid(field, f"{field} must be a list of ids.")
+        raise invalid(field, f"{field_label(field)} must be a list of ids.")
     seen: dict[int, None] = {}
     for item in value:
         if isinstance(item, bool) or not isinstance(item, int):
-            raise invalid(field, f"{field} must be a list of ids.")
+            raise invalid(field, f"{field_label(field)} must be a list of ids.")
         seen[item] = None
     return list(seen)
 
@@ -163,7 +166,10 @@ def require_existing(model: type[Model], ids: list[int], *, field: str) -> None:
     missing = [i for i in ids if i not in found]
     if missing:
         raise invalid(
-            field, f"Unknown {field}: {missing}.", code=CatalogError.UNKNOWN_ID, missing=missing
+            field,
+            f"Unknown {field_label(field).lower()}: {missing}.",
+            code=CatalogError.UNKNOWN_ID,
+            missing=missing,
         )
 
 

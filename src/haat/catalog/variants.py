@@ -45,7 +45,7 @@ UPDATABLE = frozenset(
 
 def clean_options(options: Any) -> list[tuple[str, list[str]]]:
     if not isinstance(options, list | tuple):
-        raise v.invalid("options", "options must be a list of (name, values).")
+        raise v.invalid("options", "Options must be a list of (name, values).")
     if len(options) > MAX_OPTIONS:
         raise v.invalid("options", f"A product can have at most {MAX_OPTIONS} options.")
     out: list[tuple[str, list[str]]] = []
@@ -74,11 +74,11 @@ def clean_option_values(
     and the combination must not repeat another variant's."""
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise v.invalid("option_values", "option_values must be an object.")
+        raise v.invalid("option_values", "Option values must be an object.")
     names = [o.name for o in options]
     if set(raw) != set(names):
         expected = ", ".join(names) or "none"
-        raise v.invalid("option_values", f"option_values must give exactly: {expected}.")
+        raise v.invalid("option_values", f"Option values must give exactly: {expected}.")
     out = {}
     for opt in options:
         value = raw[opt.name]
@@ -98,7 +98,7 @@ def clean_cost(cost: Any) -> tuple[int | None, str]:
     if cost is None:
         return None, ""
     if not isinstance(cost, Money):
-        raise v.invalid("cost", "cost must be an amount of money.")
+        raise v.invalid("cost", "Cost must be an amount of money.")
     default = Currency.objects.filter(is_default=True).values_list("code", flat=True).first()
     if cost.currency != default:
         raise v.invalid(

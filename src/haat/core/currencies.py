@@ -215,7 +215,7 @@ def update_currency(
         )
     if display_order is not None and not 0 <= display_order <= MAX_DISPLAY_ORDER:
         raise ValidationError(
-            f"display_order must be between 0 and {MAX_DISPLAY_ORDER}.",
+            f"Position must be from 0 to {MAX_DISPLAY_ORDER:,}.",
             code=CoreError.INVALID,
             details={"field": "display_order"},
         )

@@ -21,8 +21,9 @@ from django.utils import timezone
 from haat.core import sql
 from haat.core.context import current_actor
 from haat.core.errors import ValidationError
+from haat.core.field_words import field_label
 from haat.inventory.error_codes import InventoryError
-from haat.inventory.models import StockLevel, StockMovement
+from haat.inventory.models import Location, StockLevel, StockMovement
 from haat.inventory.sql import LockedLevel, lock_level_rows, write_levels
 
 Key = tuple[int, int]  # (variant_id, location_id)
@@ -47,17 +48,24 @@ def clean_quantity(
     value: object, *, field: str, allow_negative: bool = False, maximum: int = MAX_QUANTITY
 ) -> int:
     """A whole number of units, never zero; refuses bools, floats and strings."""
+    label = field_label(field)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{field} must be a whole number.", details={"field": field})
+        raise ValidationError(f"{label} must be a whole number.", details={"field": field})
     if value == 0:
-        raise ValidationError(f"{field} must not be zero.", details={"field": field})
+        raise ValidationError(f"{label} must not be zero.", details={"field": field})
     if value < 0 and not allow_negative:
-        raise ValidationError(f"{field} must be at least 1.", details={"field": field})
+        raise ValidationError(f"{label} must be at least 1.", details={"field": field})
     if abs(value) > maximum:
         raise ValidationError(
-            f"{field} must be at most {maximum:,}.", details={"field": field, "max": maximum}
+            f"{label} must be at most {maximum:,}.", details={"field": field, "max": maximum}
         )
     return value
+
+
+def _location_name(level: LockedLevel) -> str:
+    """The location as the merchant calls it, for a refusal (one query, on that path only)."""
+    name = Location.objects.filter(pk=level.location_id).values_list("name", flat=True).first()
+    return name or level.location_code
 
 
 def lock_levels(
@@ -108,14 +116,14 @@ def apply_changes(levels: dict[Key, LockedLevel], changes: list[Change]) -> list
         details = {"variant_id": key[0], "location_id": key[1], "on_hand": level.on_hand}
         if on_hand < 0:
             raise ValidationError(
-                f"Stock at {level.location_code} cannot go below zero "
+                f"Stock at {_location_name(level)} cannot go below zero "
                 f"(on hand {level.on_hand}, change {d_on_hand:+d}).",
                 code=InventoryError.INSUFFICIENT_STOCK,
                 details={**details, "field": "quantity"},
             )
         if reserved < 0 or reserved > on_hand:
             raise ValidationError(
-                f"Stock at {level.location_code} cannot go below the {level.reserved} units "
+                f"Stock at {_location_name(level)} cannot go below the {level.reserved} units "
                 "reserved for checkouts.",
                 code=InventoryError.INSUFFICIENT_STOCK,
                 details={**details, "reserved": level.reserved, "field": "quantity"},

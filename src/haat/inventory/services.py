@@ -19,6 +19,7 @@ from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Variant
 from haat.core.audit import record_audit
 from haat.core.errors import NotFound, ValidationError
+from haat.core.field_words import field_label
 from haat.core.outbox import emit
 from haat.inventory import alerts
 from haat.inventory.error_codes import InventoryError
@@ -53,7 +54,7 @@ NOTE_MAX = 500
 
 def get_variant(variant_id: object, *, field: str = "variant_id") -> Variant:
     if isinstance(variant_id, bool) or not isinstance(variant_id, int):
-        raise ValidationError(f"{field} must be a whole number.", details={"field": field})
+        raise ValidationError(f"Choose the {field_label(field).lower()}.", details={"field": field})
     variant = Variant.objects.filter(pk=variant_id).only("id", "sku", "is_active").first()
     if variant is None:
         raise ValidationError(
@@ -72,12 +73,12 @@ def get_variant(variant_id: object, *, field: str = "variant_id") -> Variant:
 
 def get_location(location_id: object, *, field: str, active: bool = True) -> Location:
     if isinstance(location_id, bool) or not isinstance(location_id, int):
-        raise ValidationError(f"{field} must be a whole number.", details={"field": field})
+        raise ValidationError(f"Choose the {field_label(field).lower()}.", details={"field": field})
     location = Location.objects.filter(pk=location_id).first()
     if location is None:
         raise ValidationError(f"Unknown location {location_id}.", details={"field": field})
     if active and not location.is_active:
-        raise ValidationError(f"Location {location.code} is inactive.", details={"field": field})
+        raise ValidationError(f"Location {location.name} is inactive.", details={"field": field})
     return location
 
 

@@ -65,7 +65,7 @@ def record_cod_collected(
         )
     if amount.currency != order.currency_id or amount.amount <= 0:
         raise ValidationError(
-            f"amount must be a positive {order.currency_id} amount.", details={"field": "amount"}
+            f"The amount must be above zero, in {order.currency_id}.", details={"field": "amount"}
         )
     with transaction.atomic():
         locked = lifecycle.lock(order.pk)

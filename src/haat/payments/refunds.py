@@ -116,7 +116,8 @@ def refund_order(
         )
     if method not in Refund.Method.values:
         raise ValidationError(
-            f"method must be one of {', '.join(Refund.Method.values)}.", details={"field": "method"}
+            f"The refund method must be one of {', '.join(Refund.Method.values)}.",
+            details={"field": "method"},
         )
     reference = (reference or "").strip()
     if method != Refund.Method.GATEWAY and not reference:
@@ -126,11 +127,11 @@ def refund_order(
         )
     if len(reference) > 120:
         raise ValidationError(
-            "reference is at most 120 characters.", details={"field": "reference"}
+            "The reference must be at most 120 characters.", details={"field": "reference"}
         )
     if amount is not None and (amount.currency != order.currency_id or amount.amount <= 0):
         raise ValidationError(
-            f"amount must be a positive {order.currency_id} amount.", details={"field": "amount"}
+            f"The amount must be above zero, in {order.currency_id}.", details={"field": "amount"}
         )
     try:
         with transaction.atomic():
