@@ -102,3 +102,57 @@ def test_destination_rules_are_shown_by_place_name(staff_client, catalogue):
         )
     html = client.get(RULES).content.decode()
     assert "Deliveries to Karnataka" in html and "Deliveries to United Arab Emirates" in html
+
+
+def _error_of(html: str, form: str, field: str) -> str:
+    """The message shown under `field` of the rule form `form` ("" if none)."""
+    found = re.search(
+        rf'<small class="field-error" id="{form}-{field}-error"[^>]*>([^<]*)</small>', html
+    )
+    return found.group(1) if found else ""
+
+
+def test_a_refused_partial_rule_shows_its_error_next_to_the_field(staff_client, catalogue):
+    r = staff_client("manager").post(
+        RULES,
+        {
+            "action": "create_partial",
+            "scope": "category",
+            "category_id": str(catalogue["sarees"].pk),
+            "currency": "INR",
+            "percent": "20",
+            "min_order_value": "5000",
+            "max_order_value": "1000",
+        },
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    message = "The maximum order value must be above the minimum."
+    assert _error_of(html, "partial", "max_order_value") == message
+    assert 'class="flash' not in html  # not (only) a message at the top of the page
+    # What was typed stays, and the field is marked for assistive technology.
+    assert re.search(r'name="max_order_value"[^>]*value="1000"[^>]*aria-invalid="true"', html)
+    assert 'value="5000"' in html
+    assert f'<option value="{catalogue["sarees"].pk}" selected>Sarees</option>' in html
+    assert not PartialCodRule.objects.exists()
+
+
+def test_a_refused_method_rule_shows_its_error_next_to_the_field(staff_client, catalogue):
+    r = staff_client("manager").post(
+        RULES,
+        {
+            "action": "create_method",
+            "payment_type": "cod",
+            "effect": "forbid",
+            "scope": "country",
+            "country": "XX",
+            "note": "no COD abroad",
+        },
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    message = "No country has the code “XX”: use two letters, e.g. AE or GB."
+    assert _error_of(html, "method", "country") == message
+    assert 'value="no COD abroad"' in html
+    assert _error_of(html, "partial", "max_order_value") == ""
+    assert not PaymentMethodRule.objects.exists()

@@ -9,6 +9,7 @@ from django.db import transaction
 from haat.catalog.models import Category, Product
 from haat.core.audit import record_audit
 from haat.core.errors import Conflict, NotFound, ValidationError
+from haat.core.field_words import field_label
 from haat.core.india import INDIAN_STATES
 from haat.core.models import Currency
 from haat.core.money import MAX_MINOR_UNITS
@@ -22,7 +23,7 @@ def _choice(value: Any, allowed: list[str], field: str) -> str:
     text = str(value or "").strip().lower()
     if text not in allowed:
         raise ValidationError(
-            f"{field} must be one of {', '.join(allowed)}.", details={"field": field}
+            f"{field_label(field)} must be one of {', '.join(allowed)}.", details={"field": field}
         )
     return text
 
@@ -41,7 +42,8 @@ def _target(scope: str, data: dict[str, Any]) -> dict[str, Any]:
         code = str(data.get("country") or "").strip().upper()
         if code not in country_codes():
             raise ValidationError(
-                f"'{code}' is not an ISO 3166 country code.", details={"field": "country"}
+                f"No country has the code “{code}”: use two letters, e.g. AE or GB.",
+                details={"field": "country"},
             )
         return {"country": code}
     if scope in ("category", "product"):
@@ -67,7 +69,7 @@ def create_method_rule(*, data: dict[str, Any]) -> PaymentMethodRule:
     target = _target(scope, data)
     note = str(data.get("note") or "").strip()
     if len(note) > 200:
-        raise ValidationError("note is at most 200 characters.", details={"field": "note"})
+        raise ValidationError("The note must be at most 200 characters.", details={"field": "note"})
     lookup = {"payment_type": ptype, "scope": scope, **target}
     with transaction.atomic():
         if PaymentMethodRule.objects.filter(**lookup).exists():
@@ -98,11 +100,11 @@ def _minor(data: dict[str, Any], field: str, *, required: bool = False) -> int |
     value = data.get(field)
     if value in (None, ""):
         if required:
-            raise ValidationError(f"{field} is required.", details={"field": field})
+            raise ValidationError(f"{field_label(field)} is required.", details={"field": field})
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MINOR_UNITS:
         raise ValidationError(
-            f"{field} must be a whole, non-negative number of minor units.",
+            f"{field_label(field)} must be an amount from zero up.",
             details={"field": field},
         )
     return value
@@ -123,7 +125,8 @@ def create_partial_cod_rule(*, data: dict[str, Any]) -> PartialCodRule:
     high = _minor(data, "max_order_value")
     if high is not None and high <= low:
         raise ValidationError(
-            "max_order_value must be above min_order_value.", details={"field": "max_order_value"}
+            "The maximum order value must be above the minimum.",
+            details={"field": "max_order_value"},
         )
     with transaction.atomic():
         rule = PartialCodRule.objects.create(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from haat.accounts.roles import Perm
 from haat.catalog import selectors as catalog_selectors
 from haat.core.errors import DomainError, ValidationError
+from haat.core.field_words import field_label
 from haat.core.india import INDIAN_STATES
 from haat.core.money import Money
 from haat.dashboard.access import require_perm
@@ -94,7 +95,9 @@ def _minor_or_none(post, field: str, code: str) -> int | None:
     try:
         return Money.from_decimal(text, code).amount
     except ValidationError as exc:
-        raise ValidationError(f"{field}: {exc.message}", details={"field": field}) from None
+        raise ValidationError(
+            f"{field_label(field)}: {exc.message}", details={"field": field}
+        ) from None
 
 
 def _rule_action(request: HttpRequest) -> str:
@@ -145,21 +148,53 @@ _METHOD_FIELDS = (
     "note",
 )
 _PARTIAL_FIELDS = ("scope", "category_id", "product_id", "percent")
+# The add forms, by action: their name in the template and every field they send.
+_RULE_FORMS = {
+    "create_method": ("method", _METHOD_FIELDS),
+    "create_partial": (
+        "partial",
+        (*_PARTIAL_FIELDS, "currency", "minimum_amount", "min_order_value", "max_order_value"),
+    ),
+}
+
+
+def _refused(exc: DomainError, fields: tuple[str, ...]) -> dict[str, str]:
+    """A refusal as {field: message}: next to the field the service names, else ("form")
+    at the top of the form, never only as a message at the top of the page."""
+    field = str((exc.details or {}).get("field", ""))
+    return {field if field in fields else "form": exc.message}
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.PAYMENTS_MANAGE)
 def payment_rules(request: HttpRequest) -> HttpResponse:
+    """The rules and their add forms. A refused add form comes back (422) with what was
+    typed and the message next to its field."""
+    forms: dict[str, dict[str, Any]] = {"method": {}, "partial": {}}
     if request.method == "POST":
         try:
             messages.success(request, _rule_action(request))
         except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("payments:payment_rules")
+            action = request.POST.get("action", "")
+            if action not in _RULE_FORMS:  # a delete: nothing typed to keep
+                messages.error(request, exc.message)
+                return redirect("payments:payment_rules")
+            name, fields = _RULE_FORMS[action]
+            values = {f: request.POST.get(f, "").strip() for f in (*fields, "q")}
+            forms[name] = {
+                "values": values,
+                "errors": _refused(exc, fields),
+                # the products the typed search found, so the picked one stays picked
+                "picks": catalog_selectors.product_picks(q=values["q"][:100]),
+            }
+        else:
+            return redirect("payments:payment_rules")
     return render(
         request,
         "payments/rules.html",
         {
+            "method_form": forms["method"],
+            "partial_form": forms["partial"],
             "method_rules": [(rule, _target_words(rule)) for rule in selectors.method_rules()],
             "partial_rules": selectors.partial_cod_rules(),
             "payment_types": PaymentType.choices,
@@ -171,6 +206,7 @@ def payment_rules(request: HttpRequest) -> HttpResponse:
             "category_picks": catalog_selectors.category_picks(limit=CATEGORY_PICKS),
             "product_picks": catalog_selectors.product_picks(),
         },
+        status=422 if forms["method"] or forms["partial"] else 200,
     )
 
 
