@@ -26,6 +26,7 @@ from haat.catalog.editor_stock import LocationStock, VariantStock
 from haat.catalog.models import Product, Variant
 from haat.catalog.stock_state import StockState
 from haat.core import sql
+from haat.inventory import owners
 from haat.inventory.alerts import default_threshold
 from haat.inventory.models import LowStockThreshold, StockHold, StockLevel, StockMovement
 from haat.inventory.sql import BackorderOffer, available_units, available_units_annotation
@@ -218,17 +219,37 @@ def home_figures(user: object) -> dict[str, int]:
 
 def movements_queryset(variant_id: int) -> QuerySet[StockMovement]:
     return StockMovement.objects.filter(variant_id=variant_id).annotate(
-        location_code=F("location__code")
+        location_code=F("location__code"), location_name=F("location__name")
     )
+
+
+def link_references(movements: list[StockMovement]) -> list[StockMovement]:
+    """Set `reference_url` on ledger rows whose reference a context knows (an order
+    number: its page; `inventory.owners`). One query per context that links."""
+    links = owners.reference_links(m.reference for m in movements)
+    for m in movements:
+        m.reference_url = links.get(m.reference, "")
+    return movements
 
 
 def active_holds_queryset(*, variant_id: int | None = None) -> QuerySet[StockHold]:
     qs = StockHold.objects.filter(status=StockHold.Status.ACTIVE).annotate(
-        location_code=F("location__code"), sku=F("variant__sku")
+        location_code=F("location__code"), location_name=F("location__name"), sku=F("variant__sku")
     )
     if variant_id:
         qs = qs.filter(variant_id=variant_id)
     return qs.order_by("expires_at", "id")
+
+
+def holds_in_words(*, variant_id: int, limit: int = 100) -> list[StockHold]:
+    """A variant's active holds, soonest expiry first, each with `owner` in words ("order
+    HT-10012" and its page, "a cart"; `inventory.owners`). One query, plus one per owner
+    type that describes itself."""
+    holds = list(active_holds_queryset(variant_id=variant_id)[:limit])
+    described = owners.describe((h.owner_type, h.owner_id) for h in holds)
+    for h in holds:
+        h.owner = described[h.owner_type, h.owner_id]
+    return holds
 
 
 def holds_for_owner(*, owner_type: str, owner_id: str) -> list[StockHold]:

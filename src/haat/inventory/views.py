@@ -92,6 +92,7 @@ def variant_stock(
     movements = Paginator(selectors.movements_queryset(pk), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    movements.object_list = selectors.link_references(list(movements.object_list))
     return render(
         request,
         "inventory/variant_stock.html",
@@ -99,7 +100,7 @@ def variant_stock(
             "variant": variant,
             "item": selectors.stock_item(variant),
             "movements": movements,
-            "holds": list(selectors.active_holds_queryset(variant_id=pk)[:100]),
+            "holds": selectors.holds_in_words(variant_id=pk),
             "form": form,
             "can_adjust": request.user.can(Perm.INVENTORY_ADJUST),
             "policy": policy,
