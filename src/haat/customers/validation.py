@@ -86,6 +86,16 @@ def _e164(text: str, region: str) -> tuple[str, str]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
+def display_phone(stored: str, *, region: str = DEFAULT_REGION) -> str:
+    """A stored phone number as people write it ("+91 98450 12345"); text that does not
+    parse is shown as it is."""
+    try:
+        number = phonenumbers.parse(str(stored or ""), region)
+    except phonenumbers.NumberParseException:
+        return str(stored or "")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 @dataclass(frozen=True)
 class AddressData:
     name: str

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from haat.accounts.roles import Perm
 from haat.catalog import selectors as catalog_selectors
+from haat.core.currencies import default_currency
 from haat.core.errors import DomainError, ValidationError
 from haat.core.field_words import field_label
 from haat.core.india import INDIAN_STATES
@@ -203,6 +204,7 @@ def payment_rules(request: HttpRequest) -> HttpResponse:
             "partial_scopes": PartialCodRule.Scope.choices,
             "states": sorted(INDIAN_STATES.items(), key=lambda kv: kv[1]),
             "currencies": sorted(config.enabled_codes()),
+            "default_currency": default_currency().code,
             "category_picks": catalog_selectors.category_picks(limit=CATEGORY_PICKS),
             "product_picks": catalog_selectors.product_picks(),
         },
