@@ -82,7 +82,6 @@ def stock_variants(warehouse: Location, partner: Location) -> StockSummary:
                     location_id=location.pk,
                     quantity=quantity,
                     note="Opening stock",
-                    reference="demo-opening",
                 )
         units += own + shop
         if sku in data.WRITTEN_OFF:
