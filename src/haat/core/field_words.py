@@ -39,6 +39,8 @@ WORDS: dict[str, str] = {
     "compare_at": "Compare-at price",
     "cod_fee": "COD fee",
     "url": "URL",
+    "cap": "Units that may be sold beyond stock",
+    "ships_in_days": "Days until it ships",
 }
 
 _LAST_PART = re.compile(r"([A-Za-z_]+)(?:\[\d+\])*$")

@@ -29,6 +29,7 @@ from haat.core import sql
 from haat.core.audit import record_audit
 from haat.core.context import current_actor
 from haat.core.errors import Conflict, NotFound, ValidationError
+from haat.core.field_words import field_label
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.models import BackorderMovement, BackorderPolicy
 from haat.inventory.sql import LockedPolicy, lock_policy_rows, write_committed
@@ -204,10 +205,12 @@ def _diff(variant_id: int, committed: int, ledger: int) -> dict[str, int]:
 # --- staff: the policy itself ------------------------------------------------------------------
 def _whole(value: object, *, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{field} must be a whole number.", details={"field": field})
+        raise ValidationError(
+            f"{field_label(field)} must be a whole number.", details={"field": field}
+        )
     if not low <= value <= high:
         raise ValidationError(
-            f"{field} must be between {low:,} and {high:,}.",
+            f"{field_label(field)} must be from {low:,} to {high:,}.",
             details={"field": field, "min": low, "max": high},
         )
     return value
@@ -233,7 +236,7 @@ def set_policy(
     beyond stock); the promise is a future date or a number of days, never both."""
     if mode not in BackorderPolicy.Mode.values:
         raise ValidationError(
-            f"mode must be one of {', '.join(BackorderPolicy.Mode.values)}.",
+            f"Selling beyond stock must be one of {', '.join(BackorderPolicy.Mode.values)}.",
             details={"field": "mode"},
         )
     cap = _whole(cap, field="cap", low=0, high=MAX_CAP)
