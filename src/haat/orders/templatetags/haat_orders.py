@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 
 from haat.core.money import Money, formatted
+from haat.customers.validation import display_phone
 from haat.orders.models import Order
 
 register = template.Library()
@@ -64,3 +65,9 @@ def country_name(code: str) -> str:
     """An ISO 3166 country code in words ("India" for IN); unknown codes as they are."""
     territories = Locale.parse(settings.HAAT_LOCALE).territories
     return territories.get(str(code or "").upper(), code)
+
+
+@register.filter
+def phone(stored: str) -> str:
+    """A stored (E.164) phone number as people write it: "+91 98450 12345"."""
+    return display_phone(stored) if stored else ""
