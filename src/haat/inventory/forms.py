@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from haat.inventory.backorders import MAX_CAP
 from haat.inventory.ledger import MAX_QUANTITY
 from haat.inventory.models import BackorderPolicy, Location
-from haat.inventory.services import ADJUST_REASONS, NOTE_MAX
+from haat.inventory.services import ADJUST_REASONS, MAX_THRESHOLD, NOTE_MAX
 
 
 def location_choices(*, active_only: bool = True) -> list[tuple[int, str]]:
@@ -98,7 +99,7 @@ class LocationForm(forms.Form):
 class ThresholdForm(forms.Form):
     threshold = forms.IntegerField(
         min_value=0,
-        max_value=100_000,
+        max_value=MAX_THRESHOLD,
         required=False,
         help_text="Leave empty to use the store default.",
     )
@@ -115,7 +116,7 @@ class BackorderForm(forms.Form):
     )
     cap = forms.IntegerField(
         min_value=0,
-        max_value=100_000,
+        max_value=MAX_CAP,
         label="Units that may be sold beyond stock",
         help_text="In all, counting those already sold. Stock on the shelves sells first.",
     )

@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints
 
 from haat.catalog.schemas import Out, StockStateOut, StrictIn
 from haat.core.schemas import Id, checked_range
+from haat.inventory.backorders import MAX_CAP
 from haat.inventory.ledger import MAX_QUANTITY
 from haat.inventory.locations import MAX_PRIORITY
 from haat.inventory.services import MAX_THRESHOLD
@@ -161,7 +162,7 @@ class BackorderPolicyIn(StrictIn):
     mode: Literal["pre_order", "backorder"] = Field(
         description="pre_order (not released yet) or backorder (made to order, restocking)"
     )
-    cap: Annotated[int, Field(ge=0, le=100_000)] = Field(
+    cap: Annotated[int, Field(ge=0, le=MAX_CAP)] = Field(
         description="units that may be sold beyond stock, in all (at least the units "
         "already sold beyond stock; set it to that number to stop selling more)"
     )

@@ -5,6 +5,7 @@ no rules here."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -65,7 +66,11 @@ def order_refund(request: HttpRequest, number: str) -> HttpResponse:
         if exc.code == OrderError.ORDER_NOT_FOUND:
             return redirect("orders:order_list")
         return _back(number)
-    messages.success(request, f"Refund of {refund.money} recorded ({refund.get_status_display()}).")
+    messages.success(
+        request,
+        f"Refund of {refund.money.format(settings.HAAT_LOCALE)} recorded "
+        f"({refund.get_status_display().lower()}).",
+    )
     return _back(order.number)
 
 
@@ -88,7 +93,8 @@ def order_cod_collected(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("orders:order_list")
         return _back(number)
     if created:
-        messages.success(request, f"Cash collected on delivery: {amount}.")
+        shown = amount.format(settings.HAAT_LOCALE)
+        messages.success(request, f"Cash collected on delivery: {shown}.")
     else:
         messages.warning(request, "This reference was recorded before; nothing changed.")
     return _back(order.number)
