@@ -117,3 +117,19 @@ def test_cod_collected_twice_or_too_much_changes_nothing(staff_client, store_api
     order.refresh_from_db()
     assert order.amount_paid == 65000
     assert AuditLogEntry.objects.filter(action="payments.cod_refused").count() == 1
+
+
+def test_order_page_names_who_recorded_money_and_how_it_was_paid(
+    client, owner, store_api, warehouse
+):
+    variant = make_variant(price="650.00", stock=2, location=warehouse)
+    _, r = place(store_api, variant, "cod")
+    order = Order.objects.get(token=r.json()["token"])
+    client.force_login(owner)
+    client.post(
+        f"/dashboard/orders/{order.number}/cod-collected/",
+        {"amount": "650.00", "reference": "DTDC-778"},
+    )
+    page = client.get(f"/dashboard/orders/{order.number}/").content.decode()
+    assert "<td>Cash on delivery</td>" in page and "<td>cod</td>" not in page
+    assert "<td>Asha Owner</td>" in page and "owner@example.test</td>" not in page

@@ -243,6 +243,20 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# How staff read a gateway code (`Payment.gateway`, `PaymentTransaction.gateway`).
+GATEWAY_LABELS = {
+    "razorpay": "Razorpay",
+    "stripe": "Stripe",
+    "test": "Test gateway",
+    "cod": "Cash on delivery",
+    "manual": "Recorded by staff",
+}
+
+
+def gateway_label(code: str) -> str:
+    return GATEWAY_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
 class Payment(models.Model):
     """One attempt to collect money online for an order (a gateway order / intent / link)."""
 
@@ -283,6 +297,10 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.purpose} {self.money}"
+
+    @property
+    def gateway_label(self) -> str:
+        return gateway_label(self.gateway)
 
     @property
     def money(self) -> Money:
@@ -329,6 +347,10 @@ class PaymentTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency}"
+
+    @property
+    def gateway_label(self) -> str:
+        return gateway_label(self.gateway)
 
 
 class Refund(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from haat.accounts.selectors import names_by_email
 from haat.core.money import formatted, money_json
 from haat.gateways.callbacks import TestPayment
 from haat.orders.callbacks import OrderMoney
@@ -88,9 +89,13 @@ def refund_payload(refund: Refund) -> dict[str, Any]:
 def order_money(order: Order) -> OrderMoney:
     """The order's payments, ledger rows and refunds for its page and admin body (four
     queries; orders asks through `orders.callbacks`)."""
+    rows = list(transactions(order_id=order.pk).order_by("id"))
+    names = names_by_email(t.actor_label for t in rows)
+    for t in rows:  # who recorded it, as staff read it: the name, not the e-mail
+        t.actor_name = names.get(t.actor_label, t.actor_label or "Haat")
     return OrderMoney(
         payments=list(payments(order_id=order.pk)),
-        transactions=list(transactions(order_id=order.pk).order_by("id")),
+        transactions=rows,
         refunds=list(refunds(order_id=order.pk)),
         refundable=refundable_amount(order),
         can_collect=can_collect(order),
