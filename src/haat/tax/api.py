@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, require
-from haat.core.schemas import errors
+from haat.core.schemas import Id, errors
 from haat.tax import selectors, services
 from haat.tax.gst import GST_SLABS, MAX_CESS
 
@@ -75,7 +75,7 @@ class EffectiveRateOut(Schema):
 
 
 class VariantIds(Schema):
-    variant_id: list[int] = Field(..., min_length=1, max_length=100)
+    variant_id: list[Id] = Field(..., min_length=1, max_length=100)
 
 
 def _settings_out() -> dict[str, Any]:
