@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "haat.orders",
     "haat.payments",
     "haat.gateways",
+    "haat.notifications",
     "haat.api",
     "haat.dashboard",
 ]
@@ -268,6 +269,10 @@ HAAT_LOW_STOCK_DEFAULT = env.int("HAAT_LOW_STOCK_DEFAULT", default=5)
 # The storefront says "only N left" below this many available units.
 HAAT_ONLY_N_LEFT = env.int("HAAT_ONLY_N_LEFT", default=5)
 HAAT_PAGE_SIZE_MAX = 100
+# Messages to customers and staff (haat.notifications): the language a rule writes in unless
+# it names one ("en" or "hi"), and the accent colour of the e-mail layout.
+HAAT_MESSAGE_LANGUAGE = env.str("HAAT_MESSAGE_LANGUAGE", default="en")
+HAAT_EMAIL_ACCENT_COLOUR = env.str("HAAT_EMAIL_ACCENT_COLOUR", default="#9a3412")
 
 # --- Rate limits (haat.core.ratelimit): "count/period", period s, m, h or d ----------------
 # Per client IP limits are generous, so a sale's honest traffic from one office or mobile

@@ -2,8 +2,9 @@
 
 Writers lock all StockLevel rows of a variant before changing any of them, so the
 "before" and "after" totals they pass here are exact and each crossing is seen by
-exactly one transaction. Each back-in-stock subscriber is told once: their row is
-locked and stamped `notified_at` in the same transaction as the event.
+exactly one transaction. Each back-in-stock subscriber not yet notified gets a
+`BackInStockNoticeDue` event; the consumer that actually queues a message stamps them
+(`services.mark_back_in_stock_notified`), so nobody is marked told while nothing was sent.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.utils import timezone
 
 from haat.catalog.models import Variant
 from haat.core.outbox import Aggregate, emit_all
@@ -87,9 +87,9 @@ def record_crossings(
 
 def _notify_subscribers(variant_ids: list[int], skus: dict[int, str], after: dict[int, int]):
     subs = list(
-        BackInStockSubscription.objects.select_for_update()
-        .filter(variant_id__in=variant_ids, notified_at__isnull=True)
-        .order_by("id")
+        BackInStockSubscription.objects.filter(
+            variant_id__in=variant_ids, notified_at__isnull=True
+        ).order_by("id")
     )
     if subs:
         emit_all(
@@ -105,7 +105,4 @@ def _notify_subscribers(variant_ids: list[int], skus: dict[int, str], after: dic
                 sub,
             )
             for sub in subs
-        )
-        BackInStockSubscription.objects.filter(id__in=[s.pk for s in subs]).update(
-            notified_at=timezone.now()
         )

@@ -91,8 +91,9 @@ class BackInStockSubscribed(Event):
 
 
 class BackInStockNoticeDue(Event):
-    """A variant a shopper subscribed to is back in stock: tell them (once; the
-    subscription is stamped notified in the same transaction)."""
+    """A variant a shopper subscribed to is back in stock: tell them. Written for every
+    subscription not yet notified; the consumer that queues the message stamps it notified,
+    so a later restock writes again to one nobody could tell."""
 
     event_type = "inventory.back_in_stock_notice_due"
     example = {

@@ -14,6 +14,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from haat.catalog.error_codes import CatalogError
 from haat.catalog.models import Variant
@@ -313,3 +314,13 @@ def subscribe_back_in_stock(*, variant_id: int, email: str = "", phone: str = ""
         existing = match.filter(email=email).first() if email else match.filter(phone=phone).first()
         return Subscribed(existing, True)
     return Subscribed(sub, False)
+
+
+def mark_back_in_stock_notified(*, subscription_id: int) -> bool:
+    """Stamp a subscription notified when a message to it was queued (the notifications
+    consumer, in its transaction). False when it already was: that restock was told."""
+    return bool(
+        BackInStockSubscription.objects.filter(pk=subscription_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+    )

@@ -1,0 +1,30 @@
+"""How the audit log reads notification actions (see `haat.core.audit_words`)."""
+
+from __future__ import annotations
+
+from haat.core.audit_words import AuditWords, ObjectKind, Phrase
+
+WORDS = AuditWords(
+    phrases={
+        "notifications.message_resent": Phrase(
+            "sent {object} again", fields={"recipient": "To", "error": "Last error"}
+        ),
+        "notifications.rule_updated": Phrase(
+            "changed the message rule {object}",
+            fields={
+                "enabled": "Switched on",
+                "payment_types": "Payment types",
+                "min_order_value": "Minimum order value",
+                "language": "Language",
+            },
+        ),
+        "notifications.template_saved": Phrase(
+            "edited the message template {object}", fields={"version": "Version"}
+        ),
+    },
+    kinds=(
+        ObjectKind("notifications.message", "a message"),
+        ObjectKind("notifications.rule", "a message rule"),
+        ObjectKind("notifications.template", "a message template"),
+    ),
+)

@@ -1,0 +1,36 @@
+"""What notifications does when other contexts report facts: queue the messages the rules
+ask for (see `queueing`). One consumer for every event a `Source` knows, so the outbox
+delivers each event to it once, and its message rows commit with that delivery."""
+
+from __future__ import annotations
+
+from haat.core.events import Delivery, Event, consumer
+from haat.inventory.events import BackInStockNoticeDue
+from haat.inventory.services import mark_back_in_stock_notified
+from haat.notifications import queueing
+from haat.notifications.models import Message
+from haat.notifications.sources import SOURCES
+
+_EVENTS = tuple(s.event for s in SOURCES.values() if s.event is not BackInStockNoticeDue)
+
+
+@consumer("notifications.queue", *_EVENTS)
+def queue_messages(event: Event, delivery: Delivery) -> None:
+    """Queues the messages the enabled rules ask for: one per (event, channel, recipient),
+    rendered from the template in the recipient's language; sending happens in the
+    background (`notifications.tasks`)."""
+    queueing.write(queueing.plan(event, delivery))
+
+
+@consumer("notifications.back_in_stock", BackInStockNoticeDue)
+def back_in_stock(event: BackInStockNoticeDue, delivery: Delivery) -> None:
+    """Writes to a back-in-stock subscriber and only then stamps their subscription
+    notified (in the same transaction), so a sign-up with no message (no rule enabled, a
+    phone number while only e-mail is wired) waits for the next restock instead of being
+    lost. A subscription already stamped (a second restock event) gets nothing more."""
+    planned = queueing.plan(event, delivery)
+    if not any(m.status == Message.Status.QUEUED for m in planned):
+        queueing.write(planned)  # failed ones (a bounced address) are still shown to staff
+        return
+    if mark_back_in_stock_notified(subscription_id=event.subscription_id):
+        queueing.write(planned)

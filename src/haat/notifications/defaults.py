@@ -1,0 +1,199 @@
+"""The rules and templates a store starts with (English and Hindi), enabled.
+
+Seeded by the `0002` data migration and by `ensure_defaults()` (tests, the demo, a store
+whose rows were removed): both only add what is missing, never overwrite a merchant's edit.
+Wiring a new event later is one entry in `RULES` and its templates in `TEMPLATES`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (event type, rule name, audience, staff role, template key, payment types)
+RULES: list[tuple[str, str, str, str, str, list[str]]] = [
+    ("order.placed", "Thank the customer for their order", "customer", "", "order_placed", []),
+    ("order.placed", "Tell the owner about a new order", "staff", "owner", "new_order_staff", []),
+    (
+        "order.confirmed",
+        "Tell the customer their order is confirmed",
+        "customer",
+        "",
+        "order_confirmed",
+        # A cash-on-delivery order is placed confirmed: its "placed" message says it all.
+        ["prepaid", "partial_cod", "reserve_and_pay"],
+    ),
+    (
+        "payment.captured",
+        "Tell the customer their payment arrived",
+        "customer",
+        "",
+        "payment_received",
+        ["reserve_and_pay"],
+    ),
+    ("payment.link_created", "Send the payment link", "customer", "", "payment_link", []),
+    (
+        "payment.late_refunded",
+        "Tell the customer their late payment was refunded",
+        "customer",
+        "",
+        "late_payment_refunded",
+        [],
+    ),
+    (
+        "order.cancelled",
+        "Tell the customer their order was cancelled",
+        "customer",
+        "",
+        "order_cancelled",
+        [],
+    ),
+    (
+        "inventory.back_in_stock_notice_due",
+        "Tell subscribers a product is back in stock",
+        "customer",
+        "",
+        "back_in_stock",
+        [],
+    ),
+]
+
+_LINES_EN = """{% for line in lines %}- {{ line.title }} × {{ line.quantity }}: {{ line.amount }}
+{% endfor %}Total: {{ order_total }} ({{ payment_type }})"""
+_LINES_HI = """{% for line in lines %}- {{ line.title }} × {{ line.quantity }}: {{ line.amount }}
+{% endfor %}कुल: {{ order_total }} ({{ payment_type }})"""
+_SIGN_EN = "\n\n{{ store_name }}{% if store_support_email %}\nQuestions? Write to {{ store_support_email }}{% endif %}"
+_SIGN_HI = "\n\n{{ store_name }}{% if store_support_email %}\nकोई सवाल? {{ store_support_email }} पर लिखें{% endif %}"
+
+# (key, language) -> (subject, body); every template is an e-mail for now.
+TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
+    ("order_placed", "en"): (
+        "Your order {{ order_number }} at {{ store_name }}",
+        "Hello {{ customer_name }},\n\nThank you for your order {{ order_number }}.\n\n"
+        + _LINES_EN
+        + "\n\nSee your order: {{ order_url }}"
+        + _SIGN_EN,
+    ),
+    ("order_placed", "hi"): (
+        "{{ store_name }} पर आपका ऑर्डर {{ order_number }}",
+        "नमस्ते {{ customer_name }},\n\nआपके ऑर्डर {{ order_number }} के लिए धन्यवाद।\n\n"
+        + _LINES_HI
+        + "\n\nअपना ऑर्डर देखें: {{ order_url }}"
+        + _SIGN_HI,
+    ),
+    ("new_order_staff", "en"): (
+        "New order {{ order_number }}: {{ order_total }}",
+        "{{ customer_name }} placed order {{ order_number }}.\n\n" + _LINES_EN,
+    ),
+    ("new_order_staff", "hi"): (
+        "नया ऑर्डर {{ order_number }}: {{ order_total }}",
+        "{{ customer_name }} ने ऑर्डर {{ order_number }} दिया है।\n\n" + _LINES_HI,
+    ),
+    ("order_confirmed", "en"): (
+        "Order {{ order_number }} is confirmed",
+        "Hello {{ customer_name }},\n\nYour order {{ order_number }} is confirmed and we are "
+        "getting it ready.\n\n" + _LINES_EN + "\n\nSee your order: {{ order_url }}" + _SIGN_EN,
+    ),
+    ("order_confirmed", "hi"): (
+        "ऑर्डर {{ order_number }} की पुष्टि हो गई है",
+        "नमस्ते {{ customer_name }},\n\nआपके ऑर्डर {{ order_number }} की पुष्टि हो गई है और हम "
+        "इसे तैयार कर रहे हैं।\n\n" + _LINES_HI + "\n\nअपना ऑर्डर देखें: {{ order_url }}" + _SIGN_HI,
+    ),
+    ("payment_received", "en"): (
+        "Payment received for {{ order_number }}",
+        "Hello {{ customer_name }},\n\nWe received your payment of {{ amount }} for order "
+        "{{ order_number }}. Thank you!" + _SIGN_EN,
+    ),
+    ("payment_received", "hi"): (
+        "{{ order_number }} का भुगतान मिल गया",
+        "नमस्ते {{ customer_name }},\n\nऑर्डर {{ order_number }} के लिए आपका {{ amount }} का "
+        "भुगतान मिल गया है। धन्यवाद!" + _SIGN_HI,
+    ),
+    ("payment_link", "en"): (
+        "Pay {{ amount }} for order {{ order_number }}",
+        "Hello {{ customer_name }},\n\nYour order {{ order_number }} is ready for payment. "
+        "Pay {{ amount }} here: {{ link_url }}"
+        "{% if pay_by %}\n\nPlease pay by {{ pay_by }}, after which the order is released.{% endif %}"
+        + _SIGN_EN,
+    ),
+    ("payment_link", "hi"): (
+        "ऑर्डर {{ order_number }} के लिए {{ amount }} का भुगतान करें",
+        "नमस्ते {{ customer_name }},\n\nआपका ऑर्डर {{ order_number }} भुगतान के लिए तैयार है। "
+        "{{ amount }} का भुगतान यहाँ करें: {{ link_url }}"
+        "{% if pay_by %}\n\nकृपया {{ pay_by }} तक भुगतान करें, उसके बाद ऑर्डर रद्द हो जाएगा।{% endif %}"
+        + _SIGN_HI,
+    ),
+    ("late_payment_refunded", "en"): (
+        "Your payment for {{ order_number }} was refunded",
+        "Hello {{ customer_name }},\n\nYour payment of {{ amount }} for order {{ order_number }} "
+        "{{ why }}, so we refunded it in full. It reaches your account in a few working days."
+        + _SIGN_EN,
+    ),
+    ("late_payment_refunded", "hi"): (
+        "{{ order_number }} का आपका भुगतान वापस कर दिया गया",
+        "नमस्ते {{ customer_name }},\n\nऑर्डर {{ order_number }} के लिए आपका {{ amount }} का "
+        "भुगतान समय पर नहीं पहुँचा ({{ why }}), इसलिए हमने पूरी राशि वापस कर दी है। यह कुछ कार्य "
+        "दिवसों में आपके खाते में आ जाएगी।" + _SIGN_HI,
+    ),
+    ("order_cancelled", "en"): (
+        "Order {{ order_number }} was cancelled",
+        "Hello {{ customer_name }},\n\nYour order {{ order_number }} was cancelled"
+        "{% if reason %}: {{ reason }}{% endif %}. Any money paid for it is refunded." + _SIGN_EN,
+    ),
+    ("order_cancelled", "hi"): (
+        "ऑर्डर {{ order_number }} रद्द कर दिया गया",
+        "नमस्ते {{ customer_name }},\n\nआपका ऑर्डर {{ order_number }} रद्द कर दिया गया है"
+        "{% if reason %} ({{ reason }}){% endif %}। इसके लिए किया गया कोई भी भुगतान वापस कर दिया "
+        "जाएगा।" + _SIGN_HI,
+    ),
+    ("back_in_stock", "en"): (
+        "{{ product_name }} is back in stock",
+        "Good news: {{ product_name }} is back in stock at {{ store_name }}."
+        "{% if product_url %}\n\nGet it here: {{ product_url }}{% endif %}\n\n"
+        "Stocks are limited, so don't wait too long." + _SIGN_EN,
+    ),
+    ("back_in_stock", "hi"): (
+        "{{ product_name }} फिर से उपलब्ध है",
+        "खुशखबरी: {{ product_name }} {{ store_name }} पर फिर से उपलब्ध है।"
+        "{% if product_url %}\n\nयहाँ से खरीदें: {{ product_url }}{% endif %}\n\n"
+        "स्टॉक सीमित है, जल्दी करें।" + _SIGN_HI,
+    ),
+}
+
+
+def seed(rule_model: Any, template_model: Any) -> None:
+    """Add missing default rules and templates (models given, so migrations can pass their
+    historical ones)."""
+    rule_model.objects.bulk_create(
+        [
+            rule_model(
+                event_type=event_type,
+                name=name,
+                channel="email",
+                audience=audience,
+                staff_role=role,
+                template_key=key,
+                payment_types=payment_types,
+            )
+            for event_type, name, audience, role, key, payment_types in RULES
+        ],
+        ignore_conflicts=True,
+    )
+    template_model.objects.bulk_create(
+        [
+            template_model(
+                key=key,
+                event_type=event_of(key),
+                channel="email",
+                language=lang,
+                subject=subject,
+                body=body,
+            )
+            for (key, lang), (subject, body) in TEMPLATES.items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def event_of(template_key: str) -> str:
+    """The event a default template is written for ('' for a key no rule uses)."""
+    return next((r[0] for r in RULES if r[4] == template_key), "")

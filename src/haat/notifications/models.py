@@ -1,0 +1,170 @@
+"""Rules, templates and the record of every message sent to a customer or staff member.
+
+A `Message` is created once per (event, channel, recipient address): its `key` is unique,
+so a consumer re-run or two rules asking for the same message cannot make a second one.
+Sending claims the row with a conditional UPDATE (`queued` -> `sending`) before the
+provider is called, so two workers never send the same row (see `sending.py`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    # WhatsApp and SMS plug in here with their adapter in `channels.py`.
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    HINDI = "hi", "Hindi"
+
+
+class Audience(models.TextChoices):
+    CUSTOMER = "customer", "The customer"
+    STAFF = "staff", "Staff"
+
+
+class Template(models.Model):
+    """What one kind of message says, per channel and language. `body` is plain text (the
+    e-mail's HTML part is the store's layout around it). Every save bumps `version` and keeps
+    the old text in `TemplateRevision`, so a message can say which words it was sent with."""
+
+    key = models.CharField(max_length=60)  # "order_placed"
+    event_type = models.CharField(max_length=100)  # its variables are this event's
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    language = models.CharField(max_length=5, choices=Language.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "channel", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "channel", "language"], name="notify_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.channel}, {self.language})"
+
+
+class TemplateRevision(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["template", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "version"], name="notify_revision_unique")
+        ]
+
+
+class Rule(models.Model):
+    """When `event_type` happens, send `template_key` over `channel` to `audience`, if the
+    conditions hold (empty condition: any)."""
+
+    event_type = models.CharField(max_length=100)
+    name = models.CharField(max_length=200)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    staff_role = models.CharField(max_length=20, blank=True)  # audience staff: whose role
+    template_key = models.CharField(max_length=60)
+    payment_types = models.JSONField(default=list, blank=True)  # [] = every payment type
+    min_total_amount = models.BigIntegerField(null=True, blank=True)  # minor units
+    language = models.CharField(max_length=5, choices=Language.choices, blank=True)
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event_type", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_type", "channel", "audience", "staff_role", "template_key"],
+                name="notify_rule_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience="customer", staff_role="") | Q(audience="staff"),
+                name="notify_rule_role_for_staff_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Message(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=255, unique=True)  # "<event id>:<channel>:<address>"
+    event_id = models.BigIntegerField(null=True, blank=True)
+    event_type = models.CharField(max_length=100)
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    recipient = models.CharField(max_length=254)  # e-mail address or E.164 phone
+    recipient_name = models.CharField(max_length=200, blank=True)
+    order_number = models.CharField(max_length=32, blank=True, db_index=True)
+    language = models.CharField(max_length=5, choices=Language.choices)
+    template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.SET_NULL)
+    template_key = models.CharField(max_length=60)
+    template_version = models.PositiveIntegerField()
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    provider = models.CharField(max_length=60, blank=True)
+    provider_id = models.CharField(max_length=255, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notify_msg_due"),
+            models.Index(fields=["claim_token"], name="notify_msg_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_key} to {self.recipient}"
+
+
+class Suppression(models.Model):
+    """An address that bounced or complained: no more messages on that channel."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    reason = models.CharField(max_length=30)  # bounced, complained
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="notify_suppress_unique")
+        ]
