@@ -97,7 +97,7 @@ def test_hindi_rule_writes_in_hindi(warehouse, defaults):
 def test_a_failing_server_is_retried_with_back_off_then_listed_failed_and_resent(
     warehouse, defaults, settings
 ):
-    order, [message] = order_with_messages()
+    _, [message] = order_with_messages()
     for key, value in smtp_settings(free_port()).items():  # nothing listens there
         setattr(settings, key, value)
     assert sending.send_due() == 0
@@ -126,7 +126,7 @@ def test_a_failing_server_is_retried_with_back_off_then_listed_failed_and_resent
 
 
 def test_a_refused_address_fails_at_once(warehouse, defaults, settings):
-    order, [message] = order_with_messages()
+    _, [message] = order_with_messages()
     with SmtpServer() as smtp:
         smtp.mailbox.refuse.add("asha@example.in")
         for key, value in smtp.settings().items():
@@ -138,7 +138,7 @@ def test_a_refused_address_fails_at_once(warehouse, defaults, settings):
 
 
 def test_a_sender_that_died_mid_call_is_not_retried_blindly_over_smtp(warehouse, defaults):
-    order, [message] = order_with_messages()
+    _, [message] = order_with_messages()
     [claimed] = sending.claim()
     assert claimed.pk == message.pk
     assert sending.claim() == []  # claimed: nobody else gets it

@@ -61,8 +61,14 @@ _LINES_EN = """{% for line in lines %}- {{ line.title }} × {{ line.quantity }}:
 {% endfor %}Total: {{ order_total }} ({{ payment_type }})"""
 _LINES_HI = """{% for line in lines %}- {{ line.title }} × {{ line.quantity }}: {{ line.amount }}
 {% endfor %}कुल: {{ order_total }} ({{ payment_type }})"""
-_SIGN_EN = "\n\n{{ store_name }}{% if store_support_email %}\nQuestions? Write to {{ store_support_email }}{% endif %}"
-_SIGN_HI = "\n\n{{ store_name }}{% if store_support_email %}\nकोई सवाल? {{ store_support_email }} पर लिखें{% endif %}"
+_SIGN_EN = (
+    "\n\n{{ store_name }}{% if store_support_email %}"
+    "\nQuestions? Write to {{ store_support_email }}{% endif %}"
+)
+_SIGN_HI = (
+    "\n\n{{ store_name }}{% if store_support_email %}"
+    "\nकोई सवाल? {{ store_support_email }} पर लिखें{% endif %}"
+)
 
 # (key, language) -> (subject, body); every template is an e-mail for now.
 TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
@@ -112,8 +118,8 @@ TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "Pay {{ amount }} for order {{ order_number }}",
         "Hello {{ customer_name }},\n\nYour order {{ order_number }} is ready for payment. "
         "Pay {{ amount }} here: {{ link_url }}"
-        "{% if pay_by %}\n\nPlease pay by {{ pay_by }}, after which the order is released.{% endif %}"
-        + _SIGN_EN,
+        "{% if pay_by %}\n\nPlease pay by {{ pay_by }}, after which the order is released."
+        "{% endif %}" + _SIGN_EN,
     ),
     ("payment_link", "hi"): (
         "ऑर्डर {{ order_number }} के लिए {{ amount }} का भुगतान करें",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import smtplib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -71,10 +71,8 @@ class EmailAdapter:
         try:
             yield lambda outgoing: self._send(connection, outgoing)
         finally:
-            try:
+            with suppress(Exception):  # a connection the server already dropped
                 connection.close()
-            except Exception:  # a connection the server already dropped
-                pass
 
     def _send(self, connection: object, outgoing: Outgoing) -> str:
         mid = message_id(outgoing.key)

@@ -68,6 +68,9 @@ class TemplateRevision(models.Model):
             models.UniqueConstraint(fields=["template", "version"], name="notify_revision_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.template_id} v{self.version}"
+
 
 class Rule(models.Model):
     """When `event_type` happens, send `template_key` over `channel` to `audience`, if the
@@ -168,3 +171,6 @@ class Suppression(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "address"], name="notify_suppress_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.reason})"

@@ -48,13 +48,12 @@ def matches(rule: Rule, facts: Facts, currency: str) -> bool:
     store's default `currency`: an order in another currency does not meet it."""
     if rule.payment_types and facts.payment_type not in rule.payment_types:
         return False
-    if rule.min_total_amount is not None and (
-        facts.total_amount is None
-        or facts.currency != currency
-        or facts.total_amount < rule.min_total_amount
-    ):
-        return False
-    return True
+    minimum = rule.min_total_amount
+    return minimum is None or (
+        facts.total_amount is not None
+        and facts.currency == currency
+        and facts.total_amount >= minimum
+    )
 
 
 def recipients(rule: Rule, facts: Facts) -> list[Recipient]:

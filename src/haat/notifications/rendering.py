@@ -57,10 +57,10 @@ def validate(text: str, *, allowed: set[str], sample: dict[str, Any], field: str
             problems.append(f"The {field} uses {label}, which message templates may not use.")
     unknown = sorted(find_undeclared_variables(tree) - allowed)
     if unknown:
-        names = ", ".join(unknown)
+        what = "an unknown variable" if len(unknown) == 1 else "unknown variables"
         problems.append(
-            f"The {field} uses {'an unknown variable' if len(unknown) == 1 else 'unknown variables'}"
-            f": {names}. Use one of the variables listed beside the editor."
+            f"The {field} uses {what}: {', '.join(unknown)}. "
+            "Use one of the variables listed beside the editor."
         )
     if not problems:
         try:
