@@ -55,7 +55,10 @@ def validate(text: str, *, allowed: set[str], sample: dict[str, Any], field: str
     for node_type, label in _FORBIDDEN.items():
         if any(True for _ in tree.find_all(node_type)):
             problems.append(f"The {field} uses {label}, which message templates may not use.")
-    unknown = sorted(find_undeclared_variables(tree) - allowed)
+    try:
+        unknown = sorted(find_undeclared_variables(tree) - allowed)
+    except TemplateError as exc:  # an unknown filter or test
+        return [f"The {field} cannot be used: {exc.message or exc}"]
     if unknown:
         what = "an unknown variable" if len(unknown) == 1 else "unknown variables"
         problems.append(

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,112 +14,232 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_type', models.CharField(max_length=100)),
-                ('name', models.CharField(max_length=200)),
-                ('channel', models.CharField(choices=[('email', 'E-mail')], max_length=20)),
-                ('audience', models.CharField(choices=[('customer', 'The customer'), ('staff', 'Staff')], max_length=20)),
-                ('staff_role', models.CharField(blank=True, max_length=20)),
-                ('template_key', models.CharField(max_length=60)),
-                ('payment_types', models.JSONField(blank=True, default=list)),
-                ('min_total_amount', models.BigIntegerField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, choices=[('en', 'English'), ('hi', 'Hindi')], max_length=5)),
-                ('enabled', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_type", models.CharField(max_length=100)),
+                ("name", models.CharField(max_length=200)),
+                ("channel", models.CharField(choices=[("email", "E-mail")], max_length=20)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("customer", "The customer"), ("staff", "Staff")], max_length=20
+                    ),
+                ),
+                ("staff_role", models.CharField(blank=True, max_length=20)),
+                ("template_key", models.CharField(max_length=60)),
+                ("payment_types", models.JSONField(blank=True, default=list)),
+                ("min_total_amount", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, choices=[("en", "English"), ("hi", "Hindi")], max_length=5
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['event_type', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('event_type', 'channel', 'audience', 'staff_role', 'template_key'), name='notify_rule_unique'), models.CheckConstraint(condition=models.Q(models.Q(('audience', 'customer'), ('staff_role', '')), ('audience', 'staff'), _connector='OR'), name='notify_rule_role_for_staff_only')],
+                "ordering": ["event_type", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event_type", "channel", "audience", "staff_role", "template_key"),
+                        name="notify_rule_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("audience", "customer"), ("staff_role", "")),
+                            ("audience", "staff"),
+                            _connector="OR",
+                        ),
+                        name="notify_rule_role_for_staff_only",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'E-mail')], max_length=20)),
-                ('address', models.CharField(max_length=254)),
-                ('reason', models.CharField(max_length=30)),
-                ('detail', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(choices=[("email", "E-mail")], max_length=20)),
+                ("address", models.CharField(max_length=254)),
+                ("reason", models.CharField(max_length=30)),
+                ("detail", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('channel', 'address'), name='notify_suppress_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("channel", "address"), name="notify_suppress_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Template',
+            name="Template",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60)),
-                ('event_type', models.CharField(max_length=100)),
-                ('channel', models.CharField(choices=[('email', 'E-mail')], max_length=20)),
-                ('language', models.CharField(choices=[('en', 'English'), ('hi', 'Hindi')], max_length=5)),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=60)),
+                ("event_type", models.CharField(max_length=100)),
+                ("channel", models.CharField(choices=[("email", "E-mail")], max_length=20)),
+                (
+                    "language",
+                    models.CharField(choices=[("en", "English"), ("hi", "Hindi")], max_length=5),
+                ),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['key', 'channel', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'channel', 'language'), name='notify_template_unique')],
+                "ordering": ["key", "channel", "language"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "channel", "language"), name="notify_template_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('event_id', models.BigIntegerField(blank=True, null=True)),
-                ('event_type', models.CharField(max_length=100)),
-                ('channel', models.CharField(choices=[('email', 'E-mail')], max_length=20)),
-                ('audience', models.CharField(choices=[('customer', 'The customer'), ('staff', 'Staff')], max_length=20)),
-                ('recipient', models.CharField(max_length=254)),
-                ('recipient_name', models.CharField(blank=True, max_length=200)),
-                ('order_number', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('language', models.CharField(choices=[('en', 'English'), ('hi', 'Hindi')], max_length=5)),
-                ('template_key', models.CharField(max_length=60)),
-                ('template_version', models.PositiveIntegerField()),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('body_text', models.TextField()),
-                ('body_html', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('read', 'Read'), ('failed', 'Failed')], default='queued', max_length=20)),
-                ('provider', models.CharField(blank=True, max_length=60)),
-                ('provider_id', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('failed_at', models.DateTimeField(blank=True, null=True)),
-                ('resent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='notifications.rule')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='notifications.template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True)),
+                ("event_id", models.BigIntegerField(blank=True, null=True)),
+                ("event_type", models.CharField(max_length=100)),
+                ("channel", models.CharField(choices=[("email", "E-mail")], max_length=20)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("customer", "The customer"), ("staff", "Staff")], max_length=20
+                    ),
+                ),
+                ("recipient", models.CharField(max_length=254)),
+                ("recipient_name", models.CharField(blank=True, max_length=200)),
+                ("order_number", models.CharField(blank=True, db_index=True, max_length=32)),
+                (
+                    "language",
+                    models.CharField(choices=[("en", "English"), ("hi", "Hindi")], max_length=5),
+                ),
+                ("template_key", models.CharField(max_length=60)),
+                ("template_version", models.PositiveIntegerField()),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                ("body_text", models.TextField()),
+                ("body_html", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be sent"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("read", "Read"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, max_length=60)),
+                ("provider_id", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("failed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "resent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="notifications.rule",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="notifications.template",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notify_msg_due'), models.Index(fields=['claim_token'], name='notify_msg_claim')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="notify_msg_due"),
+                    models.Index(fields=["claim_token"], name="notify_msg_claim"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TemplateRevision',
+            name="TemplateRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=255)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='notifications.template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=255)),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="notifications.template",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('template', 'version'), name='notify_revision_unique')],
+                "ordering": ["template", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("template", "version"), name="notify_revision_unique"
+                    )
+                ],
             },
         ),
     ]
