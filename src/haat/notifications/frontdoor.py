@@ -1,0 +1,46 @@
+"""What the notifications context adds to the front doors: the admin API for messages,
+rules and templates, and the Messages, Message rules and Message templates pages at
+/dashboard/messages/ (with a badge counting recently failed messages)."""
+
+from haat.accounts.roles import Perm
+from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
+from haat.notifications import api, audit_words, dashboard_urls, selectors
+
+register(
+    Contribution(
+        label="notifications",
+        api=(ApiRoutes("/admin/", api.admin_router),),
+        dashboard=Pages(dashboard_urls, namespace="notifications", prefix="messages/"),
+        nav=(
+            NavEntry(
+                "Messages",
+                "notifications:message_list",
+                Perm.ORDERS_VIEW,
+                "Sales",
+                "✉",
+                order=130,
+                badge=Badge(
+                    count=selectors.failed_recently,
+                    title=lambda n: f"{n} message{'s' if n != 1 else ''} failed recently",
+                ),
+            ),
+            NavEntry(
+                "Message rules",
+                "notifications:rule_list",
+                Perm.ORDERS_VIEW,
+                "Settings",
+                "⇄",
+                order=925,
+            ),
+            NavEntry(
+                "Message templates",
+                "notifications:template_list",
+                Perm.ORDERS_VIEW,
+                "Settings",
+                "✎",
+                order=926,
+            ),
+        ),
+        audit=audit_words.WORDS,
+    )
+)

@@ -1,0 +1,251 @@
+"""Dashboard pages: the message log (with the failed list and resend), the rules and the
+template editor with a live preview. Parse, call the service, show `DomainError.message`."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from haat.accounts.roles import Perm
+from haat.core.currencies import default_currency
+from haat.core.errors import DomainError
+from haat.core.mail_delivery import delivery_summary, kept_locally
+from haat.core.money import Money
+from haat.dashboard.access import require_perm
+from haat.notifications import email_channel, selectors, services
+from haat.notifications.models import Language, Template
+from haat.notifications.sources import money
+from haat.orders.models import Order
+
+PAGE_SIZE = 50
+_TABS = [
+    ("", "All"),
+    ("failed", "Failed"),
+    ("queued", "Waiting"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("read", "Read"),
+]
+
+
+@require_GET
+@require_perm(Perm.ORDERS_VIEW)
+def message_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in selectors.STATUSES:
+        status = ""
+    q = request.GET.get("q", "").strip()[:100]
+    rows = selectors.messages(status=status, q=q).only(
+        "id",
+        "event_type",
+        "recipient",
+        "recipient_name",
+        "audience",
+        "order_number",
+        "subject",
+        "status",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts()
+    tabs = [
+        {"value": v, "label": label, "count": counts.get(v) if v else sum(counts.values())}
+        for v, label in _TABS
+    ]
+    items = [{"m": m, "about": selectors.event_label(m.event_type)} for m in page.object_list]
+    return render(
+        request,
+        "notifications/messages.html",
+        {
+            "page": page,
+            "items": items,
+            "tabs": tabs,
+            "status": status,
+            "q": q,
+            "delivery": delivery_summary(),
+            "kept_locally": kept_locally(),
+            "can_resend": request.user.can(Perm.ORDERS_MANAGE),
+        },
+    )
+
+
+@require_GET
+@require_perm(Perm.ORDERS_VIEW)
+def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+    found = selectors.message(message_id)
+    if found is None:
+        raise Http404("No such message")
+    return render(
+        request,
+        "notifications/message_detail.html",
+        {
+            "m": found,
+            "about": selectors.event_label(found.event_type),
+            "can_resend": request.user.can(Perm.ORDERS_MANAGE),
+        },
+    )
+
+
+@require_POST
+@require_perm(Perm.ORDERS_MANAGE)
+def message_resend(request: HttpRequest, message_id: int) -> HttpResponse:
+    try:
+        sent = services.resend(message_id=message_id, user=request.user)
+    except DomainError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, f"The message to {sent.recipient} is queued to be sent again.")
+    if request.POST.get("next") == "list":
+        return redirect("notifications:message_list")
+    return redirect("notifications:message_detail", message_id=message_id)
+
+
+def _rule_rows() -> list[dict]:
+    code = default_currency().code
+    return [
+        {
+            "rule": rule,
+            "event": selectors.event_label(rule.event_type),
+            "minimum": (
+                str(Money(rule.min_total_amount, code).to_decimal())
+                if rule.min_total_amount is not None
+                else ""
+            ),
+            "minimum_words": money(rule.min_total_amount, code)
+            if rule.min_total_amount is not None
+            else "",
+            "payment_words": [str(Order.PaymentType(p).label) for p in rule.payment_types],
+        }
+        for rule in selectors.rules()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.ORDERS_VIEW)
+def rule_list(request: HttpRequest) -> HttpResponse:
+    can_edit = request.user.can(Perm.STORE_MANAGE)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        try:
+            rule = services.update_rule(
+                rule_id=int(request.POST.get("rule", "0") or 0), change=_rule_change(request)
+            )
+        except (DomainError, ValueError) as exc:
+            flash.error(request, getattr(exc, "message", str(exc)))
+        else:
+            flash.success(request, f"“{rule.name}” is {'on' if rule.enabled else 'off'} and saved.")
+        return redirect("notifications:rule_list")
+    return render(
+        request,
+        "notifications/rules.html",
+        {
+            "rows": _rule_rows(),
+            "can_edit": can_edit,
+            "payment_types": Order.PaymentType.choices,
+            "languages": Language.choices,
+            "currency": default_currency().code,
+        },
+    )
+
+
+def _rule_change(request: HttpRequest) -> services.RuleChange:
+    raw = request.POST.get("minimum", "").strip().replace(",", "")
+    minimum = None
+    if raw:
+        try:
+            minimum = Money.from_decimal(Decimal(raw), default_currency().code).amount
+        except (InvalidOperation, ValueError):
+            raise ValueError("Enter the minimum order value as an amount, e.g. 999.00.") from None
+    return services.RuleChange(
+        enabled=request.POST.get("enabled") == "on",
+        payment_types=request.POST.getlist("payment_types"),
+        min_total_amount=minimum,
+        clear_min_total=minimum is None,
+        language=request.POST.get("language", ""),
+    )
+
+
+@require_GET
+@require_perm(Perm.ORDERS_VIEW)
+def template_list(request: HttpRequest) -> HttpResponse:
+    groups: dict[str, list[Template]] = {}
+    for template in selectors.templates():
+        groups.setdefault(template.key, []).append(template)
+    rows = [
+        {
+            "key": key,
+            "event": selectors.event_label(items[0].event_type),
+            "templates": items,
+        }
+        for key, items in groups.items()
+    ]
+    return render(request, "notifications/templates.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.ORDERS_VIEW)
+def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = selectors.templates().filter(pk=template_id).first()
+    if template is None:
+        raise Http404("No such template")
+    can_edit = request.user.can(Perm.STORE_MANAGE)
+    subject, body, problems = template.subject, template.body, []
+    if request.method == "POST" and can_edit:
+        subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
+        try:
+            saved = services.save_template(
+                template_id=template.pk, subject=subject, body=body, author=request.user.email
+            )
+        except DomainError as exc:
+            problems = exc.details.get("problems") or [exc.message]
+        else:
+            flash.success(request, f"Template saved (version {saved.version}).")
+            return redirect("notifications:template_edit", template_id=template.pk)
+    return render(
+        request,
+        "notifications/template_edit.html",
+        {
+            "t": template,
+            "event": selectors.event_label(template.event_type),
+            "subject": subject,
+            "body": body,
+            "problems": problems,
+            "variables": selectors.variables(template.event_type),
+            "can_edit": can_edit,
+            "preview": _preview(template, subject, body),
+            "revisions": template.revisions.all()[:5],
+        },
+        status=422 if problems else 200,
+    )
+
+
+@require_POST
+@require_perm(Perm.ORDERS_VIEW)
+def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = selectors.templates().filter(pk=template_id).first()
+    if template is None:
+        raise Http404("No such template")
+    shown = _preview(template, request.POST.get("subject", ""), request.POST.get("body", ""))
+    return render(request, "notifications/_preview.html", {"preview": shown})
+
+
+def _preview(template: Template, subject: str, body: str) -> dict:
+    try:
+        shown = services.preview(event_type=template.event_type, subject=subject, body=body)
+    except DomainError as exc:
+        return {"problems": exc.details.get("problems") or [exc.message]}
+    return {
+        "subject": shown.subject,
+        "html": email_channel.html_body(subject=shown.subject, text=shown.body),
+        "problems": [],
+    }
