@@ -3,6 +3,8 @@ subscribers told for real."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
@@ -91,3 +93,30 @@ def test_back_in_stock_with_the_rule_off_stamps_nobody(warehouse, defaults):
     dispatch_pending()
     assert not Message.objects.exists()
     assert BackInStockSubscription.objects.get().notified_at is None
+
+
+def test_a_provider_webhook_updates_the_record(client, warehouse, defaults, settings):
+    """Postmark's tracking webhook through anymail's real view (basic auth, its JSON)."""
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret"}
+    _, [message] = order_with_messages()
+    sending.send_due()
+    message.refresh_from_db()
+    url = "/webhooks/anymail/postmark/tracking/"
+    body = {
+        "RecordType": "Bounce",
+        "Type": "HardBounce",
+        "MessageID": message.provider_id,
+        "Email": message.recipient,
+        "Description": "The server was unable to deliver your message",
+        "BouncedAt": "2026-12-02T10:00:00Z",
+    }
+    forged = client.post(url, body, content_type="application/json")
+    assert forged.status_code in (400, 401, 403)
+    message.refresh_from_db()
+    assert message.status == "sent"  # an unsigned callback changes nothing
+    auth = "Basic " + base64.b64encode(b"hook:s3cret").decode()
+    r = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=auth)
+    assert r.status_code == 200
+    message.refresh_from_db()
+    assert message.status == "failed" and "bounced" in message.error
+    assert Suppression.objects.filter(address=message.recipient).exists()

@@ -111,6 +111,7 @@ def _template(template_id: int) -> Template:
     "message-templates/{template_id}", response={200: TemplateOut, **errors(401, 403, 404)}
 )
 def get_template(request: HttpRequest, template_id: int) -> Any:
+    """One template with its words, version and the variables it may use."""
     require(request, Perm.ORDERS_VIEW)
     return _template(template_id)
 

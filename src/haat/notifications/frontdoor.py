@@ -1,6 +1,9 @@
 """What the notifications context adds to the front doors: the admin API for messages,
 rules and templates, and the Messages, Message rules and Message templates pages at
-/dashboard/messages/ (with a badge counting recently failed messages)."""
+/dashboard/messages/ (with a badge counting recently failed messages), and the e-mail
+providers' tracking webhooks at /webhooks/anymail/<provider>/tracking/."""
+
+from anymail import urls as anymail_urls
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
@@ -11,6 +14,9 @@ register(
         label="notifications",
         api=(ApiRoutes("/admin/", api.admin_router),),
         dashboard=Pages(dashboard_urls, namespace="notifications", prefix="messages/"),
+        # The e-mail providers' tracking webhooks (anymail verifies them: set
+        # ANYMAIL=WEBHOOK_SECRET=user:password), e.g. /webhooks/anymail/resend/tracking/.
+        public=Pages(anymail_urls, namespace="anymail", prefix="webhooks/anymail/"),
         nav=(
             NavEntry(
                 "Messages",
