@@ -78,7 +78,11 @@ def test_event_name_version_and_every_field_are_documented(cls):
 
 def test_consumers_live_in_the_consuming_context():
     ours = [c for c in consumers() if c.handler.__module__.startswith("haat.")]
-    assert [c.name for c in ours] == ["payments.expire_open"]
+    assert [c.name for c in ours] == [
+        "payments.expire_open",
+        "notifications.queue",
+        "notifications.back_in_stock",
+    ]
     for c in ours:
         context = c.handler.__module__.split(".")[1]
         assert c.handler.__module__ == f"haat.{context}.consumers"

@@ -128,7 +128,7 @@ def test_nav_keeps_each_section_together(scratch_registry):
     assert sections == sorted(sections, key=sections.index)  # contiguous
     assert sections[0] == "Zeta"
     sales = [e.label for e in entries if e.section == "Sales"]
-    assert sales == ["Orders", "Customers", "Late payments", "COD remittance", "Customers"]
+    assert sales == ["Orders", "Customers", "Late payments", "COD remittance", "Messages", "Customers"]
 
 
 def test_the_installed_navigation_and_widgets():
@@ -137,6 +137,7 @@ def test_the_installed_navigation_and_widgets():
         ("Sales", "Customers"),
         ("Sales", "Late payments"),
         ("Sales", "COD remittance"),
+        ("Sales", "Messages"),
         ("Inventory", "Stock"),
         ("Inventory", "Low stock"),
         ("Inventory", "Locations"),
@@ -149,6 +150,8 @@ def test_the_installed_navigation_and_widgets():
         ("Settings", "Payments"),
         ("Settings", "Gateways"),
         ("Settings", "Payment rules"),
+        ("Settings", "Message rules"),
+        ("Settings", "Message templates"),
         ("Settings", "Currencies"),
         ("Settings", "Staff"),
         ("Settings", "API keys"),

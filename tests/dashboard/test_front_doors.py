@@ -19,6 +19,7 @@ NAV_PATHS = {
     "orders:customer_list": "/dashboard/customers/",
     "payments:late_payments": "/dashboard/late-payments/",
     "payments:cod_remittance": "/dashboard/payments/cod-remittance/",
+    "notifications:message_list": "/dashboard/messages/",
     "inventory:stock_list": "/dashboard/inventory/stock/",
     "inventory:low_stock": "/dashboard/inventory/stock/low/",
     "inventory:location_list": "/dashboard/inventory/locations/",
@@ -31,6 +32,8 @@ NAV_PATHS = {
     "payments:payment_settings": "/dashboard/payments/",
     "gateways:gateway_settings": "/dashboard/payments/gateways/",
     "payments:payment_rules": "/dashboard/payments/rules/",
+    "notifications:rule_list": "/dashboard/messages/rules/",
+    "notifications:template_list": "/dashboard/messages/templates/",
     "core:currency_list": "/dashboard/settings/currencies/",
     "accounts:staff_list": "/dashboard/settings/staff/",
     "accounts:api_key_list": "/dashboard/settings/api-keys/",
@@ -55,6 +58,8 @@ OTHER_PATHS = {
     ("gateways_public:webhook_razorpay", ()): "/webhooks/razorpay",
     ("gateways_public:test_pay", ("tok",)): "/pay/test/tok",
     ("paypage:pay", ("tok",)): "/pay/tok",
+    ("notifications:message_detail", (5,)): "/dashboard/messages/5/",
+    ("anymail:postmark_tracking_webhook", ()): "/webhooks/anymail/postmark/tracking/",
 }
 
 
@@ -79,6 +84,7 @@ def test_every_context_router_is_mounted():
         "orders",
         "payments",
         "gateways",
+        "notifications",
     }
 
 
@@ -101,6 +107,7 @@ def test_each_context_has_its_own_dashboard_namespace():
         "orders",
         "payments",
         "gateways",
+        "notifications",
     }
     for contribution in dashboards:
         assert contribution.dashboard.namespace == contribution.label

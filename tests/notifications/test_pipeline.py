@@ -163,3 +163,16 @@ def test_dispatch_is_unaffected_by_events_no_rule_wants(warehouse, defaults):
     order_with_messages()
     assert Message.objects.count() == 0
     assert dispatch_pending() == 0
+
+
+def test_every_source_has_its_consumer():
+    from haat.core.events import consumers
+    from haat.notifications.sources import SOURCES
+
+    subscribed = {
+        cls.event_type
+        for c in consumers()
+        if c.name.startswith("notifications.")
+        for cls in c.events
+    }
+    assert subscribed == set(SOURCES)

@@ -9,9 +9,18 @@ from haat.inventory.events import BackInStockNoticeDue
 from haat.inventory.services import mark_back_in_stock_notified
 from haat.notifications import queueing
 from haat.notifications.models import Message
-from haat.notifications.sources import SOURCES
+from haat.orders.events import OrderCancelled, OrderConfirmed, OrderPlaced
+from haat.payments.events import PaymentCaptured, PaymentLateRefunded, PaymentLinkCreated
 
-_EVENTS = tuple(s.event for s in SOURCES.values() if s.event is not BackInStockNoticeDue)
+# Every event a `sources.Source` describes (a test checks the two lists agree).
+_EVENTS = (
+    OrderPlaced,
+    OrderConfirmed,
+    OrderCancelled,
+    PaymentCaptured,
+    PaymentLinkCreated,
+    PaymentLateRefunded,
+)
 
 
 @consumer("notifications.queue", *_EVENTS)
