@@ -59,10 +59,7 @@ def matches(rule: Rule, facts: Facts, currency: str) -> bool:
 def recipients(rule: Rule, facts: Facts) -> list[Recipient]:
     if rule.audience == Audience.STAFF:
         staff = User.objects.filter(is_active=True, role=rule.staff_role).exclude(email="")
-        return [
-            Recipient(u.email, u.get_full_name() or u.email, Audience.STAFF)
-            for u in staff.order_by("id")
-        ]
+        return [Recipient(u.email, u.full_name, Audience.STAFF) for u in staff.order_by("id")]
     if rule.channel == Channel.EMAIL and facts.email:
         return [Recipient(facts.email, facts.name, Audience.CUSTOMER)]
     return []  # a phone-only customer: no WhatsApp/SMS channel yet
