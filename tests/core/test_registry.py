@@ -128,7 +128,14 @@ def test_nav_keeps_each_section_together(scratch_registry):
     assert sections == sorted(sections, key=sections.index)  # contiguous
     assert sections[0] == "Zeta"
     sales = [e.label for e in entries if e.section == "Sales"]
-    assert sales == ["Orders", "Customers", "Late payments", "COD remittance", "Messages", "Customers"]
+    assert sales == [
+        "Orders",
+        "Customers",
+        "Late payments",
+        "COD remittance",
+        "Messages",
+        "Customers",
+    ]
 
 
 def test_the_installed_navigation_and_widgets():
