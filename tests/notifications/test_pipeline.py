@@ -176,3 +176,17 @@ def test_every_source_has_its_consumer():
         for cls in c.events
     }
     assert subscribed == set(SOURCES)
+
+
+def test_a_batch_past_half_its_lease_hands_the_rest_back(warehouse, defaults, monkeypatch):
+    order_with_messages()
+    order_with_messages()
+    claimed = sending.claim()
+    assert len(claimed) == 2
+    monkeypatch.setattr(sending, "LEASE", timedelta(0))  # every message is already late
+    assert sending.send_claimed(claimed) == 0
+    rows = list(Message.objects.values_list("status", "attempts", "claim_token"))
+    assert rows == [("queued", 0, ""), ("queued", 0, "")]
+    assert mail.outbox == []
+    monkeypatch.undo()
+    assert sending.send_due() == 2  # and the next worker sends them

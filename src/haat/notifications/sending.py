@@ -21,6 +21,7 @@ a blind retry could send it twice. Failed calls are retried with back-off up to
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -80,8 +81,13 @@ def claim(*, limit: int = BATCH, now: datetime | None = None) -> list[Message]:
 
 
 def send_claimed(messages: list[Message]) -> int:
-    """Hand claimed messages to their providers; returns how many went out."""
+    """Hand claimed messages to their providers; returns how many went out.
+
+    A batch slowed down by a provider that answers late must not outlive its lease (another
+    worker would then take the rows as abandoned): past half the lease the rest of the
+    batch is handed back, unsent, to the queue."""
     sent = 0
+    deadline = time.monotonic() + LEASE.total_seconds() / 2
     by_channel: dict[str, list[Message]] = {}
     for message in messages:
         by_channel.setdefault(message.channel, []).append(message)
@@ -90,6 +96,9 @@ def send_claimed(messages: list[Message]) -> int:
         try:
             with adapter.open() as send:
                 for message in batch:
+                    if time.monotonic() > deadline:
+                        _release(message)
+                        continue
                     try:
                         provider_id = send(_outgoing(message))
                     except ChannelError as exc:
@@ -102,6 +111,17 @@ def send_claimed(messages: list[Message]) -> int:
                 if message.status == Message.Status.SENDING:
                     _failed(message, str(exc), permanent=False)
     return sent
+
+
+def _release(message: Message) -> None:
+    """Give an unsent claimed message back to the queue (its attempt did not happen)."""
+    Message.objects.filter(_mine(message)).update(
+        status=Message.Status.QUEUED,
+        claim_token="",
+        claimed_until=None,
+        attempts=F("attempts") - 1,
+    )
+    message.status = Message.Status.QUEUED
 
 
 def _outgoing(message: Message) -> Outgoing:
