@@ -150,6 +150,7 @@ def test_rule_and_template_pages(staff_client, defaults):
     )
     listing = client.get("/dashboard/messages/templates/").content.decode()
     assert "Hindi e-mail · v1" in listing
+    assert "e.g. “Your order HT-10042 at Haat Store”" in listing  # filled in, not {{ }}
     template = Template.objects.get(key="order_placed", language="en")
     url = f"/dashboard/messages/templates/{template.pk}/"
     page = client.get(url).content.decode()

@@ -186,6 +186,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
             "key": key,
             "event": selectors.event_label(items[0].event_type),
             "templates": items,
+            "example": _preview(items[0], items[0].subject, items[0].body).get("subject", ""),
         }
         for key, items in groups.items()
     ]
