@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "haat.tax",
     "haat.customers",
     "haat.checkout",
+    "haat.fulfillment",
     "haat.orders",
     "haat.payments",
     "haat.gateways",
@@ -286,6 +287,7 @@ HAAT_RATE_LIMITS = {
     "admin_key": "6000/m",  # admin API requests per secret key or signed-in staff member
     "pay_ip": "120/m",  # the pay page /pay/<token> per client IP
     "pay_token": "30/m",  # per order token
+    "track_ip": "120/m",  # the tracking page /track/<token> per client IP
     "login_ip": "30/h",  # failed sign-ins per client IP, across accounts
     "login_account": "20/h",  # failed sign-ins per account, across IPs (the owner is told)
     "password_reset_ip": "20/h",  # reset requests per client IP

@@ -12,9 +12,19 @@ from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
 from haat.core.errors import ValidationError
 from haat.core.schemas import errors
-from haat.orders import callbacks, lifecycle
+from haat.orders import callbacks, lifecycle, notes, timeline
 from haat.orders.models import Order
-from haat.orders.schemas import AdminOrderOut, CancelIn, OrderListOut, OrderQuery, StoreOrderOut
+from haat.orders.schemas import (
+    AdminOrderOut,
+    AdvanceIn,
+    CancelIn,
+    NoteIn,
+    NoteOut,
+    OrderListOut,
+    OrderQuery,
+    StoreOrderOut,
+    TimelineEntryOut,
+)
 from haat.orders.selectors import (
     OrderFilters,
     order_admin_payload,
@@ -70,3 +80,44 @@ def cancel_order(request: HttpRequest, number: str, payload: CancelIn) -> Any:
     order = order_by_number(number)
     lifecycle.cancel(order=order, note=payload.note)
     return order_admin_payload(order_by_number(number))
+
+
+@admin_router.post(
+    "orders/{number}/status",
+    response={200: AdminOrderOut, **errors(401, 403, 404, 409, 422)},
+    by_alias=True,
+)
+def advance_order(request: HttpRequest, number: str, payload: AdvanceIn) -> Any:
+    """Mark a confirmed order processing or packed. Shipping statuses follow its shipments
+    (`POST /admin/orders/{number}/shipments`); an illegal move is a 409 whose
+    `details.allowed` lists the statuses the order can move to."""
+    require(request, Perm.ORDERS_MANAGE)
+    lifecycle.advance(order=order_by_number(number), to=payload.status, note=payload.note)
+    return order_admin_payload(order_by_number(number))
+
+
+@admin_router.post("orders/{number}/notes", response={201: NoteOut, **errors(401, 403, 404, 422)})
+def add_order_note(request: HttpRequest, number: str, payload: NoteIn) -> Any:
+    """A note on the order: internal (staff only) or shown to the customer on the tracking
+    page, with its author and time."""
+    require(request, Perm.ORDERS_MANAGE)
+    note = notes.add_note(
+        order=order_by_number(number), text=payload.text, visibility=payload.visibility
+    )
+    return 201, {
+        "id": note.pk,
+        "visibility": note.visibility,
+        "text": note.text,
+        "author": note.author_label,
+        "created_at": note.created_at,
+    }
+
+
+@admin_router.get(
+    "orders/{number}/timeline", response={200: list[TimelineEntryOut], **errors(401, 403, 404)}
+)
+def order_timeline(request: HttpRequest, number: str) -> Any:
+    """Everything that happened to the order, oldest first: status changes, payments,
+    shipments and notes, in the merchant's words."""
+    require(request, Perm.ORDERS_VIEW)
+    return timeline.timeline_payload(timeline.order_timeline(order_by_number(number)))

@@ -69,3 +69,41 @@ def pay_url(order: Order) -> str:
 def order_expired(order: Order) -> None:
     if _registered.order_expired:
         _registered.order_expired(order)
+
+
+# --- fulfilment (above orders): the order page's shipments panel and timeline entries ----
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of an order's timeline, in the merchant's words."""
+
+    at: Any  # datetime
+    kind: str  # "status" | "payment" | "shipment" | "note"
+    text: str
+    who: str = ""
+    internal: bool = False  # staff only (never on the customer's tracking page)
+
+
+@dataclass
+class _Fulfilment:
+    panel: Callable[[Any, Order], str] | None = None  # (request, order) -> HTML
+    timeline: Callable[[Order], list[TimelineEntry]] | None = None
+
+
+_fulfilment = _Fulfilment()
+
+
+def register_fulfilment(
+    *,
+    panel: Callable[[Any, Order], str],
+    timeline: Callable[[Order], list[TimelineEntry]],
+) -> None:
+    _fulfilment.panel = panel
+    _fulfilment.timeline = timeline
+
+
+def fulfilment_panel(request: Any, order: Order) -> str:
+    return _fulfilment.panel(request, order) if _fulfilment.panel else ""
+
+
+def fulfilment_timeline(order: Order) -> list[TimelineEntry]:
+    return _fulfilment.timeline(order) if _fulfilment.timeline else []

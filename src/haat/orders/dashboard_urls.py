@@ -12,6 +12,8 @@ urlpatterns = [
     path("orders/", views.order_list, name="order_list"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<str:number>/status/", views.order_advance, name="order_advance"),
+    path("orders/<str:number>/notes/", views.order_note, name="order_note"),
     path("customers/", customer_views.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customer_views.customer_detail, name="customer_detail"),
     path(

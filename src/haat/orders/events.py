@@ -220,3 +220,29 @@ class OrderRevived(Event):
     """The late payment that revived it, in minor units."""
     currency: str
     """ISO 4217 code of the amount."""
+
+
+class OrderStatusChanged(Event):
+    """An order moved on its way to the customer: processing and packed (staff), then
+    partially shipped, shipped, out for delivery, partially delivered, delivered or RTO
+    (its shipments). Confirmation and cancellation have their own events."""
+
+    event_type = "order.status_changed"
+    example = {
+        "number": "HT-10042",
+        "token": "q9Jx3dV0b1kZ2m8sTt4w",
+        "from_status": "packed",
+        "to_status": "shipped",
+        "note": "",
+    }
+
+    number: str
+    """Public order number."""
+    token: str
+    """Token of the shopper's tracking page (`/track/<token>`)."""
+    from_status: Order.Status
+    """The status it left."""
+    to_status: Order.Status
+    """The status it reached."""
+    note: str
+    """Why, in staff's or the courier's words; may be empty."""

@@ -63,6 +63,7 @@ from haat.orders.events import (
     OrderPlaced,
     OrderReservationExpired,
     OrderRevived,
+    OrderStatusChanged,
     OrderStockShort,
     OrderSummary,
 )
@@ -100,14 +101,13 @@ def _transition(order: Order, to: str, *, note: str = "") -> Order:
     actor = current_actor()
     current = Order.objects.select_for_update().only("status").get(pk=order.pk).status
     if not state.can_transition(current, to):
+        allowed = state.allowed(current)
+        then = ", ".join(str(S(a).label).lower() for a in allowed) or "nothing: it is final"
         raise Conflict(
-            f"Order {order.number} is {current}; it cannot become {to}.",
+            f"Order {order.number} is {S(current).label.lower()}; it cannot become "
+            f"{S(to).label.lower()}. It can become: {then}.",
             code=OrderError.ILLEGAL_TRANSITION,
-            details={
-                "from": current,
-                "to": to,
-                "allowed": sorted(state.TRANSITIONS.get(current, ())),
-            },
+            details={"from": current, "to": to, "allowed": allowed},
         )
     now = timezone.now()
     Order.objects.filter(pk=order.pk).update(status=to, updated_at=now)
@@ -177,6 +177,61 @@ def _set_deadline(order: Order, *, pay_by: datetime | None, cancel_reason: str) 
     order.pay_by, order.cancel_reason, order.updated_at = pay_by, cancel_reason[:300], now
 
 
+# --- fulfilment: staff moves and what the shipments report ----------------------------------
+def _moved(order: Order, before: str, note: str) -> None:
+    emit(
+        OrderStatusChanged(
+            number=order.number,
+            token=order.token,
+            from_status=before,
+            to_status=order.status,
+            note=note,
+        ),
+        aggregate=order,
+    )
+    record_audit(
+        action="order.status",
+        obj=order,
+        changes={"status": [before, order.status], "note": note},
+    )
+
+
+def advance(*, order: Order, to: str, note: str = "") -> Order:
+    """A staff move through the warehouse (processing, packed); the shipping statuses
+    follow the shipments instead (`shipments_changed`)."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
+        )
+    if to not in state.STAFF_MOVES:
+        raise ValidationError(
+            f"Staff can mark an order processing or packed; '{to}' follows its shipments.",
+            details={"field": "status", "allowed": sorted(state.STAFF_MOVES)},
+        )
+    with transaction.atomic():
+        locked = lock(order.pk)
+        before = locked.status
+        _transition(locked, to, note=note)
+        _moved(locked, before, note)
+    order.status, order.updated_at = locked.status, locked.updated_at
+    return order
+
+
+def shipments_changed(*, order: Order, units: state.Units, note: str = "") -> Order:
+    """The fulfilment context reports the units in the order's shipments (under the order
+    lock it took with `lock()`); orders decides the status they call for. No move when
+    the status already says so."""
+    _in_transaction("shipments_changed")
+    target = state.shipping_status(units)
+    if target is None or target == order.status:
+        return order
+    before = order.status
+    _transition(order, target, note=note)
+    _moved(order, before, note)
+    return order
+
+
 # --- cancelling -----------------------------------------------------------------------------
 def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
     """Cancel an order: held stock goes back at once; units already sold to a confirmed
@@ -196,7 +251,7 @@ def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
             order.cancel_reason = reason
         if before in (S.PENDING_PAYMENT, S.PENDING_CONFIRMATION):
             release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
-        elif before == S.CONFIRMED:
+        elif before in state.BEFORE_SHIPPING:
             _restock_sold_units(order, note)
             release_backorders(
                 owner_type=HOLD_OWNER, owner_id=str(order.pk), note=f"Order {order.number}"

@@ -23,6 +23,16 @@ class Order(models.Model):
         PENDING_PAYMENT = "pending_payment", "Pending payment"
         PAYMENT_FAILED = "payment_failed", "Payment failed"
         CONFIRMED = "confirmed", "Confirmed"
+        PROCESSING = "processing", "Processing"
+        PACKED = "packed", "Packed"
+        PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
+        SHIPPED = "shipped", "Shipped"
+        OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+        PARTIALLY_DELIVERED = "partially_delivered", "Partially delivered"
+        DELIVERED = "delivered", "Delivered"
+        RETURN_REQUESTED = "return_requested", "Return requested"
+        RETURNED = "returned", "Returned"
+        RTO = "rto", "Returned to origin"
         CANCELLED = "cancelled", "Cancelled"
 
     class PaymentType(models.TextChoices):
@@ -258,3 +268,32 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '∅'} -> {self.to_status}"
+
+
+class OrderNote(models.Model):
+    """A note on an order: internal (staff only) or shown to the customer on the tracking
+    page. Written by `orders.notes.add_note`; never edited (the timeline is a record)."""
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", "Staff only"
+        CUSTOMER = "customer", "Shown to the customer"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visibility__in=["internal", "customer"]), name="order_note_visibility"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.text[:40]}"

@@ -2,7 +2,7 @@
 customer sees it and as staff see it)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool, with_config
@@ -18,7 +18,8 @@ class OrderQuery(Schema):
     status: str = Field(
         "",
         description="pending_confirmation | pending_payment | payment_failed | confirmed | "
-        "cancelled",
+        "processing | packed | partially_shipped | shipped | out_for_delivery | "
+        "partially_delivered | delivered | return_requested | returned | rto | cancelled",
     )
     q: str = Field("", max_length=100, description="order number, e-mail, phone or name")
     date_from: date | None = None
@@ -125,7 +126,8 @@ class OrderOut(Out):
     token: str = Field(description="the customer's link token")
     status: str = Field(
         description="pending_confirmation | pending_payment | payment_failed | confirmed | "
-        "cancelled"
+        "processing | packed | partially_shipped | shipped | out_for_delivery | "
+        "partially_delivered | delivered | return_requested | returned | rto | cancelled"
     )
     payment_type: str = Field(description="prepaid | cod | partial_cod | reserve_and_pay")
     email: str
@@ -250,3 +252,34 @@ class AvailabilityAnswerOut(Out):
     outcome: str = Field(description="waiting | cancelled | payment_requested")
     payment_link: str = Field(description='the payment link sent ("" unless requested)')
     order: AdminOrderOut
+
+
+class AdvanceIn(Schema):
+    status: Literal["processing", "packed"] = Field(
+        description="The warehouse step the order reached; the shipping statuses follow its "
+        "shipments."
+    )
+    note: str = Field("", max_length=500)
+
+
+class NoteIn(Schema):
+    text: str = Field(min_length=1, max_length=2000)
+    visibility: Literal["internal", "customer"] = Field(
+        "internal", description="internal: staff only; customer: shown on the tracking page"
+    )
+
+
+class NoteOut(Out):
+    id: int
+    visibility: str
+    text: str
+    author: str
+    created_at: datetime
+
+
+class TimelineEntryOut(Out):
+    at: datetime
+    kind: str = Field(description="status | payment | shipment | note")
+    text: str = Field(description="What happened, in the merchant's words")
+    who: str
+    internal: bool = Field(description="Staff only (never shown to the customer)")

@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haat.accounts.roles import Perm
 from haat.core.errors import DomainError
 from haat.core.selectors import activity_for
 from haat.dashboard.access import require_perm
-from haat.orders import callbacks, lifecycle
+from haat.orders import callbacks, lifecycle, notes, state
 from haat.orders.forms import CancelForm, OrderFilterForm
 from haat.orders.models import Order
 from haat.orders.selectors import (
@@ -28,8 +28,10 @@ from haat.orders.selectors import (
     order_stock,
 )
 from haat.orders.state import can_transition
+from haat.orders.timeline import order_timeline
 
 PAGE_SIZE = 50
+MOVE_LABELS = {Order.Status.PROCESSING: "Mark processing", Order.Status.PACKED: "Mark packed"}
 
 
 @require_GET
@@ -61,7 +63,17 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     history = list(order.transitions.select_related("actor"))
     cash = callbacks.order_money(order)
     user = request.user
+    manage = user.can(Perm.ORDERS_MANAGE)
     context = {
+        "timeline": order_timeline(order, money=cash),
+        "fulfilment_panel": callbacks.fulfilment_panel(request, order),
+        "moves": [
+            (to, MOVE_LABELS[to])
+            for to in sorted(state.STAFF_MOVES)
+            if manage and can_transition(order.status, to)
+        ],
+        "can_note": manage,
+        "customer_status": state.CUSTOMER.get(order.status),
         "order": order,
         "lines": lines,
         "history": history,
@@ -115,3 +127,38 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     context = {"order": order, "form": form, "preview": cancel_preview(order)}
     status = 422 if request.method == "POST" else 200
     return render(request, "orders/order_cancel.html", context, status=status)
+
+
+@require_POST
+@require_perm(Perm.ORDERS_MANAGE)
+def order_advance(request: HttpRequest, number: str) -> HttpResponse:
+    """Mark the order processing or packed (the warehouse steps)."""
+    try:
+        order = order_by_number(number)
+        lifecycle.advance(
+            order=order, to=request.POST.get("status", ""), note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(number)
+    messages.success(request, f"Order {order.number} is now {order.get_status_display().lower()}.")
+    return _back(order.number)
+
+
+@require_POST
+@require_perm(Perm.ORDERS_MANAGE)
+def order_note(request: HttpRequest, number: str) -> HttpResponse:
+    """Add an internal or customer-visible note."""
+    try:
+        order = order_by_number(number)
+        note = notes.add_note(
+            order=order,
+            text=request.POST.get("text", ""),
+            visibility=request.POST.get("visibility", "internal"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(number)
+    where = "shown to the customer" if note.visibility == "customer" else "for staff only"
+    messages.success(request, f"Note added, {where}.")
+    return _back(order.number)

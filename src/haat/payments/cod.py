@@ -21,7 +21,7 @@ from haat.core.audit import record_audit
 from haat.core.errors import Conflict, ValidationError
 from haat.core.money import Money, formatted
 from haat.core.outbox import emit
-from haat.orders import lifecycle
+from haat.orders import lifecycle, state
 from haat.orders.models import Order, pk_from_number
 from haat.payments.error_codes import PaymentError
 from haat.payments.events import CodCollected
@@ -47,7 +47,7 @@ def can_collect(order: Order) -> bool:
     accepts; the order page shows its form only then)."""
     return (
         order.payment_type in COD_TYPES
-        and order.status == Order.Status.CONFIRMED
+        and order.status in state.CONFIRMED_OR_LATER
         and order.amount_paid < order.total_amount
     )
 
@@ -79,7 +79,7 @@ def record_cod_collected(
             gateway_reference=reference,
         ).exists():
             return None, False
-        if locked.status != Order.Status.CONFIRMED:
+        if locked.status not in state.CONFIRMED_OR_LATER:
             raise Conflict(
                 f"{locked.number} is {locked.status}; cash is collected for confirmed orders.",
                 code=PaymentError.NOT_COLLECTABLE,

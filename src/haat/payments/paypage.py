@@ -29,6 +29,7 @@ from haat.core.context import client_ip
 from haat.core.errors import DomainError
 from haat.core.money import Money
 from haat.core.ratelimit import limit_view
+from haat.orders import state
 from haat.orders.models import Order
 from haat.payments import flows
 from haat.payments.models import Payment
@@ -41,7 +42,7 @@ def page_state(order: Order) -> tuple[str, str]:
     """(state, message): payable | processing | paid | done | waiting | expired | closed."""
     if order.status == S.CANCELLED:
         return "closed", order.cancel_reason or "This order was cancelled."
-    if order.status == S.CONFIRMED:
+    if order.status in state.CONFIRMED_OR_LATER:
         if order.amount_due_online and order.amount_paid >= order.amount_due_online:
             return "paid", "This order is paid. Thank you!"
         return "done", "Nothing is due online for this order."

@@ -17,6 +17,16 @@ BADGES = {
     "pending_payment": "warning",
     "payment_failed": "danger",
     "confirmed": "success",
+    "processing": "warning",
+    "packed": "warning",
+    "partially_shipped": "draft",
+    "shipped": "draft",
+    "out_for_delivery": "draft",
+    "partially_delivered": "draft",
+    "delivered": "success",
+    "return_requested": "warning",
+    "returned": "muted",
+    "rto": "danger",
     "cancelled": "muted",
 }
 PAYMENT_BADGES = {
