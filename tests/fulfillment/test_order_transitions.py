@@ -58,9 +58,7 @@ def test_staff_advance_records_actor_note_and_event(cod_order):
     assert cod_order.status == "packed"
     rows = list(cod_order.transitions.values_list("from_status", "to_status", "note"))
     assert rows[-2:] == [("confirmed", "processing", "Picking"), ("processing", "packed", "")]
-    payloads = [
-        e.payload for e in OutboxEvent.objects.filter(event_type="order.status_changed")
-    ]
+    payloads = [e.payload for e in OutboxEvent.objects.filter(event_type="order.status_changed")]
     assert [(p["from_status"], p["to_status"]) for p in payloads] == [
         ("confirmed", "processing"),
         ("processing", "packed"),

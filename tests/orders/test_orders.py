@@ -219,6 +219,6 @@ def test_cancelling_asks_first_and_says_what_happens(store_api, staff_client, wa
     html = detail.content.decode()
     assert 'data-testid="amount-due">Nothing<' in html and "Due on delivery" not in html
     assert "Order cancelled" in html  # the restock's reason, in words
-    assert "Confirmed → <strong>Cancelled</strong>" in html  # statuses in words
+    assert "Moved from confirmed to cancelled" in html  # statuses in words
     again = manager.get(f"/dashboard/orders/{number}/cancel/", follow=True)
     assert "it cannot be cancelled" in again.content.decode()

@@ -4,7 +4,7 @@ shape the reply; the rules are in `services` and `couriers`."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from haat.accounts.roles import Perm
 from haat.api.auth import StaffAuth, require
@@ -56,7 +56,7 @@ def create_courier(request: HttpRequest, payload: CourierIn) -> Any:
     """Add the store's own courier, with its tracking link template (`{awb}` marks the
     tracking number) and an optional AWB pattern (a regular expression)."""
     require(request, Perm.ORDERS_MANAGE)
-    return 201, _courier(couriers.create_courier(**payload.dict()))
+    return Status(201, _courier(couriers.create_courier(**payload.dict())))
 
 
 @admin_router.get(
@@ -101,7 +101,7 @@ def create_shipment(request: HttpRequest, number: str, payload: ShipmentIn) -> A
         ),
         estimated_delivery=payload.estimated_delivery,
     )
-    return 201, _shipment(shipment.pk, order_by_number(number).status)
+    return Status(201, _shipment(shipment.pk, order_by_number(number).status))
 
 
 @admin_router.post(

@@ -4,7 +4,7 @@ Paying for an order and the money actions on it are in the payments API."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from haat.accounts.roles import Perm
@@ -104,13 +104,14 @@ def add_order_note(request: HttpRequest, number: str, payload: NoteIn) -> Any:
     note = notes.add_note(
         order=order_by_number(number), text=payload.text, visibility=payload.visibility
     )
-    return 201, {
+    body = {
         "id": note.pk,
         "visibility": note.visibility,
         "text": note.text,
         "author": note.author_label,
         "created_at": note.created_at,
     }
+    return Status(201, body)
 
 
 @admin_router.get(
