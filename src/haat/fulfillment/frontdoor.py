@@ -3,7 +3,7 @@ API, the shipment actions of the order page (/dashboard/orders/<number>/shipment
 the customer's tracking page at /track/<order token>."""
 
 from haat.core.registry import ApiRoutes, Contribution, Pages, register
-from haat.fulfillment import api, dashboard_urls, tracking
+from haat.fulfillment import api, audit_words, dashboard_urls, tracking
 
 register(
     Contribution(
@@ -11,5 +11,6 @@ register(
         api=(ApiRoutes("/admin/", api.admin_router),),
         dashboard=Pages(dashboard_urls, namespace="fulfillment"),
         public=Pages(tracking, namespace="tracking"),
+        audit=audit_words.WORDS,
     )
 )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0004_flows"),
+        ("orders", "0005_line_backordered"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
