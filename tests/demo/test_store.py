@@ -111,7 +111,15 @@ def test_demo_orders_were_placed_through_checkout_and_sold_stock(demo):
     assert result.orders == len(orders) == len(store_data.ORDERS)
     assert result.skipped_orders == ()
     assert {o.payment_type for o in orders} == {"cod"}
-    assert {o.status for o in orders} == {"confirmed", "cancelled"}
+    # at different stages of the pipeline, as staff would have moved them (and one the
+    # support team cancelled)
+    assert sorted(o.status for o in orders) == [
+        "cancelled",
+        "delivered",
+        "delivered",
+        "processing",
+        "shipped",
+    ]
     assert {o.email for o in orders} == {o.email for o in store_data.ORDERS}
     sales = StockMovement.objects.filter(reason="sale")
     assert {m.reference for m in sales} == {o.number for o in orders}
@@ -157,3 +165,20 @@ def test_gst_rates_are_plausible(demo):
     assert by_kind["mug"] == {12} and by_kind["print"] == {12} and by_kind["magnet"] == {18}
     # Both apparel rates occur: T-shirts up to ₹1,000 at 5 %, kurtas above it at 12 %.
     assert by_kind["tshirt"] | by_kind["kurta"] | by_kind["stole"] == {5, 12}
+
+
+def test_demo_orders_at_later_stages_have_shipments_the_customer_can_follow(demo, client):
+    from haat.fulfillment.models import Shipment
+
+    shipped = Order.objects.get(status="shipped")
+    parcel = Shipment.objects.get(order=shipped)
+    assert (parcel.courier.code, parcel.status, parcel.location.code) == (
+        "delhivery",
+        "shipped",
+        "jaipur-warehouse",
+    )
+    page = client.get(f"/track/{shipped.token}").content.decode()
+    assert "delhivery.com/track-v2/package/28930410062451" in page
+    delivered = Order.objects.filter(status="delivered").first()
+    assert Shipment.objects.get(order=delivered).delivered_at is not None
+    assert "security desk" in client.get(f"/track/{delivered.token}").content.decode()

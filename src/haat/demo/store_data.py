@@ -115,6 +115,11 @@ class DemoOrder:
     state: str
     postal_code: str
     lines: tuple[tuple[str, int], ...]  # (SKU, quantity)
+    # How far along the pipeline the demo takes it: confirmed (as placed), processing,
+    # shipped (with a courier and AWB) or delivered.
+    stage: str = "confirmed"
+    courier: str = ""
+    awb: str = ""
 
 
 ORDERS: tuple[DemoOrder, ...] = (
@@ -127,6 +132,9 @@ ORDERS: tuple[DemoOrder, ...] = (
         "Maharashtra",
         "400050",
         (("KL-KUR-002-M", 4), ("KL-MUG-027-FREE-SIZE", 2)),
+        stage="delivered",
+        courier="dtdc",
+        awb="D40417265",
     ),
     DemoOrder(
         "Karthik Raghavan",
@@ -137,6 +145,9 @@ ORDERS: tuple[DemoOrder, ...] = (
         "Karnataka",
         "560038",
         (("KL-TEE-012-L", 1), ("KL-TEE-015-L", 1), ("KL-MAG-033-FREE-SIZE", 3)),
+        stage="delivered",
+        courier="bluedart",
+        awb="50742198836",
     ),
     DemoOrder(
         "Ananya Bose",
@@ -147,6 +158,9 @@ ORDERS: tuple[DemoOrder, ...] = (
         "West Bengal",
         "700029",
         (("KL-STO-024-FREE-SIZE", 1), ("KL-PRT-043-A3", 1)),
+        stage="shipped",
+        courier="delhivery",
+        awb="28930410062451",
     ),
     DemoOrder(
         "Rohan Gupta",
@@ -168,6 +182,7 @@ ORDERS: tuple[DemoOrder, ...] = (
         "Maharashtra",
         "400059",
         (("KL-STO-024-FREE-SIZE", 1), ("KL-MAG-033-FREE-SIZE", 2)),
+        stage="processing",
     ),
 )
 

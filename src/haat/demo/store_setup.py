@@ -26,11 +26,12 @@ from haat.core.money import Money
 from haat.core.store import update_store
 from haat.customers.notes import add_note
 from haat.demo import store_data as data
+from haat.fulfillment import services as shipments
 from haat.inventory import backorders
 from haat.inventory.locations import create_location
 from haat.inventory.models import Location, StockMovement
 from haat.inventory.services import adjust_stock, receive_stock, set_low_stock_threshold
-from haat.orders import lifecycle
+from haat.orders import lifecycle, notes
 from haat.orders.models import Order
 from haat.payments.cod import record_cod_collected
 from haat.payments.config import update_settings
@@ -152,7 +153,8 @@ def place_demo_orders(variant_ids: dict[str, int]) -> tuple[int, list[str]]:
                 cart = carts.create_cart(currency="INR")
                 for sku, quantity in order.lines:
                     carts.add_line(token=cart.token, variant_id=variant_ids[sku], quantity=quantity)
-                checkout(token=cart.token, details=_checkout_details(order))
+                placed_order = checkout(token=cart.token, details=_checkout_details(order))
+                _move_along(placed_order.order, order)
             placed += 1
         except DomainError as exc:
             skipped.append(f"{order.name}: {exc.message}")
@@ -182,6 +184,33 @@ def customer_history() -> None:
         for email, body in data.NOTES:
             if email in oldest:
                 add_note(customer_id=oldest[email].customer_id, body=body)
+
+
+def _move_along(order: Order, demo: data.DemoOrder) -> None:
+    """Take a demo order to its stage the way staff would: processing and packed on the
+    order page, then a shipment with the courier's AWB, shipped and perhaps delivered."""
+    if demo.stage == "confirmed":
+        return
+    lifecycle.advance(order=order, to="processing", note="Picking started")
+    if demo.stage == "processing":
+        return
+    lifecycle.advance(order=order, to="packed")
+    shipment = shipments.create_shipment(
+        order=order,
+        courier_code=demo.courier,
+        awb=demo.awb,
+        parcel=shipments.Parcel(weight_grams=900, length_cm=30, breadth_cm=22, height_cm=8),
+        estimated_delivery=timezone.localdate() + timedelta(days=3),
+    )
+    shipments.move_shipment(order=order, shipment_id=shipment.pk, to="shipped")
+    if demo.stage == "delivered":
+        shipments.move_shipment(order=order, shipment_id=shipment.pk, to="out_for_delivery")
+        shipments.move_shipment(order=order, shipment_id=shipment.pk, to="delivered")
+        notes.add_note(
+            order=order,
+            text="Delivered to the security desk as you asked. Enjoy your order!",
+            visibility="customer",
+        )
 
 
 def _checkout_details(order: data.DemoOrder) -> CheckoutIn:
