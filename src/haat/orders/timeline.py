@@ -34,12 +34,15 @@ def _label(status: str) -> str:
 
 
 def _status_entries(order: Order) -> list[TimelineEntry]:
-    entries = []
-    for t in order.transitions.all():
-        if t.from_status:
-            text = f"Moved from {_label(t.from_status)} to {_label(t.to_status)}"
-        else:
-            text = f"Placed as {_label(t.to_status)}"
+    rows = list(order.transitions.all())
+    # The first history row is the first move (the order's initial status is its `from`),
+    # or, for an order placed without one, there is none: the placing is always an entry.
+    first = rows[0].from_status or rows[0].to_status if rows else order.status
+    entries = [TimelineEntry(order.created_at, "status", f"Placed as {_label(first)}")]
+    for t in rows:
+        if not t.from_status:
+            continue
+        text = f"Moved from {_label(t.from_status)} to {_label(t.to_status)}"
         if t.note:
             text += f": “{t.note}”"
         who = (t.actor.get_full_name() or t.actor.email) if t.actor else t.actor_label
