@@ -128,3 +128,44 @@ def test_the_tracking_page_shows_progress_without_personal_data(cod_order, clien
     missing = client.get("/track/not-a-real-token")
     assert missing.status_code == 404 and "could not find" in missing.content.decode()
     assert OrderNote.objects.count() == 2
+
+
+def test_the_storefront_order_says_the_status_in_the_customers_words(cod_order, store_api):
+    from haat.orders import lifecycle
+
+    lifecycle.advance(order=cod_order, to="packed")
+    body = store_api.get(f"/api/v1/store/orders/{cod_order.token}").json()
+    assert body["status"] == "packed"
+    assert body["status_label"] == "Packed"
+    assert body["status_explanation"] == "Your parcel is packed and waits for the courier."
+    assert body["tracking_url"].endswith(f"/track/{cod_order.token}")
+
+
+def test_the_tracking_page_costs_the_same_queries_for_one_parcel_or_three(cod_order, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from haat.fulfillment import services
+
+    line = cod_order.lines.get().pk
+
+    def ship(awb: str) -> None:
+        s = services.create_shipment(
+            order=cod_order,
+            courier_code="dtdc",
+            awb=awb,
+            lines=[services.LineQuantity(line, 1)],
+        )
+        services.move_shipment(order=cod_order, shipment_id=s.pk, to="shipped")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/track/{cod_order.token}").status_code == 200
+        return len(ctx.captured_queries)
+
+    ship("D10000001")
+    queries()  # the store's details are cached after the first page
+    one = queries()
+    ship("D10000002")
+    ship("D10000003")
+    assert queries() == one <= 8

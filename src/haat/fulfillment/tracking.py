@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from haat.core.context import client_ip
@@ -86,6 +87,12 @@ def steps(order: Order, shipments: list[Shipment]) -> list[Step]:
         expected = max(etas) if i == 4 and etas and mark != "done" else None
         out.append(Step(title, mark, at[i] if mark != "upcoming" else None, expected))
     return out
+
+
+def tracking_url(order: Order) -> str:
+    """The tracking page's address (absolute: it goes into e-mails and messages)."""
+    base = str(getattr(settings, "HAAT_BASE_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('tracking:track', args=[order.token])}"
 
 
 @limit_view(("track_ip", lambda request, _: client_ip(request) or ""))

@@ -12,7 +12,7 @@ from haat.api.auth import StaffAuth, StorefrontAuth, require
 from haat.api.pagination import Paginated
 from haat.core.errors import ValidationError
 from haat.core.schemas import errors
-from haat.orders import callbacks, lifecycle, notes, timeline
+from haat.orders import callbacks, lifecycle, notes, state, timeline
 from haat.orders.models import Order
 from haat.orders.schemas import (
     AdminOrderOut,
@@ -44,6 +44,9 @@ def store_order(request: HttpRequest, token: str) -> Any:
     order = order_by_token(token=token)
     body = order_payload(order, order.lines.all())
     body["pay_url"] = callbacks.pay_url(order)
+    words = state.CUSTOMER[order.status]
+    body["status_label"], body["status_explanation"] = words.label, words.explanation
+    body["tracking_url"] = callbacks.tracking_url(order)
     return body
 
 

@@ -71,7 +71,8 @@ def order_expired(order: Order) -> None:
         _registered.order_expired(order)
 
 
-# --- fulfilment (above orders): the order page's shipments panel and timeline entries ----
+# --- fulfilment (above orders): the order page's shipments panel, timeline entries and
+# the customer's tracking page -----------------------------------------------------------
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of an order's timeline, in the merchant's words."""
@@ -87,6 +88,7 @@ class TimelineEntry:
 class _Fulfilment:
     panel: Callable[[Any, Order], str] | None = None  # (request, order) -> HTML
     timeline: Callable[[Order], list[TimelineEntry]] | None = None
+    tracking_url: Callable[[Order], str] | None = None
 
 
 _fulfilment = _Fulfilment()
@@ -96,9 +98,16 @@ def register_fulfilment(
     *,
     panel: Callable[[Any, Order], str],
     timeline: Callable[[Order], list[TimelineEntry]],
+    tracking_url: Callable[[Order], str],
 ) -> None:
     _fulfilment.panel = panel
     _fulfilment.timeline = timeline
+    _fulfilment.tracking_url = tracking_url
+
+
+def tracking_url(order: Order) -> str:
+    """The customer's tracking page (absolute when HAAT_BASE_URL is set)."""
+    return _fulfilment.tracking_url(order) if _fulfilment.tracking_url else ""
 
 
 def fulfilment_panel(request: Any, order: Order) -> str:

@@ -153,6 +153,13 @@ class OrderOut(Out):
 
 class StoreOrderOut(OrderOut):
     pay_url: str = Field(description="Haat's pay page for the order")
+    status_label: str = Field(description='The status as the customer reads it ("Shipped")')
+    status_explanation: str = Field(
+        description='One sentence for the customer ("Your parcel is with the courier.")'
+    )
+    tracking_url: str = Field(
+        description="The customer's tracking page (/track/<token>); empty without fulfilment"
+    )
 
 
 class OrderPaymentOut(Out):
