@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -151,18 +151,28 @@ def create_shipment(
                 details={"field": "awb"},
             )
         wanted = _wanted(locked, lines)
-        shipment = Shipment.objects.create(
-            order=locked,
-            courier=courier,
-            awb=awb_value,
-            location_id=location_id or default_location(locked, list(wanted)),
-            weight_grams=parcel.weight_grams,
-            length_cm=parcel.length_cm,
-            breadth_cm=parcel.breadth_cm,
-            height_cm=parcel.height_cm,
-            estimated_delivery=estimated_delivery,
-            created_by=actor.user if getattr(actor.user, "pk", None) else None,
-        )
+        try:
+            # Another order's shipment may take the same AWB between the check above and
+            # here (the lock is per order); the unique constraint decides.
+            with transaction.atomic():
+                shipment = Shipment.objects.create(
+                    order=locked,
+                    courier=courier,
+                    awb=awb_value,
+                    location_id=location_id or default_location(locked, list(wanted)),
+                    weight_grams=parcel.weight_grams,
+                    length_cm=parcel.length_cm,
+                    breadth_cm=parcel.breadth_cm,
+                    height_cm=parcel.height_cm,
+                    estimated_delivery=estimated_delivery,
+                    created_by=actor.user if getattr(actor.user, "pk", None) else None,
+                )
+        except IntegrityError as exc:
+            raise Conflict(
+                f"{courier.name} tracking number {awb_value} is already on another shipment.",
+                code=FulfilmentError.DUPLICATE_AWB,
+                details={"field": "awb"},
+            ) from exc
         ShipmentLine.objects.bulk_create(
             ShipmentLine(shipment=shipment, order_line_id=pk, quantity=qty)
             for pk, qty in wanted.items()

@@ -89,7 +89,7 @@ def _note(e: Entry) -> list[str]:
 WORDS = AuditWords(
     phrases={
         "order.cancel": Phrase("cancelled {object}", _cancel),
-        "order.status": Phrase("moved {object} on", _cancel),
+        "order.status": Phrase("changed the status of {object}", _cancel),
         "order.note": Phrase("added a note to {object}", _note),
         "order.line_availability": Phrase(
             "answered whether a line of {object} is available", _line_availability
