@@ -162,3 +162,33 @@ def test_a_custom_courier_has_its_own_link_and_loose_awb_check():
     with pytest.raises(ValidationError):
         couriers.create_courier(code="x2", name="No link", tracking_url="https://x.example/")
     assert Courier.objects.filter(built_in=True).count() == 5
+
+
+def test_cancelling_the_order_cancels_its_shipments_not_yet_handed_over(cod_order):
+    line = _line(cod_order)
+    s = services.create_shipment(
+        order=cod_order, courier_code="dtdc", awb="D12345678", lines=[L(line, 2)]
+    )
+    lifecycle.cancel(order=cod_order, note="Customer asked")
+    s.refresh_from_db()
+    assert s.status == "cancelled"
+    assert list(s.events.values_list("to_status", flat=True)) == ["created", "cancelled"]
+    assert services.shipped_per_line(cod_order) == {}
+    with pytest.raises(ValidationError):  # staff cannot move it any more, nor cancel by hand
+        services.move_shipment(order=cod_order, shipment_id=s.pk, to="cancelled")
+    with pytest.raises(Conflict) as err:
+        services.move_shipment(order=cod_order, shipment_id=s.pk, to="shipped")
+    assert err.value.details["allowed"] == []
+
+
+def test_a_cancelled_shipments_awb_can_be_used_again(warehouse):
+    from tests.checkout.helpers import make_variant
+    from tests.payments.helpers import make_order
+
+    variant = make_variant(price="100.00", stock=10, sku="MUG-1")
+    first = make_order(variant, payment_type="cod", status="confirmed")
+    services.create_shipment(order=first, courier_code="dtdc", awb="D12345678")
+    lifecycle.cancel(order=first)
+    second = make_order(variant, payment_type="cod", status="confirmed")
+    again = services.create_shipment(order=second, courier_code="dtdc", awb="D12345678")
+    assert again.status == "created"

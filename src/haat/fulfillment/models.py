@@ -41,6 +41,7 @@ class Shipment(models.Model):
         FAILED_ATTEMPT = "failed_attempt", "Delivery attempt failed"
         DELIVERED = "delivered", "Delivered"
         RTO = "rto", "Returned to origin"
+        CANCELLED = "cancelled", "Cancelled"  # its order was cancelled before it left
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="shipments")
     courier = models.ForeignKey(Courier, on_delete=models.PROTECT, related_name="shipments")
@@ -65,7 +66,12 @@ class Shipment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["courier", "awb"], name="shipment_awb_per_courier")
+            # A cancelled shipment's AWB may be used again.
+            models.UniqueConstraint(
+                fields=["courier", "awb"],
+                condition=~Q(status="cancelled"),
+                name="shipment_awb_per_courier",
+            )
         ]
 
     def __str__(self) -> str:

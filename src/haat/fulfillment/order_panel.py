@@ -33,7 +33,9 @@ def render_panel(request: Any, order: Order) -> str:
     rows = [
         {
             "shipment": s,
-            "actions": [(to, ACTION_LABELS[to]) for to in state.allowed(s.status)]
+            "actions": [
+                (to, ACTION_LABELS[to]) for to in state.allowed(s.status) if to in state.STAFF_MOVES
+            ]
             if can_manage
             else [],
         }

@@ -59,9 +59,10 @@ class Parcel:
 
 
 def shipped_per_line(order: Order) -> dict[int, int]:
-    """Units of each order line already in a shipment (any status)."""
+    """Units of each order line already in a shipment (any status but cancelled)."""
     rows = (
         ShipmentLine.objects.filter(shipment__order=order)
+        .exclude(shipment__status=SS.CANCELLED)
         .values("order_line_id")
         .annotate(units=Sum("quantity"))
     )
@@ -144,7 +145,11 @@ def create_shipment(
                 code=FulfilmentError.NOT_SHIPPABLE,
                 details={"status": locked.status},
             )
-        if Shipment.objects.filter(courier=courier, awb=awb_value).exists():
+        if (
+            Shipment.objects.filter(courier=courier, awb=awb_value)
+            .exclude(status=SS.CANCELLED)
+            .exists()
+        ):
             raise Conflict(
                 f"{courier.name} tracking number {awb_value} is already on another shipment.",
                 code=FulfilmentError.DUPLICATE_AWB,
@@ -237,9 +242,10 @@ def move_shipment(
         raise ValidationError(
             f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
         )
-    if to not in SS.values:
+    if to not in state.STAFF_MOVES:
         raise ValidationError(
-            f"Unknown shipment status '{to}'.", details={"field": "status", "allowed": SS.values}
+            f"Unknown shipment status '{to}'.",
+            details={"field": "status", "allowed": sorted(state.STAFF_MOVES)},
         )
     actor = current_actor()
     when = at or timezone.now()
@@ -258,7 +264,7 @@ def move_shipment(
             )
         before = shipment.status
         if not state.can_transition(before, to):
-            allowed = state.allowed(before)
+            allowed = [a for a in state.allowed(before) if a in state.STAFF_MOVES]
             then = ", ".join(str(SS(a).label).lower() for a in allowed) or "nothing: it is final"
             raise Conflict(
                 f"This shipment is {SS(before).label.lower()}; it cannot become "
@@ -301,3 +307,21 @@ def move_shipment(
         )
     order.status = locked.status
     return shipment
+
+
+def order_cancelled(order: Order) -> None:
+    """Called by orders in the transaction that cancels `order` (only possible before
+    anything left the warehouse): its shipments not handed over are cancelled too, so
+    their AWBs and units are free again."""
+    actor = current_actor()
+    pending = list(Shipment.objects.select_for_update().filter(order=order, status=SS.CREATED))
+    for shipment in pending:
+        shipment.status = SS.CANCELLED
+        shipment.save(update_fields=["status", "updated_at"])
+        ShipmentEvent.objects.create(
+            shipment=shipment,
+            from_status=SS.CREATED,
+            to_status=SS.CANCELLED,
+            note="Order cancelled",
+            actor_label=actor.label[:255],
+        )

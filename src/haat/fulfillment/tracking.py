@@ -105,7 +105,7 @@ def track_page(request: HttpRequest, token: str) -> HttpResponse:
     )
     if order is None:
         return render(request, "fulfillment/track_missing.html", status=404)
-    shipments = selectors.shipments_of(order)
+    shipments = [s for s in selectors.shipments_of(order) if s.status != SS.CANCELLED]
     address = order.shipping_address or {}
     context = {
         "order": order,

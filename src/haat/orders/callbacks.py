@@ -89,6 +89,7 @@ class _Fulfilment:
     panel: Callable[[Any, Order], str] | None = None  # (request, order) -> HTML
     timeline: Callable[[Order], list[TimelineEntry]] | None = None
     tracking_url: Callable[[Order], str] | None = None
+    order_cancelled: Callable[[Order], None] | None = None
 
 
 _fulfilment = _Fulfilment()
@@ -99,10 +100,19 @@ def register_fulfilment(
     panel: Callable[[Any, Order], str],
     timeline: Callable[[Order], list[TimelineEntry]],
     tracking_url: Callable[[Order], str],
+    order_cancelled: Callable[[Order], None],
 ) -> None:
     _fulfilment.panel = panel
     _fulfilment.timeline = timeline
     _fulfilment.tracking_url = tracking_url
+    _fulfilment.order_cancelled = order_cancelled
+
+
+def shipments_cancelled(order: Order) -> None:
+    """In the transaction that cancels `order`: fulfilment cancels its shipments that
+    have not left."""
+    if _fulfilment.order_cancelled:
+        _fulfilment.order_cancelled(order)
 
 
 def tracking_url(order: Order) -> str:

@@ -253,6 +253,7 @@ def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
             release_holds(owner_type=HOLD_OWNER, owner_id=str(order.pk), reason="order cancelled")
         elif before in state.BEFORE_SHIPPING:
             _restock_sold_units(order, note)
+            callbacks.shipments_cancelled(order)
             release_backorders(
                 owner_type=HOLD_OWNER, owner_id=str(order.pk), note=f"Order {order.number}"
             )

@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                             ("failed_attempt", "Delivery attempt failed"),
                             ("delivered", "Delivered"),
                             ("rto", "Returned to origin"),
+                            ("cancelled", "Cancelled"),
                         ],
                         default="created",
                         max_length=20,
@@ -171,7 +172,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="shipment",
             constraint=models.UniqueConstraint(
-                fields=("courier", "awb"), name="shipment_awb_per_courier"
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("courier", "awb"),
+                name="shipment_awb_per_courier",
             ),
         ),
         migrations.AddConstraint(
