@@ -23,6 +23,8 @@ from haat.accounts.models import ApiKey, User
 from haat.core import money, settings_stamp
 from haat.core.currency_data import seed_currencies
 from haat.core.models import Currency
+from haat.fulfillment.couriers import seed_couriers
+from haat.fulfillment.models import Courier
 from tests.api.openapi import check_reply
 
 PASSWORD = "correct-Horse-battery-9"
@@ -73,7 +75,8 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests (live server, concurrency) end with a flush that also removes
-    rows seeded by data migrations; put the ISO currencies back for the tests after them.
+    rows seeded by data migrations; put the ISO currencies and the seeded couriers back for
+    the tests after them.
     Then make sure the process has read the currencies' decimal places, once per process as
     in production, so that first read never lands inside a test's statement count."""
     marker = request.node.get_closest_marker("django_db")
@@ -88,6 +91,8 @@ def _reference_data(request):
     request.getfixturevalue("_django_db_helper")
     if not Currency.objects.exists():
         seed_currencies(Currency)
+    if not Courier.objects.exists():
+        seed_couriers()
     money.currency_places()
 
 

@@ -60,6 +60,22 @@ SEEDED: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+def seed_couriers() -> None:
+    """The seeded five again (migration 0002 seeds them; tests whose database was flushed
+    put them back with this)."""
+    for code, name, url, pattern, hint in SEEDED:
+        Courier.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "tracking_url": url,
+                "awb_pattern": pattern,
+                "awb_hint": hint,
+                "built_in": True,
+            },
+        )
+
+
 def normalise_awb(awb: str) -> str:
     return "".join((awb or "").split()).upper()
 
