@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from haat.core.schemas import Out
+from haat.core.schemas import Id, Out
 
 
 class CourierOut(Out):
@@ -25,7 +25,7 @@ class CourierIn(Schema):
 
 
 class ShipmentLineIn(Schema):
-    order_line_id: int = Field(ge=1)
+    order_line_id: Id
     quantity: int = Field(ge=1, le=100000)
 
 
@@ -35,8 +35,8 @@ class ShipmentIn(Schema):
     lines: list[ShipmentLineIn] | None = Field(
         None, max_length=500, description="Units to ship; omitted = everything not yet shipped"
     )
-    location_id: int | None = Field(
-        None, ge=1, description="Ships from; default: where the order's stock was taken"
+    location_id: Id | None = Field(
+        None, description="Ships from; default: where the order's stock was taken"
     )
     weight_grams: int | None = Field(None, ge=1, le=1000000)
     length_cm: int | None = Field(None, ge=1, le=10000)

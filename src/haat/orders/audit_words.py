@@ -81,7 +81,7 @@ def _lines_removed(e: Entry) -> list[str]:
     ]
 
 
-def _note(e: Entry) -> list[str]:
+def _order_note(e: Entry) -> list[str]:
     where = "Shown to the customer" if e.changes.get("visibility") == "customer" else "Staff only"
     return [f"{where}: {e.changes.get('note', '')}"]
 
@@ -90,7 +90,7 @@ WORDS = AuditWords(
     phrases={
         "order.cancel": Phrase("cancelled {object}", _cancel),
         "order.status": Phrase("changed the status of {object}", _cancel),
-        "order.note": Phrase("added a note to {object}", _note),
+        "order.note": Phrase("added a note to {object}", _order_note),
         "order.line_availability": Phrase(
             "answered whether a line of {object} is available", _line_availability
         ),

@@ -27,6 +27,7 @@ from haat.core.money import Money, formatted, money_json
 from haat.core.registry import SearchHit
 from haat.customers.models import Customer, CustomerNote
 from haat.customers.selectors import customer_queryset, customer_with_details
+from haat.orders import state
 from haat.orders.models import Order, OrderTransition, pk_from_number
 
 PROFILE_ORDERS = 50  # the profile lists this many of each (orders, COD, cancellations)
@@ -38,10 +39,15 @@ def _fmt(amount: int, currency: str) -> str:
     return formatted(amount, currency, settings.HAAT_LOCALE)
 
 
+# Confirmed and on its way or delivered: money the customer spends. A parcel returned to
+# origin was never taken, so it is not spent (nor cash awaited).
+SOLD = state.CONFIRMED_OR_LATER - {S.RTO}
+
+
 def _spent_expression() -> Any:
     return Sum(
         F("total_amount") - F("amount_refunded"),
-        filter=Q(status=S.CONFIRMED),
+        filter=Q(status__in=SOLD),
         output_field=IntegerField(),
     )
 
@@ -156,10 +162,8 @@ def customer_profile(customer_id: int) -> CustomerProfile:
     cod = Q(payment_type__in=COD_TYPES)
     counts = mine.aggregate(
         cod=Count("id", filter=cod),
-        collected=Count(
-            "id", filter=cod & Q(status=S.CONFIRMED, amount_paid__gte=F("total_amount"))
-        ),
-        awaiting=Count("id", filter=cod & Q(status=S.CONFIRMED, amount_paid__lt=F("total_amount"))),
+        collected=Count("id", filter=cod & Q(status__in=SOLD, amount_paid__gte=F("total_amount"))),
+        awaiting=Count("id", filter=cod & Q(status__in=SOLD, amount_paid__lt=F("total_amount"))),
         cod_cancelled=Count("id", filter=cod & Q(status=S.CANCELLED)),
         cancelled=Count("id", filter=Q(status=S.CANCELLED)),
     )

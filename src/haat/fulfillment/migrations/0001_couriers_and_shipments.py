@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("inventory", "0002_cancellation_reason"),
-        ("orders", "0006_order_fulfilment_statuses_and_notes"),
+        ("orders", "0008_order_fulfilment_statuses_and_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

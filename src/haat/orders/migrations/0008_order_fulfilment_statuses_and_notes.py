@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0005_line_backordered"),
+        ("orders", "0007_gst_on_orders_and_lines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
