@@ -110,13 +110,16 @@ def _wanted(order: Order, lines: list[LineQuantity] | None) -> dict[int, int]:
 
 def default_location(order: Order, line_ids: list[int]) -> int | None:
     """Where the stock of these lines was taken: the location of most of their sold units
-    (the order's `sale` movements in the ledger), None when nothing was sold yet."""
+    (the order's `sale` movements in the ledger), None when nothing was sold yet. A
+    parcel whose units came from two places is recorded as shipped from the main one."""
     variants = set(order.lines.filter(pk__in=line_ids).values_list("variant_id", flat=True))
     counts: Counter[int] = Counter()
     for m in movements_for_reference(order.number, reason=StockMovement.Reason.SALE):
         if m.variant_id in variants:
             counts[m.location_id] += -m.quantity if m.quantity < 0 else m.quantity
-    return counts.most_common(1)[0][0] if counts else None
+    # Most units wins; a tie goes to the older location (usually the main warehouse), so
+    # the answer never depends on the order rows came back in.
+    return min(counts, key=lambda loc: (-counts[loc], loc)) if counts else None
 
 
 def create_shipment(
