@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from haat.core.money import Money
 from haat.core.store import update_store
+from haat.orders.lifecycle import advance
 from haat.orders.models import Order
 from haat.orders.selectors import sales_by_day
 from tests.checkout.helpers import make_variant
@@ -84,6 +85,22 @@ def test_home_figures_link_to_the_lists_they_count(staff_client, variant):
     assert 'href="/dashboard/inventory/stock/?state=low"' in html
     assert "Sales, last 30 days" in html and 'data-sales-chart="sales-INR"' in html
     assert "₹3,000.00" in html  # three orders of ₹1,000.00 in the chart's summary
+
+
+def test_orders_to_process_pack_and_ship_wait_on_the_team_too(staff_client, variant):
+    check = make_order(variant, status="pending_confirmation")
+    pack = advance(order=make_order(variant, status="confirmed"), to="processing")
+    ship = advance(order=make_order(variant, status="confirmed"), to="processing")
+    ship = advance(order=ship, to="packed")
+    make_order(variant, status="pending_payment")  # waits on the customer, not the team
+    html = staff_client("owner").get("/dashboard/").content.decode()
+    panel = html[html.index("Orders waiting on the team") :]
+    for order in (check, pack, ship):
+        assert f'href="/dashboard/orders/{order.number}/"' in panel
+    assert "1 to check availability</a>" in panel
+    assert 'href="/dashboard/orders/?status=processing">1 to pack</a>' in panel
+    assert 'href="/dashboard/orders/?status=packed">1 to ship</a>' in panel
+    assert "Pack · placed" in panel and "Ship · placed" in panel
 
 
 def test_home_query_count_does_not_grow_with_orders(staff_client, variant):

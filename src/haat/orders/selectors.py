@@ -300,12 +300,19 @@ def sales_chart(user: object) -> dict[str, Any]:
 
 
 WAITING_SHOWN = 8
+# What the team does next for an order in each status, in pipeline order.
+NEXT_STEP = {
+    Order.Status.PENDING_CONFIRMATION: "check availability",
+    Order.Status.CONFIRMED: "start processing",
+    Order.Status.PROCESSING: "pack",
+    Order.Status.PACKED: "ship",
+}
 
 
 def waiting_on_team(user: object) -> dict[str, Any]:
-    """Orders the team must act on (check availability before the customer is asked to
-    pay), the nearest deadline first; the count of all of them."""
-    qs = Order.objects.filter(status=Order.Status.PENDING_CONFIRMATION)
+    """Orders the team must act on (check availability, process, pack, ship), the
+    nearest deadline first, then the oldest; how many wait at each step (two queries)."""
+    qs = Order.objects.filter(status__in=list(NEXT_STEP))
     shown = list(
         qs.only(
             "id",
@@ -319,8 +326,20 @@ def waiting_on_team(user: object) -> dict[str, Any]:
             "status",
         ).order_by(F("confirm_by").asc(nulls_last=True), "created_at", "id")[:WAITING_SHOWN]
     )
-    count = len(shown) if len(shown) < WAITING_SHOWN else qs.count()
-    return {"orders": shown, "count": count, "now": timezone.now()}
+    for order in shown:
+        order.next_step = NEXT_STEP[order.status]
+    by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    steps = [
+        {"status": status, "label": step, "count": by_status[status]}
+        for status, step in NEXT_STEP.items()
+        if by_status.get(status)
+    ]
+    return {
+        "orders": shown,
+        "count": sum(by_status.values()),
+        "steps": steps,
+        "now": timezone.now(),
+    }
 
 
 def order_queryset(filters: OrderFilters) -> QuerySet[Order]:
