@@ -101,6 +101,9 @@ def test_orders_to_process_pack_and_ship_wait_on_the_team_too(staff_client, vari
     assert 'href="/dashboard/orders/?status=processing">1 to pack</a>' in panel
     assert 'href="/dashboard/orders/?status=packed">1 to ship</a>' in panel
     assert "Pack · placed" in panel and "Ship · placed" in panel
+    card = html[html.index("Waiting on the team") : html.index("Orders waiting on the team")]
+    assert '<a href="#waiting" title="Orders to check, process, pack or ship">3</a>' in card
+    assert "1 to check availability" in card and "1 awaiting the customer" in card
 
 
 def test_home_query_count_does_not_grow_with_orders(staff_client, variant):

@@ -217,6 +217,7 @@ def home_figures(user: object) -> dict[str, Any]:
     waiting = Order.objects.aggregate(
         pending_payment=Count("id", filter=Q(status=Order.Status.PENDING_PAYMENT)),
         pending_confirmation=Count("id", filter=Q(status=Order.Status.PENDING_CONFIRMATION)),
+        on_team=Count("id", filter=Q(status__in=list(NEXT_STEP))),
     )
     return {"today": placed.count(), "day": today, "sales_today": sales, **waiting}
 
