@@ -274,6 +274,18 @@ HAAT_PAGE_SIZE_MAX = 100
 # it names one ("en" or "hi"), and the accent colour of the e-mail layout.
 HAAT_MESSAGE_LANGUAGE = env.str("HAAT_MESSAGE_LANGUAGE", default="en")
 HAAT_EMAIL_ACCENT_COLOUR = env.str("HAAT_EMAIL_ACCENT_COLOUR", default="#9a3412")
+# SMS (docs/notifications.md#sms): HAAT_SMS_PROVIDER "msg91" or "twilio"; unset = SMS rules
+# cannot be switched on. Keys and tokens are secrets: environment only.
+HAAT_SMS_PROVIDER = env.str("HAAT_SMS_PROVIDER", default="")
+HAAT_SMS_DLT_ENTITY_ID = env.str("HAAT_SMS_DLT_ENTITY_ID", default="")  # India: the PE id
+HAAT_MSG91_API_URL = env.str("HAAT_MSG91_API_URL", default="https://control.msg91.com/api/v5")
+HAAT_MSG91_AUTHKEY = env.str("HAAT_MSG91_AUTHKEY", default="")
+HAAT_MSG91_WEBHOOK_TOKEN = env.str("HAAT_MSG91_WEBHOOK_TOKEN", default="")
+HAAT_TWILIO_API_URL = env.str("HAAT_TWILIO_API_URL", default="https://api.twilio.com")
+HAAT_TWILIO_ACCOUNT_SID = env.str("HAAT_TWILIO_ACCOUNT_SID", default="")
+HAAT_TWILIO_AUTH_TOKEN = env.str("HAAT_TWILIO_AUTH_TOKEN", default="")
+HAAT_TWILIO_FROM = env.str("HAAT_TWILIO_FROM", default="")  # a number or sender id
+HAAT_TWILIO_MESSAGING_SERVICE_SID = env.str("HAAT_TWILIO_MESSAGING_SERVICE_SID", default="")
 
 # --- Rate limits (haat.core.ratelimit): "count/period", period s, m, h or d ----------------
 # Per client IP limits are generous, so a sale's honest traffic from one office or mobile

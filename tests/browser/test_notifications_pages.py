@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_edit_a_template_then_see_the_message_it_wrote(signed_in_page, width):
     ensure_defaults()
     make_location("main", priority=10)
-    template = Template.objects.get(key="order_placed", language="en")
+    template = Template.objects.get(key="order_placed", channel="email", language="en")
     page = signed_in_page("owner")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"/dashboard/messages/templates/{template.pk}/")

@@ -78,7 +78,7 @@ def test_rules_api_changes_conditions(admin_api, defaults):
 
 def test_templates_api_saves_validates_and_previews(admin_api, defaults):
     api = admin_api()
-    template = Template.objects.get(key="payment_link", language="en")
+    template = Template.objects.get(key="payment_link", channel="email", language="en")
     listed = api.get("/api/v1/admin/message-templates", {"key": "payment_link"}).json()
     assert {t["language"] for t in listed} == {"en", "hi"}
     assert "link_url" in {v["name"] for v in listed[0]["variables"]}
@@ -135,7 +135,7 @@ def test_rule_and_template_pages(staff_client, defaults):
         "Thank the customer for their order"
         in client.get("/dashboard/messages/rules/").content.decode()
     )
-    rule = Rule.objects.get(template_key="order_placed")
+    rule = Rule.objects.get(template_key="order_placed", channel="email")
     r = client.post(
         "/dashboard/messages/rules/",
         {"rule": rule.pk, "payment_types": ["cod"], "minimum": "1,499.50", "language": "hi"},
@@ -151,7 +151,7 @@ def test_rule_and_template_pages(staff_client, defaults):
     listing = client.get("/dashboard/messages/templates/").content.decode()
     assert "Hindi e-mail · v1" in listing
     assert "e.g. “Your order HT-10042 at Haat Store”" in listing  # filled in, not {{ }}
-    template = Template.objects.get(key="order_placed", language="en")
+    template = Template.objects.get(key="order_placed", channel="email", language="en")
     url = f"/dashboard/messages/templates/{template.pk}/"
     page = client.get(url).content.decode()
     assert "customer_name" in page and "Preview on a sample order" in page

@@ -150,7 +150,7 @@ def test_a_sender_that_died_mid_call_is_not_retried_blindly_over_smtp(warehouse,
 
 
 def test_template_edits_are_versioned_and_messages_record_the_version(warehouse, defaults):
-    template = Template.objects.get(key="order_placed", language="en")
+    template = Template.objects.get(key="order_placed", channel="email", language="en")
     template.subject = "Thanks! {{ order_number }}"
     template.version = 2
     template.save()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _template() -> Template:
-    return Template.objects.get(key="order_placed", language="en")
+    return Template.objects.get(key="order_placed", channel="email", language="en")
 
 
 @pytest.mark.parametrize(

@@ -128,6 +128,7 @@ def save_template(request: HttpRequest, template_id: int, payload: TemplateIn) -
         subject=payload.subject,
         body=payload.body,
         author=principal.label,
+        provider_template=payload.provider_template,
     )
 
 

@@ -21,6 +21,14 @@ WORDS = AuditWords(
         "notifications.template_saved": Phrase(
             "edited the message template {object}", fields={"version": "Version"}
         ),
+        "notifications.sms_ids_saved": Phrase(
+            "changed the DLT and sender ids of the SMS template {object}",
+            fields={
+                "dlt_template_id": "DLT template id",
+                "sender_id": "Sender id",
+                "msg91_template_id": "MSG91 template id",
+            },
+        ),
     },
     kinds=(
         ObjectKind("notifications.message", "a message"),

@@ -2,7 +2,7 @@
 
 An adapter turns an `Outgoing` message into a provider call and returns the provider's id
 for it. `idempotent` says whether the provider drops a second call with the same key
-(WhatsApp Cloud API and MSG91 take one; SMTP has none): a message whose sender died
+(SMTP, Twilio's Messages API and MSG91's flow API document none): a message whose sender died
 mid-call is retried only on such channels, and otherwise marked failed for staff to look
 at, because re-sending might send it twice (see `sending.recover_stale`).
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 
 class ChannelError(Exception):
@@ -35,6 +35,7 @@ class Outgoing:
     subject: str
     body_text: str
     body_html: str
+    payload: dict[str, Any] = field(default_factory=dict)  # Message.provider_payload
 
 
 Sender = Callable[[Outgoing], str]  # returns the provider's id of the message

@@ -1,4 +1,5 @@
-"""The rules and templates a store starts with (English and Hindi), enabled.
+"""The rules and templates a store starts with (English and Hindi): e-mail enabled, SMS
+off until a provider is set up and the templates are registered on DLT.
 
 Seeded by the `0002` data migration and by `ensure_defaults()` (tests, the demo, a store
 whose rows were removed): both only add what is missing, never overwrite a merchant's edit.
@@ -166,6 +167,41 @@ TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+# SMS: off until the store sets up a provider and registers each template on DLT (its text
+# must then match the registered one exactly, so each is fixed text with variables).
+# (event type, rule name, template key, payment types)
+SMS_RULES: list[tuple[str, str, str, list[str]]] = [
+    ("order.placed", "Text the customer their order is placed", "order_placed", []),
+    ("payment.link_created", "Text the customer the payment link", "payment_link", []),
+    ("order.cancelled", "Text the customer their order was cancelled", "order_cancelled", []),
+]
+
+SMS_TEMPLATES: dict[tuple[str, str], str] = {
+    ("order_placed", "en"): (
+        "Thank you! Your order {{ order_number }} of {{ order_total }} is placed at "
+        "{{ store_name }}. Details: {{ order_url }}"
+    ),
+    ("order_placed", "hi"): (
+        "धन्यवाद! {{ store_name }} पर आपका ऑर्डर {{ order_number }} ({{ order_total }}) मिल "
+        "गया है। विवरण: {{ order_url }}"
+    ),
+    ("payment_link", "en"): (
+        "Pay {{ amount }} for order {{ order_number }} at {{ store_name }}: {{ link_url }}"
+    ),
+    ("payment_link", "hi"): (
+        "{{ store_name }}: ऑर्डर {{ order_number }} के लिए {{ amount }} का भुगतान करें: {{ link_url }}"
+    ),
+    ("order_cancelled", "en"): (
+        "Your order {{ order_number }} at {{ store_name }} was cancelled. Any money paid is "
+        "refunded."
+    ),
+    ("order_cancelled", "hi"): (
+        "{{ store_name }} पर आपका ऑर्डर {{ order_number }} रद्द कर दिया गया है। किया गया भुगतान "
+        "वापस किया जाएगा।"
+    ),
+}
+
+
 def seed(rule_model: Any, template_model: Any) -> None:
     """Add missing default rules and templates (models given, so migrations can pass their
     historical ones)."""
@@ -195,6 +231,30 @@ def seed(rule_model: Any, template_model: Any) -> None:
                 body=body,
             )
             for (key, lang), (subject, body) in TEMPLATES.items()
+        ],
+        ignore_conflicts=True,
+    )
+    rule_model.objects.bulk_create(
+        [
+            rule_model(
+                event_type=event_type,
+                name=name,
+                channel="sms",
+                audience="customer",
+                template_key=key,
+                payment_types=payment_types,
+                enabled=False,
+            )
+            for event_type, name, key, payment_types in SMS_RULES
+        ],
+        ignore_conflicts=True,
+    )
+    template_model.objects.bulk_create(
+        [
+            template_model(
+                key=key, event_type=event_of(key), channel="sms", language=lang, body=body
+            )
+            for (key, lang), body in SMS_TEMPLATES.items()
         ],
         ignore_conflicts=True,
     )

@@ -19,3 +19,19 @@ class NotificationError(ErrorCode):
         422,
         "The template uses an unknown variable, an unsafe construct or has a syntax error.",
     )
+    SMS_NOT_READY = (
+        "sms_not_ready",
+        422,
+        "An SMS rule cannot be switched on: SMS is not set up, or a template it uses has no "
+        "DLT template id (or no MSG91 template id with MSG91).",
+    )
+    SMS_CALLBACK_UNAUTHORIZED = (
+        "sms_callback_unauthorized",
+        401,
+        "The MSG91 delivery report did not carry the webhook token (HAAT_MSG91_WEBHOOK_TOKEN).",
+    )
+    SMS_SIGNATURE_INVALID = (
+        "sms_signature_invalid",
+        403,
+        "The Twilio status callback's X-Twilio-Signature does not match its URL and fields.",
+    )

@@ -1,13 +1,12 @@
 """What the notifications context adds to the front doors: the admin API for messages,
 rules and templates, and the Messages, Message rules and Message templates pages at
 /dashboard/messages/ (with a badge counting recently failed messages), and the e-mail
-providers' tracking webhooks at /webhooks/anymail/<provider>/tracking/."""
-
-from anymail import urls as anymail_urls
+providers' tracking webhooks at /webhooks/anymail/<provider>/tracking/ and the SMS delivery
+reports at /webhooks/sms/msg91/ and /webhooks/sms/twilio/."""
 
 from haat.accounts.roles import Perm
 from haat.core.registry import ApiRoutes, Badge, Contribution, NavEntry, Pages, register
-from haat.notifications import api, audit_words, dashboard_urls, selectors
+from haat.notifications import api, audit_words, dashboard_urls, selectors, webhook_urls
 
 register(
     Contribution(
@@ -15,8 +14,9 @@ register(
         api=(ApiRoutes("/admin/", api.admin_router),),
         dashboard=Pages(dashboard_urls, namespace="notifications", prefix="messages/"),
         # The e-mail providers' tracking webhooks (anymail verifies them: set
-        # ANYMAIL=WEBHOOK_SECRET=user:password), e.g. /webhooks/anymail/resend/tracking/.
-        public=Pages(anymail_urls, namespace="anymail", prefix="webhooks/anymail/"),
+        # ANYMAIL=WEBHOOK_SECRET=user:password), e.g. /webhooks/anymail/resend/tracking/, and
+        # the SMS providers' delivery reports (sms_webhooks.py).
+        public=Pages(webhook_urls, namespace="anymail", prefix="webhooks/"),
         nav=(
             NavEntry(
                 "Messages",

@@ -15,7 +15,8 @@ from django.db.models import Q
 
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
-    # WhatsApp and SMS plug in here with their adapter in `channels.py`.
+    SMS = "sms", "SMS"
+    # WhatsApp plugs in here with its adapter in `channels.py`.
 
 
 class Language(models.TextChoices):
@@ -39,6 +40,9 @@ class Template(models.Model):
     language = models.CharField(max_length=5, choices=Language.choices)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
+    # What the provider needs besides the words. SMS: {"dlt_template_id", "sender_id",
+    # "msg91_template_id"} (validated on save: `sms_channel.check_provider_template`).
+    provider_template = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +134,9 @@ class Message(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # What the provider call carries besides the text (SMS: the DLT and MSG91 template ids
+    # and the values of the template's slots), fixed when the message is written.
+    provider_payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     provider = models.CharField(max_length=60, blank=True)
     provider_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -174,3 +181,22 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} ({self.reason})"
+
+
+class SmsStatusReport(models.Model):
+    """A delivery report from the SMS provider (MSG91 or Twilio), stored before it is
+    applied; the hash of its body makes a repeat a no-op."""
+
+    provider = models.CharField(max_length=20)
+    digest = models.CharField(max_length=64, unique=True)  # sha256 of provider + raw body
+    provider_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=40, blank=True)  # the provider's word
+    body = models.TextField()
+    outcome = models.CharField(max_length=300, blank=True)  # what it did, in words
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.provider_id}: {self.status}"

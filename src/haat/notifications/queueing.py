@@ -20,7 +20,7 @@ from jinja2 import TemplateError
 from haat.accounts.models import User
 from haat.core.currencies import default_currency
 from haat.core.events import Delivery, Event
-from haat.notifications import email_channel, rendering
+from haat.notifications import email_channel, rendering, sms_channel
 from haat.notifications.models import Audience, Channel, Message, Rule, Suppression, Template
 from haat.notifications.sources import Facts, source
 from haat.notifications.tasks import schedule_send
@@ -62,7 +62,17 @@ def recipients(rule: Rule, facts: Facts) -> list[Recipient]:
         return [Recipient(u.email, u.full_name, Audience.STAFF) for u in staff.order_by("id")]
     if rule.channel == Channel.EMAIL and facts.email:
         return [Recipient(facts.email, facts.name, Audience.CUSTOMER)]
-    return []  # a phone-only customer: no WhatsApp/SMS channel yet
+    if rule.channel == Channel.SMS and facts.phone:
+        return [Recipient(_phone(facts.phone), facts.name, Audience.CUSTOMER)]
+    return []
+
+
+def _phone(raw: str) -> str:
+    """E.164 where the number is valid; else as given (the message is then recorded failed)."""
+    try:
+        return sms_channel.e164(raw)
+    except sms_channel.InvalidPhone:
+        return raw.strip()
 
 
 def plan(event: Event, delivery: Delivery) -> list[Message]:
@@ -134,10 +144,30 @@ def plan(event: Event, delivery: Delivery) -> list[Message]:
                 message.body_html = email_channel.html_body(
                     subject=message.subject, text=rendered.body
                 )
+            elif rule.channel == Channel.SMS:
+                _sms(message, template, facts, now)
         if (rule.channel, recipient.address.lower()) in suppressed:
             _fail(message, now, "Not sent: this address bounced or complained earlier.")
         planned[key] = message
     return list(planned.values())
+
+
+def _sms(message: Message, template: Template, facts: Facts, now: object) -> None:
+    """Fix the SMS's slot values and ids; a bad number or a template DLT would block fails
+    the message here, visibly, instead of at the provider."""
+    message.subject = ""
+    try:
+        sms_channel.e164(message.recipient)
+    except sms_channel.InvalidPhone as exc:
+        _fail(message, now, f"Not sent: {exc}")
+        return
+    problem = sms_channel.not_ready(template.provider_template)
+    if problem:
+        _fail(message, now, f"Not sent: the SMS template {problem}.")
+        return
+    message.provider_payload = sms_channel.payload(
+        mapping=template.provider_template, body=template.body, variables=facts.variables
+    )
 
 
 def _fail(message: Message, now: object, error: str) -> None:

@@ -15,7 +15,7 @@ class MessageOut(Schema):
 
     id: int
     event_type: str = Field(description="the event that caused it, e.g. order.placed")
-    channel: str = Field(description="email (whatsapp, sms later)")
+    channel: str = Field(description="email | sms (whatsapp later)")
     audience: str = Field(description="customer | staff")
     recipient: str = Field(description="e-mail address or E.164 phone")
     recipient_name: str
@@ -106,6 +106,10 @@ class TemplateOut(Schema):
     language: str
     subject: str
     body: str = Field(description="plain text, Jinja2 syntax, rendered in a sandbox")
+    provider_template: dict[str, str] = Field(
+        description="SMS: dlt_template_id (19 digits), sender_id (6-letter DLT header), "
+        "msg91_template_id; {} otherwise"
+    )
     version: int
     updated_at: datetime
     variables: list[VariableOut] = Field(description="what the template may use")
@@ -118,6 +122,12 @@ class TemplateOut(Schema):
 class TemplateIn(Schema):
     subject: str = Field(max_length=300)
     body: str = Field(min_length=1, max_length=20000)
+    provider_template: dict[str, str] | None = Field(
+        None,
+        description="SMS templates: dlt_template_id, sender_id, msg91_template_id (all "
+        "optional until an SMS rule that uses the template is switched on); omit to keep",
+        max_length=3,
+    )
 
 
 class PreviewOut(Schema):

@@ -29,7 +29,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from haat.notifications import email_channel  # noqa: F401  (registers the e-mail adapter)
+from haat.notifications import (  # noqa: F401  (register their adapters)
+    email_channel,
+    sms_channel,
+)
 from haat.notifications.channels import ChannelError, Outgoing, adapter_for
 from haat.notifications.models import Message
 
@@ -132,6 +135,7 @@ def _outgoing(message: Message) -> Outgoing:
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
+        payload=message.provider_payload,
     )
 
 

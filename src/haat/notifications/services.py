@@ -11,10 +11,10 @@ from django.db import transaction
 from haat.core.audit import record_audit
 from haat.core.currencies import default_currency
 from haat.core.errors import Conflict, NotFound, ValidationError
-from haat.notifications import rendering
+from haat.notifications import rendering, sms_channel
 from haat.notifications.defaults import seed
 from haat.notifications.error_codes import NotificationError
-from haat.notifications.models import Language, Message, Rule, Template, TemplateRevision
+from haat.notifications.models import Channel, Language, Message, Rule, Template, TemplateRevision
 from haat.notifications.sources import allowed_variables, money, sample_variables
 from haat.notifications.tasks import schedule_send
 from haat.orders.models import Order
@@ -81,6 +81,8 @@ def update_rule(*, rule_id: int, change: RuleChange) -> Rule:
             raise NotFound(f"Rule {rule_id} does not exist.", code=NotificationError.RULE_NOT_FOUND)
         before = _rule_state(rule)
         if change.enabled is not None:
+            if change.enabled and not rule.enabled and rule.channel == Channel.SMS:
+                _check_sms_ready(rule)
             rule.enabled = change.enabled
         if change.payment_types is not None:
             unknown = sorted(set(change.payment_types) - set(Order.PaymentType.values))
@@ -116,6 +118,26 @@ def update_rule(*, rule_id: int, change: RuleChange) -> Rule:
     return rule
 
 
+def _check_sms_ready(rule: Rule) -> None:
+    """An SMS rule goes on only with a provider set up and, in India, every template it
+    may use registered on DLT (else the operators would block the messages silently)."""
+    if not sms_channel.configured():
+        raise ValidationError(
+            sms_channel.summary(),
+            code=NotificationError.SMS_NOT_READY,
+            details={"field": "enabled"},
+        )
+    for template in Template.objects.filter(key=rule.template_key, channel=Channel.SMS):
+        problem = sms_channel.not_ready(template.provider_template)
+        if problem:
+            raise ValidationError(
+                f"The {template.get_language_display()} SMS “{template.key}” cannot be sent: "
+                f"{problem}. Add it on the template first.",
+                code=NotificationError.SMS_NOT_READY,
+                details={"field": "enabled", "template_id": template.pk},
+            )
+
+
 def _rule_state(rule: Rule) -> dict[str, Any]:
     """The rule's conditions as the audit log shows them (money in words)."""
     minimum = rule.min_total_amount
@@ -144,8 +166,17 @@ def check_template(*, event_type: str, subject: str, body: str) -> None:
         ) from None
 
 
-def save_template(*, template_id: int, subject: str, body: str, author: str = "") -> Template:
-    """Validate and save new words; the version goes up and the old words are kept."""
+def save_template(
+    *,
+    template_id: int,
+    subject: str,
+    body: str,
+    author: str = "",
+    provider_template: dict[str, Any] | None = None,
+) -> Template:
+    """Validate and save new words (and, for SMS, its DLT and provider ids); the version
+    goes up and the old words are kept. An SMS template an enabled rule uses cannot lose
+    the ids it needs."""
     with transaction.atomic():
         template = Template.objects.select_for_update().filter(pk=template_id).first()
         if template is None:
@@ -159,8 +190,18 @@ def save_template(*, template_id: int, subject: str, body: str, author: str = ""
                 "The subject is longer than 300 characters.", details={"field": "subject"}
             )
         check_template(event_type=template.event_type, subject=subject, body=body)
-        if (subject, body) == (template.subject, template.body):
+        ids = template.provider_template
+        if template.channel == Channel.SMS:
+            subject = ""
+            ids = _sms_ids(template, body, provider_template)
+        if (subject, body, ids) == (template.subject, template.body, template.provider_template):
             return template
+        if (subject, body) == (template.subject, template.body):
+            template.provider_template = ids
+            template.save(update_fields=["provider_template", "updated_at"])
+            record_audit(action="notifications.sms_ids_saved", obj=template, changes=ids)
+            return template
+        template.provider_template = ids
         TemplateRevision.objects.get_or_create(
             template=template,
             version=template.version,
@@ -175,6 +216,29 @@ def save_template(*, template_id: int, subject: str, body: str, author: str = ""
             changes={"version": [template.version - 1, template.version]},
         )
     return template
+
+
+def _sms_ids(template: Template, body: str, given: dict[str, Any] | None) -> dict[str, str]:
+    problems = sms_channel.check_body(body)
+    ids = template.provider_template if given is None else given
+    problems += sms_channel.check_provider_template(ids)
+    if not problems:
+        ids = sms_channel.clean_provider_template(ids)
+        in_use = Rule.objects.filter(
+            channel=Channel.SMS, template_key=template.key, enabled=True
+        ).exists()
+        problem = sms_channel.not_ready(ids) if in_use else ""
+        if problem:
+            problems.append(
+                f"An SMS rule that is on uses this template, so it needs its ids: {problem}."
+            )
+    if problems:
+        raise ValidationError(
+            " ".join(problems),
+            code=NotificationError.TEMPLATE_INVALID,
+            details={"problems": problems},
+        )
+    return ids
 
 
 def preview(*, event_type: str, subject: str, body: str) -> rendering.Rendered:

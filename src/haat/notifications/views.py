@@ -17,12 +17,13 @@ from haat.core.errors import DomainError
 from haat.core.mail_delivery import delivery_summary, kept_locally
 from haat.core.money import Money
 from haat.dashboard.access import require_perm
-from haat.notifications import email_channel, selectors, services
-from haat.notifications.models import Language, Template
+from haat.notifications import email_channel, selectors, services, sms_channel
+from haat.notifications.models import Channel, Language, Template
 from haat.notifications.sources import money
 from haat.orders.models import Order
 
 PAGE_SIZE = 50
+_SMS_FIELDS = ("dlt_template_id", "sender_id", "msg91_template_id")
 _TABS = [
     ("", "All"),
     ("failed", "Failed"),
@@ -74,6 +75,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
             "delivery": delivery_summary(),
             "kept_locally": kept_locally(),
             "can_resend": request.user.can(Perm.ORDERS_MANAGE),
+            "sms_summary": sms_channel.summary(),
         },
     )
 
@@ -201,11 +203,19 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
         raise Http404("No such template")
     can_edit = request.user.can(Perm.STORE_MANAGE)
     subject, body, problems = template.subject, template.body, []
+    is_sms = template.channel == Channel.SMS
+    ids = dict(template.provider_template)
     if request.method == "POST" and can_edit:
         subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
+        if is_sms:
+            ids = {k: request.POST.get(k, "").strip() for k in _SMS_FIELDS}
         try:
             saved = services.save_template(
-                template_id=template.pk, subject=subject, body=body, author=request.user.email
+                template_id=template.pk,
+                subject=subject,
+                body=body,
+                author=request.user.email,
+                provider_template=ids if is_sms else None,
             )
         except DomainError as exc:
             problems = exc.details.get("problems") or [exc.message]
@@ -225,6 +235,13 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
             "can_edit": can_edit,
             "preview": _preview(template, subject, body),
             "revisions": template.revisions.all()[:5],
+            "sms": {
+                "ids": ids,
+                "summary": sms_channel.summary(),
+                "dlt_text": sms_channel.dlt_text(body),
+            }
+            if is_sms
+            else None,
         },
         status=422 if problems else 200,
     )
@@ -245,6 +262,8 @@ def _preview(template: Template, subject: str, body: str) -> dict:
         shown = services.preview(event_type=template.event_type, subject=subject, body=body)
     except DomainError as exc:
         return {"problems": exc.details.get("problems") or [exc.message]}
+    if template.channel == Channel.SMS:
+        return {"subject": "", "sms": True, "text": shown.body, "problems": []}
     return {
         "subject": shown.subject,
         "html": email_channel.html_body(subject=shown.subject, text=shown.body),
