@@ -131,7 +131,7 @@ def test_template_ids_are_validated_on_save(defaults, settings):
 
 
 def test_msg91_sends_the_flow_with_variables_and_reports_come_back(
-    defaults, warehouse, msg91, client
+    defaults, warehouse, msg91, client, staff_client
 ):
     _sms_on(msg91_template_id="65f0msg91order")
     order, _ = order_with_messages()
@@ -148,6 +148,10 @@ def test_msg91_sends_the_flow_with_variables_and_reports_come_back(
     assert (message.status, message.provider) == ("sent", "msg91")
     assert message.provider_id == msg91.sent[0]["request_id"]
     assert order.number in message.body_text  # the log shows the words
+    staff = staff_client()
+    assert "SMS · Order placed" in staff.get("/dashboard/messages/").content.decode()
+    detail = staff.get(f"/dashboard/messages/{message.pk}/").content.decode()
+    assert message.provider_id in detail and "+919845012345" in detail
 
     report = [
         {

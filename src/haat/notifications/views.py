@@ -44,6 +44,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.messages(status=status, q=q).only(
         "id",
         "event_type",
+        "channel",
         "recipient",
         "recipient_name",
         "audience",
