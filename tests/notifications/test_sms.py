@@ -348,3 +348,24 @@ def test_sms_template_api_takes_the_ids(admin_api, defaults):
     rule = Rule.objects.get(template_key="payment_link", channel="sms")
     refused = api.patch(f"/api/v1/admin/message-rules/{rule.pk}", {"enabled": True})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "sms_not_ready"
+
+
+def test_provider_refusals_fail_at_once_with_the_providers_words(
+    defaults, warehouse, msg91, settings
+):
+    _sms_on(msg91_template_id="not-registered-at-msg91")
+    order, _ = order_with_messages()
+    sending.send_due()
+    message = _sms_of(order)
+    # MSG91 answers 200 with "type": "error": refused, not retried.
+    assert message.status == "failed" and "Template ID Missing or Invalid" in message.error
+    assert msg91.sent == []
+    settings.HAAT_MSG91_AUTHKEY = "wrong"
+    Template.objects.filter(key="order_placed", channel="sms").update(
+        provider_template={"dlt_template_id": DLT_ID, "msg91_template_id": "65f0msg91order"}
+    )
+    order, _ = order_with_messages()
+    sending.send_due()
+    message = _sms_of(order)
+    assert message.status == "failed" and "Authentication failure (HTTP 401)" in message.error
+    assert message.attempts == 1 and msg91.sent == []
