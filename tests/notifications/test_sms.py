@@ -369,3 +369,14 @@ def test_provider_refusals_fail_at_once_with_the_providers_words(
     message = _sms_of(order)
     assert message.status == "failed" and "Authentication failure (HTTP 401)" in message.error
     assert message.attempts == 1 and msg91.sent == []
+
+
+def test_rules_page_says_why_an_sms_rule_stays_off(defaults, staff_client):
+    client = staff_client()
+    page = client.get("/dashboard/messages/rules/").content.decode()
+    assert "Text the customer their order is placed" in page and "SMS to the customer" in page
+    rule = Rule.objects.get(template_key="order_placed", channel="sms")
+    r = client.post("/dashboard/messages/rules/", {"rule": rule.pk, "enabled": "on"}, follow=True)
+    assert "SMS is not set up" in r.content.decode()
+    rule.refresh_from_db()
+    assert not rule.enabled
