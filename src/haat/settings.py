@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "haat.catalog",
     "haat.inventory",
     "haat.tax",
+    "haat.shipping",
     "haat.customers",
     "haat.checkout",
     "haat.fulfillment",
@@ -322,6 +323,12 @@ HAAT_STRIPE_WEBHOOK_SECRET_PREVIOUS = env.str("HAAT_STRIPE_WEBHOOK_SECRET_PREVIO
 HAAT_RAZORPAY_API_BASE = env.str("HAAT_RAZORPAY_API_BASE", default="https://api.razorpay.com/v1")
 HAAT_STRIPE_API_BASE = env.str("HAAT_STRIPE_API_BASE", default="https://api.stripe.com/v1")
 HAAT_GATEWAY_TIMEOUT_SECONDS = env.int("HAAT_GATEWAY_TIMEOUT_SECONDS", default=10)
+# Shiprocket (PIN serviceability): the API base, and how long a checkout waits for it
+# before treating the PIN as serviceable (a slow courier API must not block a sale).
+HAAT_SHIPROCKET_API_BASE = env.str(
+    "HAAT_SHIPROCKET_API_BASE", default="https://apiv2.shiprocket.in/v1/external"
+)
+HAAT_SHIPROCKET_TIMEOUT_SECONDS = env.float("HAAT_SHIPROCKET_TIMEOUT_SECONDS", default=4.0)
 # Webhooks: bodies over this size are refused unread (gateways send a few KB); processed
 # and ignored events are kept this many days, rejected samples and counts this many.
 HAAT_WEBHOOK_MAX_BYTES = env.int("HAAT_WEBHOOK_MAX_BYTES", default=512 * 1024)

@@ -36,6 +36,7 @@ class Perm(models.TextChoices):
     PAYMENTS_MANAGE = "payments.manage", "Payment settings, payment rules, COD remittances"
     REFUNDS_CREATE = "refunds.create", "Refund customers"
     TAX_MANAGE = "tax.manage", "GST rates and whether prices include tax"
+    SHIPPING_MANAGE = "shipping.manage", "Shipping zones, rates, serviceable PIN codes, Shiprocket"
 
 
 _ALL = frozenset(Perm)

@@ -1,4 +1,5 @@
-"""Encryption of stored gateway secrets and the test gateway's signing key.
+"""Encryption of stored gateway secrets and the test gateway's signing key (the
+derivation and encryption themselves live in `haat.core.crypto`, shared with shipping).
 
 Both keys are derived from `SECRET_KEY` with HKDF under distinct labels, so a leaked
 database dump alone reveals no gateway secret, and the test gateway's signing key is
@@ -8,15 +9,10 @@ secrets unreadable: staff re-enter them on the gateway settings page.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-
+from haat.core import crypto
 from haat.core.errors import DomainError
 from haat.gateways.error_codes import GatewayErrorCode
 
@@ -30,28 +26,18 @@ class SecretUnreadable(DomainError):
 
 def derive_key(label: str, *, length: int = 32) -> bytes:
     """A key for one purpose (`label`) derived from SECRET_KEY with HKDF-SHA256."""
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=_SALT, info=label.encode()).derive(
-        settings.SECRET_KEY.encode()
-    )
-
-
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(derive_key("gateway-credentials")))
+    return crypto.derive_key(label, salt=_SALT, length=length)
 
 
 def encrypt(plaintext: str) -> str:
     """Fernet token for `plaintext`; "" stays "" (an unset secret)."""
-    if not plaintext:
-        return ""
-    return _fernet().encrypt(plaintext.encode()).decode()
+    return crypto.encrypt(plaintext, label="gateway-credentials", salt=_SALT)
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
+        return crypto.decrypt(token, label="gateway-credentials", salt=_SALT)
+    except crypto.InvalidToken:
         raise SecretUnreadable(
             "A stored gateway secret cannot be decrypted (was SECRET_KEY changed?). "
             "Enter the gateway credentials again on the gateway settings page."
