@@ -82,9 +82,13 @@ class ShiprocketServer:
         if method == "GET" and path == "/courier/serviceability":
             auth = handler.headers.get("Authorization", "")
             if auth.removeprefix("Bearer ") not in self.tokens:
-                return self._reply(handler, 401, {"message": "Token has expired", "status_code": 401})
+                return self._reply(
+                    handler, 401, {"message": "Token has expired", "status_code": 401}
+                )
             missing = [
-                k for k in ("pickup_postcode", "delivery_postcode", "weight", "cod") if k not in query
+                k
+                for k in ("pickup_postcode", "delivery_postcode", "weight", "cod")
+                if k not in query
             ]
             if missing:
                 return self._reply(handler, 422, {"message": f"{missing[0]} is required"})

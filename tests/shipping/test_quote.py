@@ -166,9 +166,12 @@ def test_dispatch_on_sunday_moves_to_monday():
         2026, 12, 7
     )
     assert dispatch_date(sunday, cutoff=datetime.time(14), business_only=False) == sunday.date()
-    assert delivery_range(
-        sunday, cutoff=datetime.time(14), business_only=False, days_min=1, days_max=1
-    ) == (datetime.date(2026, 12, 7),) * 2
+    assert (
+        delivery_range(
+            sunday, cutoff=datetime.time(14), business_only=False, days_min=1, days_max=1
+        )
+        == (datetime.date(2026, 12, 7),) * 2
+    )
 
 
 def test_quote_costs_a_constant_number_of_queries(zones, django_assert_num_queries):

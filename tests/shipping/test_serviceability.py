@@ -23,7 +23,9 @@ def _csv(text: str) -> io.BytesIO:
 
 @pytest.mark.django_db
 def test_import_adds_changes_and_removes():
-    result = pins.import_csv(file=_csv("pin,prepaid,cod,city\n302001,yes,yes,Jaipur\n305001,,no,\n"))
+    result = pins.import_csv(
+        file=_csv("pin,prepaid,cod,city\n302001,yes,yes,Jaipur\n305001,,no,\n")
+    )
     assert (result.added, result.updated) == (2, 0)
     ajmer = ServiceablePin.objects.get(pin="305001")
     assert ajmer.prepaid and not ajmer.cod  # a new PIN with a blank flag is served

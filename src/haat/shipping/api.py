@@ -2,8 +2,6 @@
 zones, rates, serviceable PIN codes and Shiprocket connection (`admin_router`). Reads need
 ORDERS_VIEW, writes SHIPPING_MANAGE; rules live in the services."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any
 
