@@ -28,7 +28,7 @@ from haat.core.currencies import enable_currency
 from haat.core.errors import Conflict
 from haat.core.money import Money
 from haat.demo import catalog_data as data
-from haat.demo import store_setup
+from haat.demo import shipping_setup, store_setup
 from haat.demo.artwork import render_product_image
 from haat.demo.error_codes import DemoError
 from haat.tax.services import set_category_rate, set_product_rate
@@ -78,6 +78,7 @@ def load_demo(*, stdout: TextIO) -> DemoResult:
         stock = store_setup.stock_variants(warehouse, partner)
         store_setup.describe_store()
         store_setup.configure_payments()
+        shipping_setup.configure_shipping()
         staff = store_setup.add_staff()
         skus = store_setup.order_skus()
         ids = dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
