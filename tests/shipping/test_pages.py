@@ -21,7 +21,7 @@ def test_zone_list_reads_in_words(staff_client, zones):
     assert "Delivery in 1–2 days" in html
     assert "Up to 500 g ₹79.00 · up to 2,000 g ₹129.00" in html
     assert "Everywhere no other zone covers" in html
-    assert "Not offered" in html  # international: no cash on delivery
+    assert "Cash on delivery not offered" in html  # international: no cash on delivery
     assert "minor" not in html and "4900" not in html
 
 

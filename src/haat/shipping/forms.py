@@ -139,6 +139,25 @@ class RateForm(forms.Form):
         return None if self.errors else values
 
 
+def rate_initial(rate: Rate) -> dict[str, Any]:
+    """The form's values for an existing rate, amounts as the merchant types them."""
+
+    def major(amount: int | None) -> Decimal | None:
+        return None if amount is None else Money(amount, rate.currency_id).to_decimal()
+
+    return {
+        "currency": rate.currency_id,
+        "service": rate.service,
+        "amount": major(rate.amount),
+        "slabs": ", ".join(f"{s.max_grams}: {major(s.amount)}" for s in rate.slabs.all()),
+        "free_above": major(rate.free_above),
+        "min_order": major(rate.min_order),
+        "max_order": major(rate.max_order),
+        "days_min": rate.days_min,
+        "days_max": rate.days_max,
+    }
+
+
 class PinUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",

@@ -12,7 +12,7 @@ register(
         dashboard=Pages(dashboard_urls, namespace="shipping", prefix="shipping/"),
         nav=(
             NavEntry(
-                "Shipping", "shipping:zone_list", Perm.ORDERS_VIEW, "Settings", "⛟", order=915
+                "Shipping", "shipping:zone_list", Perm.ORDERS_VIEW, "Settings", "⇢", order=915
             ),
         ),
         audit=audit_words.WORDS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from babel import Locale
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
@@ -103,11 +104,16 @@ def zone_json(zone: Zone) -> dict[str, Any]:
     }
 
 
+def country_name(code: str) -> str:
+    """ "India" for IN, in the store's locale; the code itself when Babel has no name."""
+    return Locale.parse(settings.HAAT_LOCALE).territories.get(code, code)
+
+
 def where_text(zone: Zone) -> str:
     """Where a zone applies, in words: "Rajasthan; PIN codes 302…, 303…"."""
     parts = []
     if zone.countries:
-        parts.append(", ".join(zone.countries))
+        parts.append(", ".join(country_name(c) for c in zone.countries))
     if zone.states:
         parts.append(", ".join(zone.states))
     if zone.pin_prefixes:

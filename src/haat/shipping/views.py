@@ -15,10 +15,22 @@ from haat.core.errors import DomainError
 from haat.core.forms import attach_domain_error
 from haat.dashboard.access import forbidden, require_perm
 from haat.shipping import pins, selectors, services, shiprocket
-from haat.shipping.forms import PinUploadForm, RateForm, ShiprocketForm, ZoneForm, initial_for
-from haat.shipping.models import Rate, ServiceablePin
+from haat.shipping.forms import (
+    PinUploadForm,
+    RateForm,
+    ShiprocketForm,
+    ZoneForm,
+    initial_for,
+    rate_initial,
+)
+from haat.shipping.models import Rate, ServiceablePin, Zone
 
 PIN_PAGE_SIZE = 50
+
+
+def _rates_in_order(zone: Zone) -> list[Rate]:
+    """Per currency, standard before express."""
+    return sorted(zone.rates.all(), key=lambda r: (r.currency_id, r.service != "standard"))
 
 
 def _zone_rows(zones: list) -> list[dict]:
@@ -28,7 +40,7 @@ def _zone_rows(zones: list) -> list[dict]:
             "where": selectors.where_text(z),
             "rates": [
                 {"rate": r, "price": selectors.price_text(r), "terms": selectors.conditions_text(r)}
-                for r in z.rates.all()
+                for r in _rates_in_order(z)
             ],
         }
         for z in zones
@@ -71,7 +83,11 @@ def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = request.user.can(Perm.SHIPPING_MANAGE)
     currencies = enabled_currency_codes()
     form = ZoneForm(initial=initial_for(zone))
-    rate_form = RateForm(currencies=currencies, initial={"days_min": 3, "days_max": 5})
+    editing = next((r for r in zone.rates.all() if str(r.pk) == request.GET.get("rate")), None)
+    rate_form = RateForm(
+        currencies=currencies,
+        initial=rate_initial(editing) if editing else {"days_min": 3, "days_max": 5},
+    )
     if request.method == "POST":
         if not can_manage:
             return forbidden(request, Perm.SHIPPING_MANAGE)
@@ -172,4 +188,6 @@ def shiprocket_settings(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Shiprocket connection saved.")
                 return redirect("shipping:shiprocket")
-    return render(request, "shipping/shiprocket.html", {"form": form, "current": current})
+    return render(
+        request, "shipping/shiprocket.html", {"form": form, "current": current, "can_manage": True}
+    )
