@@ -156,6 +156,7 @@ def test_the_installed_navigation_and_widgets():
         ("Settings", "Tax (GST)"),
         ("Settings", "Payments"),
         ("Settings", "Gateways"),
+        ("Settings", "Shipping"),
         ("Settings", "Payment rules"),
         ("Settings", "Message rules"),
         ("Settings", "Message templates"),
