@@ -8,9 +8,10 @@ import datetime
 import pytest
 
 from haat.core.errors import ValidationError
+from haat.core.settings_stamp import bump
 from haat.shipping import services
 from haat.shipping.delivery import delivery_range, dispatch_date
-from haat.shipping.models import ServiceablePin
+from haat.shipping.models import Rate, ServiceablePin
 from haat.shipping.quote import Parcel, clean_destination, quote
 
 # Wednesday 2 December 2026, 10:00 and 16:00 in the store's time zone.
@@ -181,9 +182,21 @@ def test_quote_costs_a_constant_number_of_queries(zones, django_assert_num_queri
             zone=zone, currency="INR", service="standard",
             slabs=[{"max_grams": g, "amount": g} for g in (500, 1000, 2000)],
         )  # fmt: skip
-    # zones+rates+slabs in one statement; the PIN list: the PIN's row, then whether the
-    # list has any rows; the Shiprocket account.
-    with django_assert_num_queries(4):
+    ServiceablePin.objects.create(pin="302001")
+    # After a change: the stamp, then zones+rates+slabs in one statement, whether the PIN
+    # list has rows, the Shiprocket account, the stamp again; the PIN's row.
+    with django_assert_num_queries(6):
+        _quote(state="Rajasthan", pin="302001")
+    # Settings unchanged: the stamp and the PIN's row only.
+    with django_assert_num_queries(2):
         _quote(state="Rajasthan", pin="302001")
     with django_assert_num_queries(1):
         _quote(country="US", currency="USD")
+
+
+def test_another_process_sees_a_rate_change(zones):
+    """The copy is dropped when the stamp moves, even for a write this copy never saw."""
+    assert _quote(state="Rajasthan").option("standard").price.amount == 4900
+    Rate.objects.filter(zone=zones.local, service="standard").update(amount=5900)
+    bump()  # what the writing process's save does
+    assert _quote(state="Rajasthan").option("standard").price.amount == 5900

@@ -11,10 +11,22 @@ from django.utils import timezone
 
 from haat.core.errors import ValidationError
 from haat.shipping import pins, shiprocket
+from haat.shipping.config import shipping_config
 from haat.shipping.models import ServiceablePin, ShiprocketAccount
 from tests.shipping.servers import ShiprocketServer
 
 EMAIL, PASSWORD = "api@kesarilane.example", "sr-api-pass-123"
+
+
+def _serve(*, pin: str, weight_grams: int) -> pins.Serviceability:
+    """The answer for `pin` under the current settings, as a quote asks for it."""
+    config = shipping_config()
+    return pins.serviceability(
+        pin=pin,
+        weight_grams=weight_grams,
+        pin_list=config.pin_list,
+        use_shiprocket=config.shiprocket,
+    )
 
 
 def _csv(text: str) -> io.BytesIO:
@@ -66,10 +78,10 @@ def test_import_refuses_bad_files(text, needle):
 
 @pytest.mark.django_db
 def test_without_list_or_shiprocket_every_pin_is_served():
-    answer = pins.serviceability(pin="560025", weight_grams=500)
+    answer = _serve(pin="560025", weight_grams=500)
     assert (answer.prepaid, answer.cod, answer.source) == (True, True, "unchecked")
     ServiceablePin.objects.create(pin="302001")
-    answer = pins.serviceability(pin="560025", weight_grams=500)
+    answer = _serve(pin="560025", weight_grams=500)
     assert (answer.prepaid, answer.cod, answer.source) == (False, False, "list")
 
 
@@ -87,7 +99,7 @@ def sr(settings, db):
 
 def test_password_and_token_are_stored_encrypted(sr):
     sr.couriers["560025"] = [{"courier_name": "Delhivery", "cod": 1}]
-    pins.serviceability(pin="560025", weight_grams=400)
+    _serve(pin="560025", weight_grams=400)
     row = ShiprocketAccount.objects.get()
     assert PASSWORD not in row.password_encrypted and row.password_encrypted
     assert row.token_encrypted and not any(t in row.token_encrypted for t in sr.tokens)
@@ -100,7 +112,7 @@ def test_shiprocket_answers_for_pins_off_the_list(sr):
         {"courier_name": "Delhivery", "cod": 1, "estimated_delivery_days": "3"},
     ]
     sr.couriers["110001"] = [{"courier_name": "Bluedart", "cod": 0}]
-    answer = pins.serviceability(pin="560025", weight_grams=1200)
+    answer = _serve(pin="560025", weight_grams=1200)
     assert (answer.prepaid, answer.cod, answer.source) == (True, True, "shiprocket")
     _, _, query = sr.requests[-1]
     assert query == {
@@ -109,16 +121,16 @@ def test_shiprocket_answers_for_pins_off_the_list(sr):
         "weight": "1.5",  # kilograms, the 500 g band's upper edge
         "cod": "0",
     }
-    prepaid_only = pins.serviceability(pin="110001", weight_grams=100)
+    prepaid_only = _serve(pin="110001", weight_grams=100)
     assert (prepaid_only.prepaid, prepaid_only.cod) == (True, False)
-    nobody = pins.serviceability(pin="799001", weight_grams=100)
+    nobody = _serve(pin="799001", weight_grams=100)
     assert (nobody.prepaid, nobody.cod, nobody.source) == (False, False, "shiprocket")
     assert sr.calls("/auth/login") == 1  # one login, the token reused
 
 
 def test_the_merchant_list_wins_over_shiprocket(sr):
     ServiceablePin.objects.create(pin="560025", cod=False)
-    answer = pins.serviceability(pin="560025", weight_grams=100)
+    answer = _serve(pin="560025", weight_grams=100)
     assert (answer.cod, answer.source) == (False, "list")
     assert sr.calls("/courier/serviceability") == 0
 
@@ -126,23 +138,23 @@ def test_the_merchant_list_wins_over_shiprocket(sr):
 def test_answers_are_cached(sr):
     sr.couriers["560025"] = [{"courier_name": "Delhivery", "cod": 1}]
     for _ in range(3):
-        pins.serviceability(pin="560025", weight_grams=300)
+        _serve(pin="560025", weight_grams=300)
     assert sr.calls("/courier/serviceability") == 1
 
 
 def test_revoked_token_logs_in_again(sr):
     sr.couriers["560025"] = [{"courier_name": "Delhivery", "cod": 1}]
-    pins.serviceability(pin="560025", weight_grams=300)
+    _serve(pin="560025", weight_grams=300)
     sr.revoke_tokens()
-    assert pins.serviceability(pin="560025", weight_grams=900).prepaid
+    assert _serve(pin="560025", weight_grams=900).prepaid
     assert sr.calls("/auth/login") == 2
 
 
 def test_token_renewed_before_it_expires(sr):
     sr.couriers["560025"] = [{"courier_name": "Delhivery", "cod": 1}]
-    pins.serviceability(pin="560025", weight_grams=300)
+    _serve(pin="560025", weight_grams=300)
     ShiprocketAccount.objects.update(token_expires_at=timezone.now() + datetime.timedelta(hours=5))
-    pins.serviceability(pin="560025", weight_grams=900)
+    _serve(pin="560025", weight_grams=900)
     assert sr.calls("/auth/login") == 2
     assert ShiprocketAccount.objects.get().token_expires_at > timezone.now() + datetime.timedelta(
         days=9
@@ -151,7 +163,7 @@ def test_token_renewed_before_it_expires(sr):
 
 def test_shiprocket_down_fails_open(sr):
     sr.down = True
-    answer = pins.serviceability(pin="560025", weight_grams=300)
+    answer = _serve(pin="560025", weight_grams=300)
     assert (answer.prepaid, answer.cod, answer.source) == (True, True, "unchecked")
 
 

@@ -22,7 +22,7 @@ from typing import BinaryIO, Literal
 from django.db import transaction
 from django.utils import timezone
 
-from haat.core import csv_files
+from haat.core import csv_files, settings_stamp
 from haat.core.audit import record_audit
 from haat.core.errors import ValidationError
 from haat.shipping import shiprocket
@@ -48,20 +48,24 @@ def valid_pin(raw: str) -> bool:
     return bool(_PIN.match(raw or ""))
 
 
-def serviceability(*, pin: str, weight_grams: int) -> Serviceability:
-    """Whether parcels reach `pin` (prepaid, cash on delivery). At most two queries, plus
-    a Shiprocket call when it is configured and the PIN is not on the merchant's list."""
-    listed = ServiceablePin.objects.filter(pin=pin).values_list("prepaid", "cod").first()
-    if listed is not None:
-        return Serviceability(prepaid=listed[0], cod=listed[1], source="list")
-    account = shiprocket.account()
+def serviceability(
+    *, pin: str, weight_grams: int, pin_list: bool, use_shiprocket: bool
+) -> Serviceability:
+    """Whether parcels reach `pin` (prepaid, cash on delivery), given whether the merchant's
+    list has rows and Shiprocket is on (`config.ShippingConfig`). One query when there is
+    a list, plus the account and a Shiprocket call (cached) for a PIN off the list."""
+    if pin_list:
+        listed = ServiceablePin.objects.filter(pin=pin).values_list("prepaid", "cod").first()
+        if listed is not None:
+            return Serviceability(prepaid=listed[0], cod=listed[1], source="list")
+    account = shiprocket.account() if use_shiprocket else None
     if account is not None:
         try:
             answer = shiprocket.check_pin(account, pin=pin, weight_grams=weight_grams)
         except shiprocket.ShiprocketFailed:
             return Serviceability(prepaid=True, cod=True, source="unchecked")
         return Serviceability(prepaid=answer.prepaid, cod=answer.cod, source="shiprocket")
-    if ServiceablePin.objects.exists():
+    if pin_list:
         return Serviceability(prepaid=False, cod=False, source="list")
     return Serviceability(prepaid=True, cod=True, source="unchecked")
 
@@ -215,6 +219,7 @@ def import_csv(*, file: BinaryIO) -> ImportResult:
         result = ImportResult(
             added=len(new), updated=len(changed), removed=len(gone), unchanged=unchanged
         )
+        settings_stamp.bump()  # bulk writes send no signal; quotes must see the new list
         record_audit(
             action="shipping.pins.import",
             object_type="shipping.serviceablepin",

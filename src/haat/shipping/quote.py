@@ -11,7 +11,8 @@ the lightest weight slab that holds the parcel (not offered when the parcel is h
 than every slab), or the flat `amount` when the rate has no slabs. A rate is offered only
 when the order value is within its `min_order`..`max_order`.
 
-One query for zones and rates (`sql.zone_rates`), plus the PIN check for Indian addresses
+Zones and rates come from the per-process copy (`config.py`: no query while the settings
+stamp has not moved); an Indian PIN costs one query when the merchant has a PIN list
 (`pins.serviceability`).
 """
 
@@ -24,7 +25,9 @@ from dataclasses import dataclass
 from haat.core.errors import ValidationError
 from haat.core.india import state_name
 from haat.core.money import Money
+from haat.core.settings_stamp import NOT_READ
 from haat.shipping import delivery, pins, sql
+from haat.shipping.config import ShippingConfig, shipping_config
 from haat.shipping.error_codes import ShippingError
 from haat.shipping.models import Rate
 
@@ -96,13 +99,21 @@ def _specificity(zone: sql.ZoneRow, to: Destination) -> int | None:
     return best
 
 
-def match_zone(zones: list[sql.ZoneRow], to: Destination) -> sql.ZoneRow | None:
-    ranked = [(s, z) for z in zones if (s := _specificity(z, to)) is not None]
+def match_zone(
+    zones: tuple[sql.ZoneRow, ...], to: Destination, currency: str
+) -> tuple[sql.ZoneRow, tuple[sql.RateRow, ...]] | None:
+    """The most specific zone with a rate in `currency` that fits `to`, with those rates."""
+    ranked = [
+        (s, z, rates)
+        for z in zones
+        if (rates := tuple(r for r in z.rates if r.currency == currency))
+        and (s := _specificity(z, to)) is not None
+    ]
     if not ranked:
         return None
     # zones come in (priority, id) order: the first of the most specific wins
-    top = max(s for s, _ in ranked)
-    return next(z for s, z in ranked if s == top)
+    top = max(s for s, _, _ in ranked)
+    return next((z, rates) for s, z, rates in ranked if s == top)
 
 
 def _price(rate: sql.RateRow, parcel: Parcel) -> tuple[int, bool] | None:
@@ -147,22 +158,36 @@ def clean_destination(*, country: str, state: str = "", postal_code: str = "") -
 
 
 def quote(
-    *, to: Destination, currency: str, parcel: Parcel, now: datetime.datetime | None = None
+    *,
+    to: Destination,
+    currency: str,
+    parcel: Parcel,
+    now: datetime.datetime | None = None,
+    config: ShippingConfig | None = None,
+    stamp: int | None = NOT_READ,
 ) -> Quote:
-    """The shipping options for `parcel` to `to` in `currency`, cheapest first.
+    """The shipping options for `parcel` to `to` in `currency`, cheapest first. `stamp`:
+    the settings stamp when the caller read it already (checkout does, with its lines).
 
     Raises `no_shipping_option` (422) when no zone or no rate applies, and
     `unserviceable_pin` (422) when no courier reaches the Indian PIN code."""
-    zone = match_zone(sql.zone_rates(currency), to)
-    if zone is None:
+    config = config or shipping_config(stamp=stamp)
+    matched = match_zone(config.zones, to, currency)
+    if matched is None:
         raise ValidationError(
             f"We do not ship to this address in {currency}.",
             code=ShippingError.NO_SHIPPING_OPTION,
             details={"field": "country", "country": to.country, "currency": currency},
         )
+    zone, rates = matched
     service = pins.Serviceability(prepaid=True, cod=True, source="unchecked")
     if to.country == "IN" and to.postal_code:
-        service = pins.serviceability(pin=to.postal_code, weight_grams=parcel.weight_grams)
+        service = pins.serviceability(
+            pin=to.postal_code,
+            weight_grams=parcel.weight_grams,
+            pin_list=config.pin_list,
+            use_shiprocket=config.shiprocket,
+        )
         if not service.prepaid and not service.cod:
             raise ValidationError(
                 f"We cannot deliver to PIN code {to.postal_code} yet.",
@@ -172,7 +197,7 @@ def quote(
     now = now or delivery.store_now()
     cod = zone.cod_allowed and service.cod
     options = []
-    for rate in zone.rates:
+    for rate in rates:
         priced = _price(rate, parcel)
         if priced is None:
             continue

@@ -1,10 +1,11 @@
 """Shipping's hand-written SQL: its own tables only, rows handed back as frozen values.
 
-`zone_rates(currency)` is the one read behind every quote (cart, checkout, the storefront's
-quote endpoint): the active zones with their active rates in that currency and the rates'
-weight slabs, in ONE statement however many zones and slabs there are. Zone matching is
-then done in Python (`quote.py`): a store has a few dozen zones at most, and matching by
-country, state and PIN prefix over JSON lists is not portable SQL.
+`zone_rates()` is the one read behind every quote (cart, checkout, the storefront's quote
+endpoint): the active zones with their active rates (every currency) and the rates' weight
+slabs, in ONE statement however many zones and slabs there are. Each process keeps the
+result until the settings stamp moves (`config.py`), so a quote usually reads nothing.
+Zone matching is done in Python (`quote.py`): a store has a few dozen zones at most, and
+matching by country, state and PIN prefix over JSON lists is not portable SQL.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from haat.core import sql
 @dataclass(frozen=True)
 class RateRow:
     id: int
+    currency: str
     service: str
     amount: int
     free_above: int | None
@@ -59,21 +61,21 @@ _STATEMENT = """
 SELECT z.id, z.name, z.countries, z.states, z.pin_prefixes, z.priority, z.cod_allowed,
        z.cutoff_time, z.business_days_only,
        r.id, r.service, r.amount, r.free_above, r.min_order, r.max_order, r.days_min,
-       r.days_max, s.max_grams, s.amount
+       r.days_max, s.max_grams, s.amount, r.currency_id
 FROM shipping_zone z
-JOIN shipping_rate r ON r.zone_id = z.id AND r.currency_id = %s AND r.is_active
+LEFT JOIN shipping_rate r ON r.zone_id = z.id AND r.is_active
 LEFT JOIN shipping_weightslab s ON s.rate_id = r.id
 WHERE z.is_active
-ORDER BY z.priority, z.id, r.service, s.max_grams
+ORDER BY z.priority, z.id, r.currency_id, r.service, s.max_grams
 """
 
 
-def zone_rates(currency: str) -> list[ZoneRow]:
-    """Active zones that have at least one active rate in `currency`, in priority order,
-    each with those rates and their slabs. One query."""
+def zone_rates() -> list[ZoneRow]:
+    """Active zones in priority order, each with its active rates (every currency) and
+    their slabs. One query."""
     zones: dict[int, dict[str, Any]] = {}
     rates: dict[int, dict[int, dict[str, Any]]] = {}
-    for row in sql.fetch_all(_STATEMENT, [currency]):
+    for row in sql.fetch_all(_STATEMENT):
         zone_id, rate_id = row[0], row[9]
         if zone_id not in zones:
             zones[zone_id] = {
@@ -88,10 +90,13 @@ def zone_rates(currency: str) -> list[ZoneRow]:
                 "business_days_only": bool(row[8]),
             }
             rates[zone_id] = {}
+        if rate_id is None:  # a zone without rates
+            continue
         rate = rates[zone_id].setdefault(
             rate_id,
             {
                 "id": rate_id,
+                "currency": row[19],
                 "service": row[10],
                 "amount": row[11],
                 "free_above": row[12],
