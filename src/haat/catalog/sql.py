@@ -44,6 +44,7 @@ class PricedVariant:
     is_active: bool
     product: ProductSummary
     amount: int | None
+    weight_grams: int | None = None  # for shipping quotes at checkout
 
     @property
     def product_id(self) -> int:
@@ -64,7 +65,7 @@ class PricedVariant:
         return self.product.availability == Product.Availability.UNAVAILABLE
 
 
-PRICED_VARIANT_WIDTH = 10
+PRICED_VARIANT_WIDTH = 11
 
 
 def priced_variant_sql(*, matching: str, currency: str) -> sql.Fragment:
@@ -76,7 +77,8 @@ def priced_variant_sql(*, matching: str, currency: str) -> sql.Fragment:
             "cat_v.id, cat_v.sku, cat_v.option_values, cat_v.is_active, cat_p.id, cat_p.title, "
             "cat_p.status, cat_p.availability, cat_p.expected_days, "
             "(SELECT cat_vp.amount FROM catalog_variantprice cat_vp "
-            f"WHERE cat_vp.variant_id = cat_v.id AND cat_vp.currency_id = {currency})"
+            f"WHERE cat_vp.variant_id = cat_v.id AND cat_vp.currency_id = {currency}), "
+            "cat_v.weight_grams"
         ),
         joins=(
             f"LEFT JOIN catalog_variant cat_v ON cat_v.id {matching} "
@@ -90,11 +92,13 @@ def priced_variant_sql(*, matching: str, currency: str) -> sql.Fragment:
 def priced_variant(values: Sequence[Any]) -> PricedVariant | None:
     """The `PricedVariant` in `priced_variant_sql`'s columns; None when the join found no
     variant."""
-    variant_id, sku, options, active, product_id, title, status, kind, days, amount = values
+    variant_id, sku, options, active, product_id, title, status, kind, days, amount, grams = values
     if variant_id is None:
         return None
     product = ProductSummary(product_id, title, status, kind, days)
-    return PricedVariant(variant_id, sku, sql.json_value(options), bool(active), product, amount)
+    return PricedVariant(
+        variant_id, sku, sql.json_value(options), bool(active), product, amount, grams
+    )
 
 
 def variant_sku_sql(variant_id: str) -> str:

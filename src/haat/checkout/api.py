@@ -25,14 +25,21 @@ from haat.checkout.schemas import (
     LinePatchIn,
     OptionsQuery,
     PlacedOrderOut,
+    ShippingQuery,
 )
-from haat.checkout.selectors import cart_payload, cart_payment_options, cart_view
+from haat.checkout.selectors import (
+    cart_payload,
+    cart_payment_options,
+    cart_shipping_options,
+    cart_view,
+)
 from haat.core import idempotency
 from haat.core.idempotency import Reply
 from haat.core.replies import send
 from haat.core.schemas import errors
 from haat.orders.selectors import order_payload
 from haat.payments.flows import payment_payload
+from haat.shipping.schemas import QuoteOut
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
 IDEMPOTENCY_SCOPE = "checkout"
@@ -102,6 +109,24 @@ def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]
         token=token,
         address={"state": query.state, "country": query.country, "postal_code": query.postal_code},
         express_sourcing=query.express_sourcing,
+        shipping_service=query.shipping_service.strip().lower(),
+    )
+
+
+@store_router.get(
+    "carts/{token}/shipping-options",
+    response={200: QuoteOut, **CART_ERRORS},
+    tags=["store: shipping"],
+)
+def shipping_options(request: HttpRequest, token: str, query: Query[ShippingQuery]) -> Any:
+    """The store's shipping options for this cart and address, cheapest first: price
+    (free above the zone's threshold), cash on delivery or not, estimated delivery dates.
+    Checkout charges the one its `shipping_service` names (default: the cheapest). 422
+    `unserviceable_pin` for a PIN no courier reaches, `no_shipping_option` for an address
+    no rate covers; `options` is empty while the store has no shipping zones."""
+    return cart_shipping_options(
+        token=token,
+        address={"state": query.state, "country": query.country, "postal_code": query.postal_code},
     )
 
 

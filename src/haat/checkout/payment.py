@@ -62,10 +62,12 @@ def plan_checkout(
     address: dict[str, Any],
     settings_stamp: int | None = NOT_READ,
     tax_added: int = 0,
+    shipping_amount: int = 0,
 ) -> CheckoutPlan:
     """The order's terms for `payment_type`; PaymentTypeUnavailable (422) names why not.
     `settings_stamp` is the stamp read with the lines (read here when not given);
-    `tax_added` the GST added to the prices (when they exclude tax), paid like them."""
+    `tax_added` the GST added to the prices (when they exclude tax), paid like them;
+    `shipping_amount` (the chosen shipping option's charge) counts in the total split."""
     config = payment_config(stamp=settings_stamp)
     now = timezone.now()
     extras = Money.zero(currency)
@@ -83,7 +85,7 @@ def plan_checkout(
         lines=lines,
         subtotal=Money(subtotal, currency),
         address=address,
-        extras=extras + Money(tax_added, currency),
+        extras=extras + Money(tax_added + shipping_amount, currency),
     )
     chosen = quote.option(payment_type)
     if not chosen.available:

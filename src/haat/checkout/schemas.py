@@ -72,6 +72,9 @@ class CheckoutIn(In):
     payment_type: str  # prepaid | cod | partial_cod | reserve_and_pay
     express_sourcing: StrictBool = False
     return_url: str = ""  # where the gateway sends the customer back (default: pay page)
+    # A service of the store's shipping options for the address ("standard", "express");
+    # empty: the cheapest. Ignored while the store has set up no shipping zones.
+    shipping_service: str = Field("", max_length=16)
 
 
 class BuyNowLineIn(In):
@@ -96,6 +99,19 @@ class OptionsQuery(Schema):
     country: str = Field("IN", max_length=2, description="ISO 3166 country code")
     postal_code: str = Field("", max_length=20)
     express_sourcing: bool = False
+    shipping_service: str = Field(
+        "",
+        max_length=16,
+        description="the shipping option counted in the totals (default: the cheapest)",
+    )
+
+
+class ShippingQuery(Schema):
+    """Where the cart would be delivered, for its shipping options."""
+
+    state: str = Field("", max_length=100, description="Indian state code or name")
+    country: str = Field("IN", max_length=2, description="ISO 3166 country code")
+    postal_code: str = Field("", max_length=20)
 
 
 # --- replies ----------------------------------------------------------------------------

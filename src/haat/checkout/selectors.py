@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from haat.checkout import shipping
 from haat.checkout.carts import CART_TTL, check_token_age
 from haat.checkout.error_codes import CheckoutError
 from haat.checkout.sql import CartRead, read_cart
@@ -15,6 +16,8 @@ from haat.core.money import Money, money_json
 from haat.orders.models import Order
 from haat.payments.config import payment_config
 from haat.payments.options import PaymentQuote
+from haat.shipping.quote import Quote, parcel_weight
+from haat.shipping.selectors import quote_json
 
 
 def cart_read(token: str) -> CartRead:
@@ -89,16 +92,48 @@ def cart_payload(read: CartRead) -> dict[str, Any]:
     }
 
 
+def _shipping_quote(read: CartRead, address: dict[str, str]) -> Quote | None:
+    return shipping.shipping_quote(
+        currency=read.cart.currency,
+        lines=[(line.variant, line.quantity, line.price) for line in read.lines],
+        address=address,
+        stamp=read.settings_stamp,
+        prefix="",
+    )
+
+
+def cart_shipping_options(*, token: str, address: dict[str, str]) -> dict[str, Any]:
+    """The store's shipping options for an open cart to this address (none while the store
+    has no shipping zones); 422 for an unserviceable PIN or an address no rate covers."""
+    read = open_cart_lines(token)
+    found = _shipping_quote(read, address)
+    currency = read.cart.currency
+    weight = parcel_weight((line.variant.weight_grams, line.quantity) for line in read.lines)
+    value = sum(line.price * line.quantity for line in read.lines)
+    if found is None:
+        return {
+            "zone": "",
+            "cod_allowed": True,
+            "weight_grams": weight,
+            "order_value": money_json(value, currency),
+            "options": [],
+        }
+    return quote_json(found, weight_grams=weight, order_value=value, currency=currency)
+
+
 def cart_payment_options(
-    *, token: str, address: dict[str, str], express_sourcing: bool
+    *, token: str, address: dict[str, str], express_sourcing: bool, shipping_service: str = ""
 ) -> dict[str, Any]:
     """Each payment type for an open cart at its live prices and this address: available
     or why not, and the split (paid now / on delivery) that always sums to the total.
     The lines, the prices and the settings stamp come from the read checkout itself
-    makes, and the options from the same `payment_config` it charges by."""
+    makes, and the options from the same `payment_config` it charges by. The totals count
+    the shipping option `shipping_service` (default: the cheapest) as checkout will."""
     read = open_cart_lines(token)
     currency = read.cart.currency
     subtotal = sum(line.price * line.quantity for line in read.lines)
+    found = _shipping_quote(read, address)
+    shipping_amount = shipping.choose(found, shipping_service).price if found else None
     config = payment_config(stamp=read.settings_stamp)
     fee = config.express_fee(currency)
     tax = line_tax(
@@ -109,6 +144,8 @@ def cart_payment_options(
         country=address.get("country") or "IN",
     )
     extras = (fee if express_sourcing else Money.zero(currency)) + Money(tax_added(tax), currency)
+    if shipping_amount is not None:
+        extras += shipping_amount
     quote = PaymentQuote(
         config=config,
         currency=currency,

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from django.db import IntegrityError, transaction
 
 from haat.catalog.error_codes import CatalogError
+from haat.checkout import shipping
 from haat.checkout.carts import clean_lines, complete_cart, not_purchasable, priced_variants
 from haat.checkout.error_codes import CheckoutError
 from haat.checkout.payment import CheckoutPlan, PaymentTypeUnavailable, plan_checkout
@@ -61,7 +62,13 @@ from haat.customers.validation import (
 from haat.gateways.types import GatewayCheckout
 from haat.inventory.holds import OutOfStock
 from haat.orders.models import Order
-from haat.orders.services import LineInput, create_order, line_tax_fields, take_order_stock
+from haat.orders.services import (
+    LineInput,
+    ShippingChoice,
+    create_order,
+    line_tax_fields,
+    take_order_stock,
+)
 from haat.payments.flows import start_checkout_payment
 from haat.payments.models import Payment
 from haat.tax.gst import Invoice
@@ -79,6 +86,7 @@ class Contact:
     payment_type: str
     express_sourcing: bool = False
     return_url: str = ""
+    shipping_service: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,15 @@ def validate_contact(details: CheckoutIn) -> Contact:
             details={"field": "return_url"},
         )
     return Contact(
-        email, phone, name, shipping, billing, payment_type, details.express_sourcing, return_url
+        email,
+        phone,
+        name,
+        shipping,
+        billing,
+        payment_type,
+        details.express_sourcing,
+        return_url,
+        details.shipping_service.strip().lower(),
     )
 
 
@@ -244,12 +260,40 @@ def _record_refusal(contact: Contact, exc: DomainError, *, token: str = "") -> N
         )
 
 
+def _shipping(
+    currency: str, lines: Sequence[PricedLine], contact: Contact, settings_stamp: int | None
+) -> ShippingChoice | None:
+    """The chosen shipping option (None while the store has no zones); 422 for a PIN no
+    courier reaches, an option not offered, or cash on delivery where the zone or the PIN
+    does not take it (`checkout.shipping`)."""
+    found = shipping.shipping_quote(
+        currency=currency,
+        lines=[(line.variant, line.quantity, line.unit_amount) for line in lines],
+        address=contact.shipping,
+        stamp=settings_stamp,
+    )
+    if found is None:
+        return None
+    option = shipping.choose(found, contact.shipping_service)
+    if contact.payment_type in shipping.COD_TYPES and not option.cod_allowed:
+        raise PaymentTypeUnavailable(
+            "Cash on delivery is not offered for this delivery address.",
+            details={
+                "field": "payment_type",
+                "payment_type": contact.payment_type,
+                "reason": "no_cod_for_address",
+            },
+        )
+    return shipping.as_choice(option)
+
+
 def _plan(
     currency: str,
     lines: Sequence[PricedLine],
     contact: Contact,
     settings_stamp: int | None,
     tax: Invoice,
+    shipping_amount: int = 0,
 ) -> CheckoutPlan:
     return plan_checkout(
         payment_type=contact.payment_type,
@@ -260,6 +304,7 @@ def _plan(
         address=contact.shipping.as_dict(),
         settings_stamp=settings_stamp,
         tax_added=tax_added(tax),
+        shipping_amount=shipping_amount,
     )
 
 
@@ -347,6 +392,7 @@ def _place(
     """Steps 4-6 of the module docstring for priced, sellable lines; `on_order` runs in
     the order's transaction right after the order is written (the cart's claim).
     `settings_stamp` was read with the lines (see checkout.payment)."""
+    chosen = _shipping(currency, lines, contact, settings_stamp)
     tax = line_tax(
         currency,
         lines,
@@ -354,7 +400,7 @@ def _place(
         state=contact.shipping.state,
         country=contact.shipping.country,
     )
-    plan = _plan(currency, lines, contact, settings_stamp, tax)
+    plan = _plan(currency, lines, contact, settings_stamp, tax, chosen.amount if chosen else 0)
     _refuse_sold_out(lines)
     inputs = [
         LineInput(
@@ -386,6 +432,7 @@ def _place(
             lines=inputs,
             payment_type=contact.payment_type,
             status=plan.status,  # COD: confirmed at once
+            shipping=chosen,
             terms=plan.terms,
             take_stock=False,  # last, below
             tax=tax,

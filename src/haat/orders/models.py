@@ -68,6 +68,12 @@ class Order(models.Model):
     shipping_amount = models.BigIntegerField(default=0)
     cod_fee_amount = models.BigIntegerField(default=0)
     express_amount = models.BigIntegerField(default=0)  # express sourcing add-on
+    # The shipping chosen at checkout (shipping context's quote), kept as sold: the service,
+    # how it read ("Standard delivery · Rest of India") and the delivery dates promised.
+    shipping_service = models.CharField(max_length=16, blank=True)
+    shipping_label = models.CharField(max_length=200, blank=True)
+    delivery_earliest = models.DateField(null=True, blank=True)
+    delivery_latest = models.DateField(null=True, blank=True)
     total_amount = models.BigIntegerField()
     # The split of the total: paid online (prepaid, partial-COD advance, reserve & pay)
     # and collected by the courier. Filled from payment_type by save() when not given.

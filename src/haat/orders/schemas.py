@@ -119,6 +119,13 @@ class OrderAmountsOut(Out):
     balance: MoneyOut
 
 
+class ShippingMethodOut(Out):
+    service: str = Field(description="standard | express")
+    label: str = Field(description='e.g. "Standard delivery · Rest of India"')
+    estimated_delivery_earliest: str | None = Field(description="YYYY-MM-DD")
+    estimated_delivery_latest: str | None = Field(description="YYYY-MM-DD")
+
+
 class OrderOut(Out):
     """`orders.selectors.order_payload`: the order as its customer sees it."""
 
@@ -140,6 +147,10 @@ class OrderOut(Out):
     subtotal: MoneyOut
     tax: TaxOut = Field(description="the GST, stored at checkout")
     shipping: MoneyOut
+    shipping_method: ShippingMethodOut | None = Field(
+        description="the shipping option chosen at checkout (null when the store has no "
+        "shipping zones)"
+    )
     total: MoneyOut
     amounts: OrderAmountsOut
     payment_status: str

@@ -84,6 +84,7 @@ def order_payload(order: Order, lines: Iterable[LineLike]) -> dict[str, Any]:
         "subtotal": money_json(order.subtotal_amount, cur),
         "tax": order_tax_payload(order, lines),
         "shipping": money_json(order.shipping_amount, cur),
+        "shipping_method": _shipping_method(order),
         "total": money_json(order.total_amount, cur),
         "amounts": amounts_payload(order),
         "payment_status": order.payment_status,
@@ -139,6 +140,18 @@ def _iso(value: datetime | None) -> str | None:
 def _day(value: date | str | None) -> str | None:
     """A promised date as ISO text (an idempotent reply stores it as text already)."""
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _shipping_method(order: Order) -> dict[str, Any] | None:
+    """The shipping option chosen at checkout, as sold (None before shipping zones)."""
+    if not getattr(order, "shipping_service", ""):
+        return None
+    return {
+        "service": order.shipping_service,
+        "label": order.shipping_label,
+        "estimated_delivery_earliest": _day(order.delivery_earliest),
+        "estimated_delivery_latest": _day(order.delivery_latest),
+    }
 
 
 def amounts_payload(order: Order) -> dict[str, Any]:

@@ -46,6 +46,17 @@ class PaymentTerms:
 
 
 @dataclass(frozen=True)
+class ShippingChoice:
+    """The shipping option chosen at checkout: its charge goes in `shipping_amount`."""
+
+    service: str
+    label: str
+    amount: int
+    earliest: date | None = None
+    latest: date | None = None
+
+
+@dataclass(frozen=True)
 class LineInput:
     """A line to order; its GST (`line_tax_fields` of the checkout's `tax.gst` line)
     stays zero when none was computed."""
@@ -97,6 +108,7 @@ def create_order(
     payment_type: str,
     status: str,
     shipping_amount: int = 0,
+    shipping: ShippingChoice | None = None,
     terms: PaymentTerms | None = None,
     hold_until: datetime | None = None,
     take_stock: bool = True,
@@ -119,6 +131,8 @@ def create_order(
     subtotal = sum(line.unit_amount * line.quantity for line in lines)
     _check_tax(tax, lines)
     tax_added = tax.tax if tax is not None and not tax.prices_include_tax else 0
+    if shipping is not None:
+        shipping_amount = shipping.amount
     terms = terms or PaymentTerms()
     total = subtotal + tax_added + shipping_amount + terms.cod_fee_amount + terms.express_amount
     split = _split(total, payment_type, terms)
@@ -149,6 +163,10 @@ def create_order(
         "prices_include_tax": tax.prices_include_tax if tax is not None else True,
         "tax_amount": tax.tax if tax is not None else 0,
         "tax_added_amount": tax_added,
+        "shipping_service": shipping.service if shipping else "",
+        "shipping_label": shipping.label[:200] if shipping else "",
+        "delivery_earliest": shipping.earliest if shipping else None,
+        "delivery_latest": shipping.latest if shipping else None,
         "created_at": timezone.now(),
     }
     values["updated_at"] = values["created_at"]

@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.utils import timezone
 
+from haat.core.settings_stamp import NOT_READ
 from haat.core.store import store
 
 SUNDAY = 6
@@ -24,8 +25,9 @@ def _next_day(day: datetime.date, business_only: bool) -> datetime.date:
     return day
 
 
-def store_now() -> datetime.datetime:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(store().time_zone))
+def store_now(*, stamp: int | None = NOT_READ) -> datetime.datetime:
+    """Now in the store's time zone (`stamp`: the settings stamp, when already read)."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(store(stamp=stamp).time_zone))
 
 
 def dispatch_date(

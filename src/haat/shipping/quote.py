@@ -22,6 +22,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from haat.core import settings_stamp
 from haat.core.errors import ValidationError
 from haat.core.india import state_name
 from haat.core.money import Money
@@ -171,6 +172,8 @@ def quote(
 
     Raises `no_shipping_option` (422) when no zone or no rate applies, and
     `unserviceable_pin` (422) when no courier reaches the Indian PIN code."""
+    if stamp is NOT_READ and (config is None or now is None):
+        stamp = settings_stamp.current()  # once, for the zones and the store's time zone
     config = config or shipping_config(stamp=stamp)
     matched = match_zone(config.zones, to, currency)
     if matched is None:
@@ -194,7 +197,7 @@ def quote(
                 code=ShippingError.UNSERVICEABLE_PIN,
                 details={"field": "postal_code", "postal_code": to.postal_code},
             )
-    now = now or delivery.store_now()
+    now = now or delivery.store_now(stamp=stamp)
     cod = zone.cod_allowed and service.cod
     options = []
     for rate in rates:
