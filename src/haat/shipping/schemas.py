@@ -157,7 +157,7 @@ class QuoteIn(StrictIn):
     lines: Annotated[list[QuoteLineIn], Field(min_length=1, max_length=100)]
 
 
-class OptionOut(Out):
+class ShippingOptionOut(Out):
     service: str
     label: str
     price: MoneyOut
@@ -175,4 +175,4 @@ class QuoteOut(Out):
     cod_allowed: bool
     weight_grams: int
     order_value: MoneyOut
-    options: list[OptionOut] = Field(description="cheapest first")
+    options: list[ShippingOptionOut] = Field(description="cheapest first")
