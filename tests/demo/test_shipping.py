@@ -24,6 +24,7 @@ def test_three_zones_and_pins(demo):
         "International",
     ]
     assert ServiceablePin.objects.filter(pin="302003").exists()  # the store's own PIN
+    assert ServiceablePin.objects.filter(pin="411005").exists()  # the docs' examples
 
 
 def test_demo_quotes(demo):

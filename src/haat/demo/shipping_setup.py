@@ -2,8 +2,9 @@
 Jaipur, so Rajasthan is local (cheap, fast, free above ₹999), the rest of India pays by
 weight (free above ₹1,499), the world pays in dollars or euros without cash on delivery;
 every zone has an express option. A short list of serviceable PIN codes (the metros, the
-demo orders' addresses, a few remote PINs served prepaid only): with a list, checkout
-refuses any other Indian PIN, as a merchant without Shiprocket would have it."""
+demo orders' addresses and the documentation's examples, a few remote PINs served prepaid
+only): with a list, checkout refuses any other Indian PIN (try 682001), as a merchant
+without Shiprocket would have it."""
 
 from __future__ import annotations
 
@@ -20,8 +21,12 @@ PIN_CSV = """pin,prepaid,cod,city,state
 342001,yes,yes,Jodhpur,Rajasthan
 110001,yes,yes,New Delhi,Delhi
 110024,yes,yes,New Delhi,Delhi
+380001,yes,yes,Ahmedabad,Gujarat
 400001,yes,yes,Mumbai,Maharashtra
 400050,yes,yes,Mumbai,Maharashtra
+411001,yes,yes,Pune,Maharashtra
+411005,yes,yes,Pune,Maharashtra
+500001,yes,yes,Hyderabad,Telangana
 560025,yes,yes,Bengaluru,Karnataka
 560038,yes,yes,Bengaluru,Karnataka
 600001,yes,yes,Chennai,Tamil Nadu
