@@ -158,3 +158,27 @@ def test_store_quote_refuses_unknown_variant_and_currency(store_api, zones, cart
     assert reply.status_code == 422
     assert reply.json()["error"]["details"]["field"] == "lines[1].variant_id"  # no USD price
     assert store_api.post("/api/v1/store/shipping/quote", {"currency": "INR"}).status_code == 422
+
+
+def test_shiprocket_connection_test_reports_the_answer(staff, settings):
+    from tests.shipping.servers import ShiprocketServer
+
+    server = ShiprocketServer("api@x.example", "right").start()
+    settings.HAAT_SHIPROCKET_API_BASE = server.base_url
+    try:
+        assert staff.post("/api/v1/admin/shipping/shiprocket/test").status_code == 422
+        staff.put(
+            "/api/v1/admin/shipping/shiprocket",
+            {"email": "api@x.example", "password": "wrong", "pickup_postcode": "302001",
+             "is_enabled": True},
+        )  # fmt: skip
+        refused = staff.post("/api/v1/admin/shipping/shiprocket/test").json()
+        assert refused["connected"] is False and "e-mail or password" in refused["message"]
+        staff.put("/api/v1/admin/shipping/shiprocket", {"email": "api@x.example",
+                                                         "password": "right",
+                                                         "pickup_postcode": "302001",
+                                                         "is_enabled": True})  # fmt: skip
+        ok = staff.post("/api/v1/admin/shipping/shiprocket/test").json()
+        assert ok["connected"] is True and ok["token_valid_until"]
+    finally:
+        server.stop()

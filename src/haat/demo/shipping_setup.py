@@ -24,6 +24,7 @@ PIN_CSV = """pin,prepaid,cod,city,state
 380001,yes,yes,Ahmedabad,Gujarat
 400001,yes,yes,Mumbai,Maharashtra
 400050,yes,yes,Mumbai,Maharashtra
+400059,yes,yes,Mumbai,Maharashtra
 411001,yes,yes,Pune,Maharashtra
 411005,yes,yes,Pune,Maharashtra
 500001,yes,yes,Hyderabad,Telangana

@@ -29,6 +29,7 @@ from haat.shipping.schemas import (
     RateOut,
     ShiprocketIn,
     ShiprocketOut,
+    ShiprocketTestOut,
     ZoneIn,
     ZoneOut,
     ZonePatch,
@@ -164,8 +165,9 @@ def rate_set(
 def rate_delete(request: HttpRequest, zone_id: int, currency: str, service: str) -> Any:
     """Remove the zone's rate for a service in a currency."""
     require(request, Perm.SHIPPING_MANAGE)
-    rate = Rate.objects.filter(zone_id=zone_id, currency_id=currency.upper(), service=service)
-    found = rate.select_related("zone").first()
+    zone = _zone(zone_id)  # 404 first: a zone id out of the column's range finds nothing
+    found = Rate.objects.filter(zone=zone, currency_id=currency.upper()[:3], service=service)
+    found = found.select_related("zone").first()
     if found is None:
         raise NotFound(
             f"Zone {zone_id} has no {service} rate in {currency.upper()}.",
@@ -234,10 +236,15 @@ def shiprocket_put(request: HttpRequest, payload: ShiprocketIn) -> Any:
     return selectors.shiprocket_json()
 
 
-@admin_router.post("shipping/shiprocket/test", response={200: ShiprocketOut, 502: ErrorOut, **READ})
+@admin_router.post("shipping/shiprocket/test", response={200: ShiprocketTestOut, **READ})
 def shiprocket_test(request: HttpRequest) -> Any:
-    """Log in to Shiprocket with the stored API user now; 502 `shiprocket_failed` with
-    Shiprocket's reason when it refuses or does not answer."""
+    """Log in to Shiprocket with the stored API user now: `connected` says whether it
+    worked, `message` gives Shiprocket's reason when it refused or did not answer (422
+    when no API user is stored)."""
     require(request, Perm.SHIPPING_MANAGE)
-    shiprocket.test_connection()
-    return selectors.shiprocket_json()
+    try:
+        shiprocket.test_connection()
+    except shiprocket.ShiprocketFailed as exc:
+        return {**selectors.shiprocket_json(), "connected": False, "message": exc.message}
+    ok = "Shiprocket accepted the API user."
+    return {**selectors.shiprocket_json(), "connected": True, "message": ok}

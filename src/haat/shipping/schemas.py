@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, StringConstraints
 
 from haat.catalog.schemas import Out, StrictIn
-from haat.core.schemas import MoneyOut
+from haat.core.schemas import Id, MoneyOut
 
 Amount = Annotated[int, Field(ge=0, le=10**12, description="minor units")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
@@ -144,8 +144,13 @@ class ShiprocketOut(Out):
     token_valid_until: str | None
 
 
+class ShiprocketTestOut(ShiprocketOut):
+    connected: bool = Field(description="Shiprocket accepted the API user just now")
+    message: str = Field(description="Shiprocket's answer in words")
+
+
 class QuoteLineIn(StrictIn):
-    variant_id: Annotated[int, Field(ge=1)]
+    variant_id: Id
     quantity: Annotated[int, Field(ge=1, le=1000)]
 
 
