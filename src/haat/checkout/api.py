@@ -39,7 +39,7 @@ from haat.core.replies import send
 from haat.core.schemas import errors
 from haat.orders.selectors import order_payload
 from haat.payments.flows import payment_payload
-from haat.shipping.schemas import QuoteOut
+from haat.shipping.schemas import ShippingQuoteOut
 
 store_router = Router(auth=StorefrontAuth, tags=["store: cart & checkout"])
 IDEMPOTENCY_SCOPE = "checkout"
@@ -115,7 +115,7 @@ def payment_options(request: HttpRequest, token: str, query: Query[OptionsQuery]
 
 @store_router.get(
     "carts/{token}/shipping-options",
-    response={200: QuoteOut, **CART_ERRORS},
+    response={200: ShippingQuoteOut, **CART_ERRORS},
     tags=["store: shipping"],
 )
 def shipping_options(request: HttpRequest, token: str, query: Query[ShippingQuery]) -> Any:

@@ -22,17 +22,17 @@ from haat.shipping import pins, quote, selectors, services, shiprocket
 from haat.shipping.models import Rate, ServiceablePin, Zone
 from haat.shipping.schemas import (
     PinImportOut,
-    PinOut,
-    QuoteIn,
-    QuoteOut,
-    RateIn,
-    RateOut,
+    ServiceablePinOut,
+    ShippingQuoteIn,
+    ShippingQuoteOut,
+    ShippingRateIn,
+    ShippingRateOut,
+    ShippingZoneIn,
+    ShippingZoneOut,
+    ShippingZonePatch,
     ShiprocketIn,
     ShiprocketOut,
     ShiprocketTestOut,
-    ZoneIn,
-    ZoneOut,
-    ZonePatch,
 )
 
 store_router = Router(auth=StorefrontAuth, tags=["store: shipping"])
@@ -42,8 +42,8 @@ READ: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorO
 
 
 # --- storefront --------------------------------------------------------------------------
-@store_router.post("shipping/quote", response={200: QuoteOut, 401: ErrorOut, 422: ErrorOut})
-def shipping_quote(request: HttpRequest, payload: QuoteIn) -> Any:
+@store_router.post("shipping/quote", response={200: ShippingQuoteOut, 401: ErrorOut, 422: ErrorOut})
+def shipping_quote(request: HttpRequest, payload: ShippingQuoteIn) -> Any:
     """Shipping options for a cart's lines to an address, cheapest first: price (free above
     the zone's threshold), whether cash on delivery is offered, and the estimated delivery
     dates. An Indian PIN code no courier reaches is 422 `unserviceable_pin`; an address,
@@ -87,7 +87,7 @@ def _zone(zone_id: int) -> Zone:
     return found
 
 
-@admin_router.get("shipping/zones", response={200: list[ZoneOut], **READ})
+@admin_router.get("shipping/zones", response={200: list[ShippingZoneOut], **READ})
 @paginate(Paginated)
 def zone_list(request: HttpRequest) -> Any:
     """Shipping zones in priority order, each with its rates per currency and service."""
@@ -108,8 +108,8 @@ class _Shaped:
         return [self.shape(row) for row in self.qs[key]]
 
 
-@admin_router.post("shipping/zones", response={201: ZoneOut, **READ})
-def zone_create(request: HttpRequest, payload: ZoneIn) -> Any:
+@admin_router.post("shipping/zones", response={201: ShippingZoneOut, **READ})
+def zone_create(request: HttpRequest, payload: ShippingZoneIn) -> Any:
     """Add a zone: where it applies (countries, Indian states, PIN prefixes; none of them:
     everywhere else), whether cash on delivery is offered, the dispatch cut-off time."""
     require(request, Perm.SHIPPING_MANAGE)
@@ -117,15 +117,15 @@ def zone_create(request: HttpRequest, payload: ZoneIn) -> Any:
     return Status(201, selectors.zone_json(_zone(zone.pk)))
 
 
-@admin_router.get("shipping/zones/{zone_id}", response={200: ZoneOut, **READ})
+@admin_router.get("shipping/zones/{zone_id}", response={200: ShippingZoneOut, **READ})
 def zone_detail(request: HttpRequest, zone_id: int) -> Any:
     """One zone with its rates."""
     require(request, Perm.ORDERS_VIEW)
     return selectors.zone_json(_zone(zone_id))
 
 
-@admin_router.patch("shipping/zones/{zone_id}", response={200: ZoneOut, **READ})
-def zone_update(request: HttpRequest, zone_id: int, payload: ZonePatch) -> Any:
+@admin_router.patch("shipping/zones/{zone_id}", response={200: ShippingZoneOut, **READ})
+def zone_update(request: HttpRequest, zone_id: int, payload: ShippingZonePatch) -> Any:
     """Change a zone; only the fields sent change."""
     require(request, Perm.SHIPPING_MANAGE)
     services.update_zone(zone=_zone(zone_id), **payload.changes())
@@ -141,10 +141,10 @@ def zone_delete(request: HttpRequest, zone_id: int) -> Any:
 
 
 @admin_router.put(
-    "shipping/zones/{zone_id}/rates/{currency}/{service}", response={200: RateOut, **READ}
+    "shipping/zones/{zone_id}/rates/{currency}/{service}", response={200: ShippingRateOut, **READ}
 )
 def rate_set(
-    request: HttpRequest, zone_id: int, currency: str, service: str, payload: RateIn
+    request: HttpRequest, zone_id: int, currency: str, service: str, payload: ShippingRateIn
 ) -> Any:
     """Set the zone's rate for a service (`standard` or `express`) in an enabled currency:
     a flat `amount` or weight `slabs`, free above `free_above`, offered for order values
@@ -187,7 +187,7 @@ def _pin_json(pin: ServiceablePin) -> dict[str, Any]:
             "state": pin.state}  # fmt: skip
 
 
-@admin_router.get("shipping/pins", response={200: list[PinOut], **READ})
+@admin_router.get("shipping/pins", response={200: list[ServiceablePinOut], **READ})
 @paginate(Paginated)
 def pin_list(request: HttpRequest, query: Query[PinQuery]) -> Any:
     """The merchant's serviceable PIN codes. When the list has rows, checkout refuses a PIN

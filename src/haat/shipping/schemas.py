@@ -22,7 +22,7 @@ Service = Literal["standard", "express"]
 Days = Annotated[int, Field(ge=0, le=90)]
 
 
-class ZoneFields(StrictIn):
+class ShippingZoneFields(StrictIn):
     countries: Annotated[list[Country], Field(max_length=200)] | None = Field(
         None,
         description="ISO country codes; a zone with no countries, states or prefixes "
@@ -47,23 +47,23 @@ class ZoneFields(StrictIn):
     is_active: bool | None = None
 
 
-class ZoneIn(ZoneFields):
+class ShippingZoneIn(ShippingZoneFields):
     name: Name
 
 
-class ZonePatch(ZoneFields):
+class ShippingZonePatch(ShippingZoneFields):
     name: Name | None = None
 
 
-class SlabIn(StrictIn):
+class WeightSlabIn(StrictIn):
     max_grams: Annotated[int, Field(ge=1, le=10**8)]
     amount: Amount
 
 
-class RateIn(StrictIn):
+class ShippingRateIn(StrictIn):
     nullable: ClassVar[frozenset[str]] = frozenset({"free_above", "min_order", "max_order"})
     amount: Amount = Field(0, description="the price when there are no weight slabs")
-    slabs: Annotated[list[SlabIn], Field(max_length=50)] = Field(
+    slabs: Annotated[list[WeightSlabIn], Field(max_length=50)] = Field(
         default_factory=list,
         description="weight bands: the lightest band that holds the parcel sets the price; "
         "heavier than every band, the rate is not offered",
@@ -76,18 +76,18 @@ class RateIn(StrictIn):
     is_active: bool = True
 
 
-class SlabOut(Out):
+class WeightSlabOut(Out):
     max_grams: int
     price: MoneyOut
 
 
-class RateOut(Out):
+class ShippingRateOut(Out):
     id: int
     service: str
     service_label: str
     currency: str
     price: MoneyOut
-    slabs: list[SlabOut]
+    slabs: list[WeightSlabOut]
     free_above: MoneyOut | None
     min_order: MoneyOut | None
     max_order: MoneyOut | None
@@ -97,7 +97,7 @@ class RateOut(Out):
     summary: str = Field(description='in words, e.g. "₹60.00, free above ₹999.00, 3–5 days"')
 
 
-class ZoneOut(Out):
+class ShippingZoneOut(Out):
     id: int
     name: str
     countries: list[str]
@@ -108,10 +108,10 @@ class ZoneOut(Out):
     cutoff_time: str
     business_days_only: bool
     is_active: bool
-    rates: list[RateOut]
+    rates: list[ShippingRateOut]
 
 
-class PinOut(Out):
+class ServiceablePinOut(Out):
     pin: str
     prepaid: bool
     cod: bool
@@ -149,17 +149,17 @@ class ShiprocketTestOut(ShiprocketOut):
     message: str = Field(description="Shiprocket's answer in words")
 
 
-class QuoteLineIn(StrictIn):
+class ShippingQuoteLineIn(StrictIn):
     variant_id: Id
     quantity: Annotated[int, Field(ge=1, le=1000)]
 
 
-class QuoteIn(StrictIn):
+class ShippingQuoteIn(StrictIn):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
     country: Country
     state: Annotated[str, StringConstraints(max_length=100)] = ""
     postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
-    lines: Annotated[list[QuoteLineIn], Field(min_length=1, max_length=100)]
+    lines: Annotated[list[ShippingQuoteLineIn], Field(min_length=1, max_length=100)]
 
 
 class ShippingOptionOut(Out):
@@ -175,7 +175,7 @@ class ShippingOptionOut(Out):
     delivery_text: str = Field(description='e.g. "Delivery in 3–5 days (by Fri 11 Dec)"')
 
 
-class QuoteOut(Out):
+class ShippingQuoteOut(Out):
     zone: str
     cod_allowed: bool
     weight_grams: int
