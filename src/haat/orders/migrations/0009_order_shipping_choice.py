@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0007_gst_on_orders_and_lines"),
+        ("orders", "0008_order_fulfilment_statuses_and_notes"),
     ]
 
     operations = [
