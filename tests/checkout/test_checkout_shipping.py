@@ -74,6 +74,13 @@ def test_the_cheapest_option_is_charged_and_stored(store_api, zones, kurta):
     assert (order.delivery_latest - order.delivery_earliest).days >= 2
 
 
+def test_order_page_names_the_shipping_chosen(store_api, zones, kurta, staff_client):
+    order = Order.objects.get(token=_checkout(store_api, kurta).json()["token"])
+    page = staff_client("support").get(f"/dashboard/orders/{order.number}/").content.decode()
+    by = f"{order.delivery_latest:%-d %b %Y}"
+    assert f"· Standard delivery · Rest of India, delivery by {by}</span>" in page
+
+
 def test_express_and_free_above(store_api, zones, kurta):
     express = _checkout(store_api, kurta, shipping_service="express").json()
     assert express["shipping"]["amount"] == 19900
