@@ -159,3 +159,21 @@ def test_policy_changes_read_in_words_in_the_audit_log():
         "Selling beyond stock: pre-order of up to 25 units, ships in 21 days"
         " → backorder of up to 10 units, ships in 12 days"
     ]
+
+
+def test_stock_list_shows_variants_sold_beyond_stock_as_such(staff_client):
+    pre = make_variant("KUR-PRE-S")
+    back = make_variant("DUP-MADE")
+    out = make_variant("TEE-GONE")
+    set_policy(variant_id=pre.pk, mode="pre_order", cap=25, ships_in_days=21)
+    set_policy(variant_id=back.pk, mode="backorder", cap=10, ships_in_days=12)
+    html = staff_client("manager").get(D + "stock/").content.decode()
+
+    def badge(sku: str) -> str:
+        row = html[html.index(sku) :]
+        row = row[row.index('class="badge') :]
+        return row[: row.index("</span>")]
+
+    assert badge("KUR-PRE-S").endswith(">Pre-order")
+    assert badge("DUP-MADE").endswith(">Backorder")
+    assert badge(out.sku).endswith(">Out")

@@ -28,7 +28,13 @@ from haat.catalog.stock_state import StockState
 from haat.core import sql
 from haat.inventory import owners
 from haat.inventory.alerts import default_threshold
-from haat.inventory.models import LowStockThreshold, StockHold, StockLevel, StockMovement
+from haat.inventory.models import (
+    BackorderPolicy,
+    LowStockThreshold,
+    StockHold,
+    StockLevel,
+    StockMovement,
+)
 from haat.inventory.sql import BackorderOffer, available_units, available_units_annotation
 from haat.inventory.stock_states import compute_state, variant_states
 
@@ -137,6 +143,7 @@ def stock_item(v: Variant) -> dict[str, Any]:
         "available": v.available_total,
         "threshold": v.threshold,
         "state": stock_state(v.available_total, v.threshold),
+        "sells_beyond": getattr(v, "beyond_mode", None) or "",
         "locations": [level_out(lvl) for lvl in v.stock_levels.all()],
     }
 
@@ -167,6 +174,10 @@ def stock_queryset(
                 f"{sql.table(Variant)}.{sql.column(Variant, 'id')}", location_id=location_id
             ),
             threshold=Coalesce(Subquery(threshold[:1]), Value(default_threshold())),
+            # Sold beyond stock (pre-order / backorder): shown instead of "Out".
+            beyond_mode=Subquery(
+                BackorderPolicy.objects.filter(variant=OuterRef("pk")).values("mode")[:1]
+            ),
         )
         .prefetch_related(
             Prefetch(
