@@ -287,6 +287,15 @@ HAAT_TWILIO_ACCOUNT_SID = env.str("HAAT_TWILIO_ACCOUNT_SID", default="")
 HAAT_TWILIO_AUTH_TOKEN = env.str("HAAT_TWILIO_AUTH_TOKEN", default="")
 HAAT_TWILIO_FROM = env.str("HAAT_TWILIO_FROM", default="")  # a number or sender id
 HAAT_TWILIO_MESSAGING_SERVICE_SID = env.str("HAAT_TWILIO_MESSAGING_SERVICE_SID", default="")
+# WhatsApp Cloud API (docs/notifications.md#whatsapp): unset = WhatsApp messages are recorded
+# and fail with "not set up". The token and app secret are secrets: environment only.
+HAAT_WHATSAPP_API_URL = env.str("HAAT_WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+HAAT_WHATSAPP_PHONE_NUMBER_ID = env.str("HAAT_WHATSAPP_PHONE_NUMBER_ID", default="")
+HAAT_WHATSAPP_ACCESS_TOKEN = env.str("HAAT_WHATSAPP_ACCESS_TOKEN", default="")
+HAAT_WHATSAPP_APP_SECRET = env.str("HAAT_WHATSAPP_APP_SECRET", default="")
+HAAT_WHATSAPP_VERIFY_TOKEN = env.str("HAAT_WHATSAPP_VERIFY_TOKEN", default="")
+# COD confirmation: hours a customer has to answer before the order joins "call the customer".
+HAAT_COD_CONFIRMATION_HOURS = env.int("HAAT_COD_CONFIRMATION_HOURS", default=12)
 
 # --- Rate limits (haat.core.ratelimit): "count/period", period s, m, h or d ----------------
 # Per client IP limits are generous, so a sale's honest traffic from one office or mobile

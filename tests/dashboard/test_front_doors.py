@@ -20,6 +20,7 @@ NAV_PATHS = {
     "payments:late_payments": "/dashboard/late-payments/",
     "payments:cod_remittance": "/dashboard/payments/cod-remittance/",
     "notifications:message_list": "/dashboard/messages/",
+    "notifications:cod_queue": "/dashboard/messages/cod/",
     "inventory:stock_list": "/dashboard/inventory/stock/",
     "inventory:low_stock": "/dashboard/inventory/stock/low/",
     "inventory:location_list": "/dashboard/inventory/locations/",
@@ -60,7 +61,14 @@ OTHER_PATHS = {
     ("gateways_public:test_pay", ("tok",)): "/pay/test/tok",
     ("paypage:pay", ("tok",)): "/pay/tok",
     ("notifications:message_detail", (5,)): "/dashboard/messages/5/",
-    ("anymail:postmark_tracking_webhook", ()): "/webhooks/anymail/postmark/tracking/",
+    (
+        "notifications_public:anymail:postmark_tracking_webhook",
+        (),
+    ): "/webhooks/anymail/postmark/tracking/",
+    ("notifications_public:webhook_whatsapp", ()): "/webhooks/whatsapp",
+    ("notifications_public:webhook_sms_msg91", ()): "/webhooks/sms/msg91/",
+    ("notifications_public:webhook_sms_twilio", ()): "/webhooks/sms/twilio/",
+    ("notifications_public:cod_page", ("tok",)): "/cod/tok",
 }
 
 

@@ -10,11 +10,13 @@ from tests.checkout.helpers import make_variant
 from tests.payments.helpers import make_order
 
 
-def order_with_messages(**kwargs):
-    """An order placed by the orders service, its events dispatched: (order, messages)."""
+def order_with_messages(channel: str = "email", **kwargs):
+    """An order placed by the orders service, its events dispatched: (order, its messages on
+    `channel`; WhatsApp's are in tests/notifications/test_whatsapp*.py)."""
     order = make_order(make_variant(price="1299.00", stock=10), **kwargs)
     dispatch_pending()
-    return order, list(Message.objects.filter(order_number=order.number).order_by("id"))
+    rows = Message.objects.filter(order_number=order.number, channel=channel)
+    return order, list(rows.order_by("id"))
 
 
 def send_all() -> int:

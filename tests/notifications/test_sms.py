@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from haat.core.dispatch import dispatch_pending
 from haat.core.errors import ValidationError
-from haat.notifications import sending, services, sms_callbacks, sms_channel
+from haat.notifications import phones, sending, services, sms_callbacks, sms_channel
 from haat.notifications.models import Message, Rule, SmsStatusReport, Template
 from haat.orders.models import Order
 from tests.accounts.smtp import free_port
@@ -74,11 +74,11 @@ def _sms_of(order) -> Message:
 
 
 def test_e164():
-    assert sms_channel.e164("98450 12345") == "+919845012345"
-    assert sms_channel.e164("+1 415 555 2671") == "+14155552671"
+    assert phones.e164("98450 12345") == "+919845012345"
+    assert phones.e164("+1 415 555 2671") == "+14155552671"
     for bad in ("", "12345", "not a phone", "+91 02345 67890"):
-        with pytest.raises(sms_channel.InvalidPhone):
-            sms_channel.e164(bad)
+        with pytest.raises(phones.InvalidPhone):
+            phones.e164(bad)
 
 
 def test_sms_rules_ship_off_and_cannot_go_on_until_set_up(defaults, settings):

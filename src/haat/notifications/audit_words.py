@@ -18,6 +18,11 @@ WORDS = AuditWords(
                 "language": "Language",
             },
         ),
+        "notifications.cod_answered": Phrase(
+            "recorded the customer's answer to {object}",
+            fields={"status": "Answer", "source": "How"},
+        ),
+        "notifications.cod_called": Phrase("handled {object} by phone", fields={"status": "State"}),
         "notifications.template_saved": Phrase(
             "edited the message template {object}", fields={"version": "Version"}
         ),
@@ -34,5 +39,6 @@ WORDS = AuditWords(
         ObjectKind("notifications.message", "a message"),
         ObjectKind("notifications.rule", "a message rule"),
         ObjectKind("notifications.template", "a message template"),
+        ObjectKind("notifications.codconfirmation", "a COD confirmation"),
     ),
 )

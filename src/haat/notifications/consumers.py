@@ -7,7 +7,7 @@ from __future__ import annotations
 from haat.core.events import Delivery, Event, consumer
 from haat.inventory.events import BackInStockNoticeDue
 from haat.inventory.services import mark_back_in_stock_notified
-from haat.notifications import queueing
+from haat.notifications import cod, queueing
 from haat.notifications.models import Message
 from haat.orders.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from haat.payments.events import PaymentCaptured, PaymentLateRefunded, PaymentLinkCreated
@@ -27,8 +27,14 @@ _EVENTS = (
 def queue_messages(event: Event, delivery: Delivery) -> None:
     """Queues the messages the enabled rules ask for: one per (event, channel, recipient),
     rendered from the template in the recipient's language; sending happens in the
-    background (`notifications.tasks`)."""
-    queueing.write(queueing.plan(event, delivery))
+    background (`notifications.tasks`). A COD confirmation asked of the customer opens its
+    `CodConfirmation` (the clock for "call the customer" starts now)."""
+    planned = queueing.plan(event, delivery)
+    queueing.write(planned)
+    if isinstance(event, OrderPlaced) and any(
+        m.template_key == cod.TEMPLATE_KEY and m.status == Message.Status.QUEUED for m in planned
+    ):
+        cod.start(order_id=int(delivery.aggregate_id), order_number=event.number)
 
 
 @consumer("notifications.back_in_stock", BackInStockNoticeDue)

@@ -263,3 +263,122 @@ def seed(rule_model: Any, template_model: Any) -> None:
 def event_of(template_key: str) -> str:
     """The event a default template is written for ('' for a key no rule uses)."""
     return next((r[0] for r in RULES if r[4] == template_key), "")
+
+
+# --- WhatsApp and the COD confirmation (added by migration 0003's successor, `seed_whatsapp`:
+# the historical models of 0002 have no `provider_template`). ---------------------------------
+
+# (event type, rule name, channel, template key, payment types)
+CHANNEL_RULES: list[tuple[str, str, str, str, list[str]]] = [
+    ("order.placed", "Thank the customer on WhatsApp", "whatsapp", "order_placed", []),
+    (
+        "order.placed",
+        "Ask a cash-on-delivery customer to confirm on WhatsApp",
+        "whatsapp",
+        "cod_confirmation",
+        ["cod"],
+    ),
+    (
+        "order.placed",
+        "Ask a cash-on-delivery customer to confirm by e-mail (when WhatsApp cannot)",
+        "email",
+        "cod_confirmation",
+        ["cod"],
+    ),
+]
+
+# (key, channel, language) -> (subject, body, approved WhatsApp template or {})
+CHANNEL_TEMPLATES: dict[tuple[str, str, str], tuple[str, str, dict[str, Any]]] = {
+    ("order_placed", "whatsapp", "en"): (
+        "",
+        "Hello {{ customer_name }}, thank you for your order {{ order_number }} "
+        "({{ order_total }}) at {{ store_name }}.",
+        {
+            "name": "order_placed",
+            "language": "en",
+            "body": ["customer_name", "order_number", "order_total", "store_name"],
+            "buttons": [],
+        },
+    ),
+    ("order_placed", "whatsapp", "hi"): (
+        "",
+        "नमस्ते {{ customer_name }}, {{ store_name }} पर आपके ऑर्डर {{ order_number }} "
+        "({{ order_total }}) के लिए धन्यवाद।",
+        {
+            "name": "order_placed",
+            "language": "hi",
+            "body": ["customer_name", "store_name", "order_number", "order_total"],
+            "buttons": [],
+        },
+    ),
+    ("cod_confirmation", "whatsapp", "en"): (
+        "",
+        "Hello {{ customer_name }}, please confirm your cash-on-delivery order "
+        "{{ order_number }} of {{ order_total }} at {{ store_name }}. [Confirm] [Cancel]",
+        {
+            "name": "cod_confirmation",
+            "language": "en",
+            "body": ["customer_name", "order_number", "order_total", "store_name"],
+            "buttons": ["confirm_reply", "cancel_reply"],
+        },
+    ),
+    ("cod_confirmation", "whatsapp", "hi"): (
+        "",
+        "नमस्ते {{ customer_name }}, कृपया {{ store_name }} पर अपने कैश-ऑन-डिलीवरी ऑर्डर "
+        "{{ order_number }} ({{ order_total }}) की पुष्टि करें। [पुष्टि करें] [रद्द करें]",
+        {
+            "name": "cod_confirmation",
+            "language": "hi",
+            "body": ["customer_name", "store_name", "order_number", "order_total"],
+            "buttons": ["confirm_reply", "cancel_reply"],
+        },
+    ),
+    ("cod_confirmation", "email", "en"): (
+        "Please confirm your order {{ order_number }}",
+        "Hello {{ customer_name }},\n\nYou chose to pay {{ order_total }} in cash on delivery "
+        "for order {{ order_number }}. Please confirm it (or cancel it) here, so we can ship "
+        "it:\n\n{{ confirm_url }}" + _SIGN_EN,
+        {},
+    ),
+    ("cod_confirmation", "email", "hi"): (
+        "कृपया अपने ऑर्डर {{ order_number }} की पुष्टि करें",
+        "नमस्ते {{ customer_name }},\n\nआपने ऑर्डर {{ order_number }} के {{ order_total }} "
+        "डिलीवरी पर नकद देना चुना है। कृपया यहाँ पुष्टि करें (या रद्द करें), ताकि हम इसे भेज सकें:"
+        "\n\n{{ confirm_url }}" + _SIGN_HI,
+        {},
+    ),
+}
+
+
+def seed_whatsapp(rule_model: Any, template_model: Any) -> None:
+    """Add the missing WhatsApp and COD-confirmation rules and templates."""
+    rule_model.objects.bulk_create(
+        [
+            rule_model(
+                event_type=event_type,
+                name=name,
+                channel=channel,
+                audience="customer",
+                staff_role="",
+                template_key=key,
+                payment_types=payment_types,
+            )
+            for event_type, name, channel, key, payment_types in CHANNEL_RULES
+        ],
+        ignore_conflicts=True,
+    )
+    template_model.objects.bulk_create(
+        [
+            template_model(
+                key=key,
+                event_type="order.placed",
+                channel=channel,
+                language=lang,
+                subject=subject,
+                body=body,
+                provider_template=mapping,
+            )
+            for (key, channel, lang), (subject, body, mapping) in CHANNEL_TEMPLATES.items()
+        ],
+        ignore_conflicts=True,
+    )

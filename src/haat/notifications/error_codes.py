@@ -35,3 +35,18 @@ class NotificationError(ErrorCode):
         403,
         "The Twilio status callback's X-Twilio-Signature does not match its URL and fields.",
     )
+    WHATSAPP_SIGNATURE_INVALID = (
+        "whatsapp_signature_invalid",
+        401,
+        "A WhatsApp callback without a valid X-Hub-Signature-256 (or a wrong verify token).",
+    )
+    WHATSAPP_NOT_SET_UP = (
+        "whatsapp_not_set_up",
+        503,
+        "WhatsApp callbacks are refused until HAAT_WHATSAPP_APP_SECRET is set.",
+    )
+    WHATSAPP_CALLBACK_INVALID = (
+        "whatsapp_callback_invalid",
+        400,
+        "A signed WhatsApp callback whose body is not a JSON object (or is too large).",
+    )

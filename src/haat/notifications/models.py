@@ -16,7 +16,7 @@ from django.db.models import Q
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     SMS = "sms", "SMS"
-    # WhatsApp plugs in here with its adapter in `channels.py`.
+    WHATSAPP = "whatsapp", "WhatsApp"
 
 
 class Language(models.TextChoices):
@@ -42,6 +42,9 @@ class Template(models.Model):
     body = models.TextField()
     # What the provider needs besides the words. SMS: {"dlt_template_id", "sender_id",
     # "msg91_template_id"} (validated on save: `sms_channel.check_provider_template`).
+    # WhatsApp: the template as approved at Meta, {"name", "language", "body": [the
+    # variables filling {{1}}, {{2}}... in order], "buttons": [variables of the quick-reply
+    # payloads in order]} (validated on save: `whatsapp_channel.check_mapping`).
     provider_template = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -135,7 +138,8 @@ class Message(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     # What the provider call carries besides the text (SMS: the DLT and MSG91 template ids
-    # and the values of the template's slots), fixed when the message is written.
+    # and the values of the template's slots; WhatsApp: the template name, language and the
+    # filled-in parameters), fixed when the message is written.
     provider_payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     provider = models.CharField(max_length=60, blank=True)
@@ -200,3 +204,96 @@ class SmsStatusReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.provider_id}: {self.status}"
+
+
+class Purpose(models.TextChoices):
+    TRANSACTIONAL = "transactional", "Order updates"
+    MARKETING = "marketing", "Offers and news"
+
+
+class Consent(models.Model):
+    """Whether a customer's address (an e-mail or an E.164 phone) may get messages of a
+    purpose over a channel. No row: transactional allowed, marketing not (opt-in)."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    address = models.CharField(max_length=254)  # lower-cased e-mail or E.164 phone
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField()
+    source = models.CharField(max_length=40)  # whatsapp_stop, checkout, staff, unsubscribe_link
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "address", "purpose"], name="notify_consent_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.channel} {self.purpose}: {self.granted}"
+
+
+class ConsentChange(models.Model):
+    """Every change of consent, with when and where it came from (kept forever)."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    address = models.CharField(max_length=254, db_index=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField()
+    source = models.CharField(max_length=40)
+    detail = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.purpose} -> {self.granted} ({self.source})"
+
+
+class WhatsAppCallback(models.Model):
+    """A signed callback from Meta, stored before it is applied; its body's hash makes a
+    replay a no-op."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Could not be applied"
+
+    digest = models.CharField(max_length=64, unique=True)  # sha256 of the raw body
+    body = models.BinaryField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    outcome = models.TextField(blank=True)  # what it did, in words
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class CodConfirmation(models.Model):
+    """A cash-on-delivery order asked to confirm (the rule `cod_confirmation`). Notifications
+    owns this row: the order's own status does not change until the customer cancels (then
+    `orders.lifecycle.cancel`), so the confirmation outcome lives here."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the customer"
+        CONFIRMED = "confirmed", "Confirmed by the customer"
+        CANCELLED = "cancelled", "Cancelled by the customer"
+        NO_ANSWER = "no_answer", "No answer: call the customer"
+        CALLED = "called", "Handled by phone"
+
+    order_id = models.BigIntegerField(unique=True)
+    order_number = models.CharField(max_length=32, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    answer_by = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=40, blank=True)  # whatsapp_button, email_link, staff
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer_by", "id"]
+        indexes = [models.Index(fields=["status", "answer_by"], name="notify_cod_due")]
+
+    def __str__(self) -> str:
+        return f"{self.order_number}: {self.status}"

@@ -20,8 +20,24 @@ from jinja2 import TemplateError
 from haat.accounts.models import User
 from haat.core.currencies import default_currency
 from haat.core.events import Delivery, Event
-from haat.notifications import email_channel, rendering, sms_channel
-from haat.notifications.models import Audience, Channel, Message, Rule, Suppression, Template
+from haat.notifications import (
+    cod,
+    consent,
+    email_channel,
+    phones,
+    rendering,
+    sms_channel,
+    whatsapp_channel,
+)
+from haat.notifications.models import (
+    Audience,
+    Channel,
+    Message,
+    Purpose,
+    Rule,
+    Suppression,
+    Template,
+)
 from haat.notifications.sources import Facts, source
 from haat.notifications.tasks import schedule_send
 
@@ -62,17 +78,10 @@ def recipients(rule: Rule, facts: Facts) -> list[Recipient]:
         return [Recipient(u.email, u.full_name, Audience.STAFF) for u in staff.order_by("id")]
     if rule.channel == Channel.EMAIL and facts.email:
         return [Recipient(facts.email, facts.name, Audience.CUSTOMER)]
-    if rule.channel == Channel.SMS and facts.phone:
-        return [Recipient(_phone(facts.phone), facts.name, Audience.CUSTOMER)]
+    if rule.channel in (Channel.SMS, Channel.WHATSAPP) and facts.phone:
+        # E.164 as the address, so every message to one phone shares its consent and reports
+        return [Recipient(phones.e164_or_raw(facts.phone), facts.name, Audience.CUSTOMER)]
     return []
-
-
-def _phone(raw: str) -> str:
-    """E.164 where the number is valid; else as given (the message is then recorded failed)."""
-    try:
-        return sms_channel.e164(raw)
-    except sms_channel.InvalidPhone:
-        return raw.strip()
 
 
 def plan(event: Event, delivery: Delivery) -> list[Message]:
@@ -96,6 +105,10 @@ def plan(event: Event, delivery: Delivery) -> list[Message]:
         if matches(rule, facts, currency)
         for r in recipients(rule, facts)
     ]
+    opted_out = consent.refused(
+        channel=Channel.WHATSAPP,
+        addresses={r.address for rule, r in wanted if rule.channel == Channel.WHATSAPP},
+    )
     suppressed = set(
         Suppression.objects.filter(address__in={r.address.lower() for _, r in wanted}).values_list(
             "channel", "address"
@@ -148,8 +161,59 @@ def plan(event: Event, delivery: Delivery) -> list[Message]:
                 _sms(message, template, facts, now)
         if (rule.channel, recipient.address.lower()) in suppressed:
             _fail(message, now, "Not sent: this address bounced or complained earlier.")
+        if rule.channel == Channel.WHATSAPP:
+            _whatsapp(message, template, facts, opted_out, now)
         planned[key] = message
-    return list(planned.values())
+    return _cod_fallback(list(planned.values()))
+
+
+def _whatsapp(
+    message: Message, template: Template, facts: Facts, opted_out: dict, now: object
+) -> None:
+    """A WhatsApp message: a valid E.164 number, the customer's consent, the approved
+    template's parameters fixed now, and WhatsApp set up; otherwise recorded failed with
+    the reason (staff see it; a resend after fixing the cause sends the same words)."""
+    if message.status == Message.Status.FAILED:
+        return
+    try:
+        phones.e164(message.recipient)
+    except phones.InvalidPhone as exc:
+        _fail(message, now, f"Not sent: {exc}")
+        return
+    purpose = consent.purpose_of(template.key)
+    refusal = opted_out.get((message.recipient.lower(), purpose))
+    if refusal is not None or (
+        purpose == Purpose.MARKETING
+        and not consent.allowed(
+            channel=Channel.WHATSAPP, address=message.recipient, purpose=purpose
+        )
+    ):
+        when = f" on {refusal.changed_at:%d %b %Y}" if refusal is not None else ""
+        _fail(message, now, f"Not sent: the customer opted out of WhatsApp messages{when}.")
+        return
+    if template.provider_template:
+        message.provider_payload = whatsapp_channel.payload(
+            template.provider_template, facts.variables
+        )
+    if not whatsapp_channel.configured():
+        _fail(message, now, whatsapp_channel.NOT_SET_UP)
+
+
+def _cod_fallback(messages: list[Message]) -> list[Message]:
+    """The COD confirmation goes by e-mail only when no WhatsApp one is on its way."""
+    by_whatsapp = any(
+        m.template_key == cod.TEMPLATE_KEY
+        and m.channel == Channel.WHATSAPP
+        and m.status == Message.Status.QUEUED
+        for m in messages
+    )
+    if not by_whatsapp:
+        return messages
+    return [
+        m
+        for m in messages
+        if not (m.template_key == cod.TEMPLATE_KEY and m.channel == Channel.EMAIL)
+    ]
 
 
 def _sms(message: Message, template: Template, facts: Facts, now: object) -> None:
@@ -157,8 +221,8 @@ def _sms(message: Message, template: Template, facts: Facts, now: object) -> Non
     the message here, visibly, instead of at the provider."""
     message.subject = ""
     try:
-        sms_channel.e164(message.recipient)
-    except sms_channel.InvalidPhone as exc:
+        phones.e164(message.recipient)
+    except phones.InvalidPhone as exc:
         _fail(message, now, f"Not sent: {exc}")
         return
     problem = sms_channel.not_ready(template.provider_template)

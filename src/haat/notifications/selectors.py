@@ -8,8 +8,9 @@ from datetime import timedelta
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from haat.notifications.models import Message, Rule, Template
+from haat.notifications.models import CodConfirmation, Message, Rule, Template
 from haat.notifications.sources import SOURCES, allowed_variables
+from haat.orders.models import Order
 
 STATUSES = [s.value for s in Message.Status]
 
@@ -68,3 +69,33 @@ class Variable:
 
 def variables(event_type: str) -> list[Variable]:
     return [Variable(n, m) for n, m in allowed_variables(event_type).items()]
+
+
+def cod_to_call() -> int:
+    """COD orders whose customer did not answer in time (the dashboard badge)."""
+    return CodConfirmation.objects.filter(status=CodConfirmation.Status.NO_ANSWER).count()
+
+
+@dataclass(frozen=True)
+class CodRow:
+    row: CodConfirmation
+    order: Order | None
+
+
+def cod_queue(*, show: str = "") -> list[CodRow]:
+    """The "call the customer" queue (or, `show="all"`, the latest 200 confirmations), with
+    their orders in one more query."""
+    rows = CodConfirmation.objects.all()
+    if show == "all":
+        rows = rows.order_by("-created_at")[:200]
+    else:
+        rows = rows.filter(status=CodConfirmation.Status.NO_ANSWER)[:200]
+    found = list(rows)
+    orders = Order.objects.in_bulk([r.order_id for r in found])
+    return [CodRow(r, orders.get(r.order_id)) for r in found]
+
+
+def cod_rates() -> dict[str, int]:
+    """How many confirmations ended each way (the confirmation rate, for analytics)."""
+    found = dict(CodConfirmation.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {s.value: found.get(s.value, 0) for s in CodConfirmation.Status}

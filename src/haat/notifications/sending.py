@@ -32,6 +32,7 @@ from django.utils import timezone
 from haat.notifications import (  # noqa: F401  (register their adapters)
     email_channel,
     sms_channel,
+    whatsapp_channel,
 )
 from haat.notifications.channels import ChannelError, Outgoing, adapter_for
 from haat.notifications.models import Message

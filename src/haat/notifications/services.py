@@ -12,7 +12,7 @@ from haat.core.audit import record_audit
 from haat.core.currencies import default_currency
 from haat.core.errors import Conflict, NotFound, ValidationError
 from haat.notifications import rendering, sms_channel
-from haat.notifications.defaults import seed
+from haat.notifications.defaults import seed, seed_whatsapp
 from haat.notifications.error_codes import NotificationError
 from haat.notifications.models import Channel, Language, Message, Rule, Template, TemplateRevision
 from haat.notifications.sources import allowed_variables, money, sample_variables
@@ -251,3 +251,4 @@ def ensure_defaults() -> None:
     """Add the default rules and templates that are missing (the data migration does the
     same; tests that empty the tables and the demo call this)."""
     seed(Rule, Template)
+    seed_whatsapp(Rule, Template)

@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 
 from haat.core.store import store
@@ -49,25 +48,6 @@ UNKNOWN_OUTCOME = (
     "not have gone out ({provider} takes no idempotency key, so it is not retried blindly). "
     "Check with the customer before sending it again."
 )
-
-
-class InvalidPhone(ValueError):
-    pass
-
-
-def e164(phone: str) -> str:
-    """`phone` as E.164 ("+919812345678"); a 10-digit Indian number gets +91. Raises
-    InvalidPhone with a sentence for anything that is not a valid number."""
-    raw = (phone or "").strip()
-    if not raw:
-        raise InvalidPhone("There is no phone number.")
-    try:
-        number = phonenumbers.parse(raw, "IN")
-    except phonenumbers.NumberParseException:
-        raise InvalidPhone(f"{raw} is not a phone number.") from None
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(f"{raw} is not a valid phone number (E.164, e.g. +919812345678).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- settings -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.conf import settings
 from haat.catalog.models import Variant, option_title
 from haat.core.money import formatted
 from haat.core.store import store
+from haat.notifications import cod
 from haat.orders.models import Order, pk_from_number
 from haat.payments.flows import pay_page_url
 
@@ -71,6 +72,21 @@ SAMPLE_ORDER = {
     "order_url": "https://shop.example.in/pay/q9Jx3dV0b1kZ2m8sTt4w",
     "lines": [{"title": "Indigo kurta (M)", "quantity": 2, "amount": "₹2,598.00"}],
 }
+
+
+COD = {
+    "confirm_reply": "The signed payload of the Confirm button (WhatsApp COD confirmation).",
+    "cancel_reply": "The signed payload of the Cancel button (WhatsApp COD confirmation).",
+    "confirm_url": "A page where the customer confirms or cancels a COD order (e-mail).",
+}
+
+
+def _cod_variables(number: str) -> dict[str, Any]:
+    return {
+        "confirm_reply": cod.reply(number, cod.CONFIRM),
+        "cancel_reply": cod.reply(number, cod.CANCEL),
+        "confirm_url": cod.page_url(number),
+    }
 
 
 def money(amount: int, currency: str) -> str:
@@ -139,9 +155,14 @@ SOURCES: dict[str, Source] = {
         Source(
             "order.placed",
             "Order placed",
-            ORDER,
-            lambda e: _order_facts(e.number),
-            SAMPLE_ORDER,
+            {**ORDER, **COD},
+            lambda e: _order_facts(e.number, _cod_variables(e.number)),
+            {
+                **SAMPLE_ORDER,
+                "confirm_reply": "HT-10042:confirm:sample",
+                "cancel_reply": "HT-10042:cancel:sample",
+                "confirm_url": "https://shop.example.in/cod/HT-10042:page:sample",
+            },
         ),
         Source(
             "order.confirmed",

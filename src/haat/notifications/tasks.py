@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django_tasks import task
 
 from haat.core.periodic import periodic
-from haat.notifications import sending
+from haat.notifications import cod, sending
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +37,10 @@ def schedule_send() -> None:
         send_messages.enqueue()
     except Exception:
         logger.exception("Could not enqueue message sending; the periodic sweep will run it")
+
+
+@periodic(every=timedelta(minutes=5), name="notifications.cod_unanswered")
+@task()
+def cod_unanswered() -> int:
+    """COD confirmations past their deadline join the "call the customer" queue."""
+    return cod.expire()

@@ -17,7 +17,7 @@ from haat.core.errors import DomainError
 from haat.core.mail_delivery import delivery_summary, kept_locally
 from haat.core.money import Money
 from haat.dashboard.access import require_perm
-from haat.notifications import email_channel, selectors, services, sms_channel
+from haat.notifications import cod, email_channel, selectors, services, sms_channel
 from haat.notifications.models import Channel, Language, Template
 from haat.notifications.sources import money
 from haat.orders.models import Order
@@ -270,3 +270,44 @@ def _preview(template: Template, subject: str, body: str) -> dict:
         "html": email_channel.html_body(subject=shown.subject, text=shown.body),
         "problems": [],
     }
+
+
+@require_GET
+@require_perm(Perm.ORDERS_VIEW)
+def cod_queue(request: HttpRequest) -> HttpResponse:
+    """Cash-on-delivery orders whose customer did not answer the confirmation in time."""
+    show = "all" if request.GET.get("show") == "all" else ""
+    rates = selectors.cod_rates()
+    asked = sum(rates.values())
+    answered = rates["confirmed"] + rates["cancelled"]
+    return render(
+        request,
+        "notifications/cod_queue.html",
+        {
+            "items": [
+                {
+                    "row": item.row,
+                    "order": item.order,
+                    "total": money(item.order.total_amount, item.order.currency_id)
+                    if item.order
+                    else "",
+                }
+                for item in selectors.cod_queue(show=show)
+            ],
+            "show_all": bool(show),
+            "asked": asked,
+            "rates": rates,
+            "answered_share": round(100 * answered / asked) if asked else 0,
+            "hours": cod.answer_hours(),
+        },
+    )
+
+
+@require_POST
+@require_perm(Perm.ORDERS_VIEW)
+def cod_called(request: HttpRequest, confirmation_id: int) -> HttpResponse:
+    row = cod.mark_called(confirmation_id=confirmation_id)
+    if row is None:
+        raise Http404("No such confirmation.")
+    flash.success(request, f"Order {row.order_number} is marked as handled by phone.")
+    return redirect("notifications:cod_queue")

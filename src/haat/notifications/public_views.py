@@ -1,0 +1,44 @@
+"""The COD confirmation page linked from the e-mail fallback (/cod/<signed token>): the
+order, and Confirm / Cancel buttons. A forged or altered token is a 404; the answer goes
+through `cod.answer`, the same as a WhatsApp button reply."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from haat.core.store import store
+from haat.notifications import cod
+from haat.notifications.models import CodConfirmation
+from haat.notifications.sources import money
+from haat.orders.models import Order, pk_from_number
+
+
+@require_http_methods(["GET", "POST"])
+def cod_page(request: HttpRequest, token: str) -> HttpResponse:
+    number = cod.parse_page_token(token)
+    order = Order.objects.filter(pk=pk_from_number(number) or 0).first() if number else None
+    row = CodConfirmation.objects.filter(order_number=number).first() if number else None
+    if order is None or row is None:
+        raise Http404("No such confirmation.")
+    notice = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in (cod.CONFIRM, cod.CANCEL):
+            outcome = cod.answer(order_number=number, action=action, source="email_link")
+            notice = outcome.words
+            row.refresh_from_db()
+    return render(
+        request,
+        "notifications/cod_page.html",
+        {
+            "store_name": store().name,
+            "order": order,
+            "total": money(order.total_amount, order.currency_id),
+            "row": row,
+            "open": row.status
+            in (CodConfirmation.Status.WAITING, CodConfirmation.Status.NO_ANSWER),
+            "notice": notice,
+        },
+    )
