@@ -72,16 +72,22 @@ def test_one_message_per_event_channel_and_recipient_however_often_the_consumer_
         key="x",
     )
     queueing.write(queueing.plan(event, delivery))  # a re-run after a crash
-    assert Message.objects.filter(order_number=order.number, channel="email").count() == len(messages)
+    assert Message.objects.filter(order_number=order.number, channel="email").count() == len(
+        messages
+    )
 
 
 def test_conditions_payment_type_and_minimum_value(warehouse, defaults):
     _, messages = order_with_messages(payment_type="cod", status="confirmed")
     assert [m.template_key for m in messages] == ["order_placed"]  # not "confirmed" for COD
-    Rule.objects.filter(template_key="order_placed", channel="email").update(min_total_amount=500000)
+    Rule.objects.filter(template_key="order_placed", channel="email").update(
+        min_total_amount=500000
+    )
     _, messages = order_with_messages()
     assert messages == []  # ₹1,000 is below ₹5,000
-    Rule.objects.filter(template_key="order_placed", channel="email").update(min_total_amount=None, enabled=False)
+    Rule.objects.filter(template_key="order_placed", channel="email").update(
+        min_total_amount=None, enabled=False
+    )
     _, messages = order_with_messages()
     assert messages == []
 

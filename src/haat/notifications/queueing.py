@@ -118,6 +118,8 @@ def plan(event: Event, delivery: Delivery) -> list[Message]:
     now = timezone.now()
     for rule, recipient in wanted:
         key = message_key(delivery.event_id, rule.channel, recipient.address)
+        if rule.template_key == cod.TEMPLATE_KEY:
+            key += ":cod"  # a question besides the notice of the same event, not instead
         if key in planned:
             continue  # two rules, one message per (event, channel, recipient)
         language = rule.language or default_language()
