@@ -17,6 +17,7 @@ from haat.notifications.models import (
     ConsentChange,
     Message,
     Rule,
+    Template,
     WhatsAppCallback,
 )
 from haat.orders.models import Order
@@ -372,3 +373,49 @@ def test_without_whatsapp_the_cod_confirmation_goes_by_email_link(
     order.refresh_from_db()
     assert order.status == "cancelled"
     assert available_units([variant.pk])[variant.pk] == 10
+
+
+# --- editing the mapping ----------------------------------------------------------------------
+def test_the_whatsapp_mapping_is_edited_and_validated_on_save(staff_client, admin_api, defaults):
+    template = Template.objects.get(key="cod_confirmation", channel="whatsapp", language="en")
+    client = staff_client()
+    url = f"/dashboard/messages/templates/{template.pk}/"
+    assert 'data-testid="whatsapp-map"' in client.get(url).content.decode()
+    form = {
+        "subject": "",
+        "body": template.body,
+        "wa_name": "cod_confirm_v2",
+        "wa_language": "en_US",
+        "wa_body": "customer_name, order_number",
+        "wa_buttons": "confirm_reply, cancel_reply",
+    }
+    assert client.post(url, form).status_code == 302
+    template.refresh_from_db()
+    assert template.version == 2 and template.provider_template["name"] == "cod_confirm_v2"
+    assert template.provider_template["body"] == ["customer_name", "order_number"]
+    bad = client.post(url, {**form, "wa_body": "customer_nam", "wa_name": "Bad Name"})
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert "unknown variable &#x27;customer_nam&#x27;" in html and "lower-case letters" in html
+    template.refresh_from_db()
+    assert template.version == 2
+    email = Template.objects.get(key="order_placed", channel="email", language="en")
+    api = admin_api()
+    wa_url = f"/api/v1/admin/message-templates/{template.pk}"
+    assert api.get(wa_url).json()["whatsapp"]["buttons"] == ["confirm_reply", "cancel_reply"]
+    refused = api.put(
+        wa_url,
+        {
+            "subject": "",
+            "body": template.body,
+            "whatsapp": {"name": "ok_name", "language": "en", "body": ["nope"]},
+        },
+    )
+    assert refused.status_code == 422
+    assert "unknown variable 'nope'" in refused.json()["error"]["details"]["problems"][0]
+    answer = api.put(
+        f"/api/v1/admin/message-templates/{email.pk}",
+        {"subject": email.subject, "body": email.body, "whatsapp": {"name": "x", "language": "en"}},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "template_invalid"

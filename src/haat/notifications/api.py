@@ -127,6 +127,7 @@ def save_template(request: HttpRequest, template_id: int, payload: TemplateIn) -
         template_id=template_id,
         subject=payload.subject,
         body=payload.body,
+        whatsapp=payload.whatsapp.model_dump() if payload.whatsapp else None,
         author=principal.label,
         provider_template=payload.provider_template,
     )

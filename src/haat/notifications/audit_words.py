@@ -34,6 +34,15 @@ WORDS = AuditWords(
                 "msg91_template_id": "MSG91 template id",
             },
         ),
+        "notifications.provider_template_saved": Phrase(
+            "changed the approved WhatsApp template {object} is sent as",
+            fields={
+                "name": "Approved template",
+                "language": "Language at Meta",
+                "body": "Parameters",
+                "buttons": "Buttons",
+            },
+        ),
     },
     kinds=(
         ObjectKind("notifications.message", "a message"),

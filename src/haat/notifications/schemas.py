@@ -98,6 +98,23 @@ class VariableOut(Schema):
     meaning: str
 
 
+class WhatsAppMap(Schema):
+    """The template as approved at Meta (WhatsApp templates only)."""
+
+    name: str = Field(max_length=512, description="the approved template's name")
+    language: str = Field(max_length=15, description="its language code at Meta, e.g. en_US")
+    body: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="the variables filling {{1}}, {{2}}... of the approved body, in order",
+    )
+    buttons: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="the variables carried as quick-reply button payloads, in order",
+    )
+
+
 class TemplateOut(Schema):
     id: int
     key: str
@@ -113,6 +130,17 @@ class TemplateOut(Schema):
     version: int
     updated_at: datetime
     variables: list[VariableOut] = Field(description="what the template may use")
+    whatsapp: WhatsAppMap | None = Field(
+        description="channel whatsapp: the approved template it is sent as (else null)"
+    )
+
+    @staticmethod
+    def resolve_provider_template(obj: Template) -> dict[str, str]:
+        return dict(obj.provider_template) if obj.channel == "sms" else {}
+
+    @staticmethod
+    def resolve_whatsapp(obj: Template) -> dict | None:
+        return (obj.provider_template or None) if obj.channel == "whatsapp" else None
 
     @staticmethod
     def resolve_variables(obj: Template) -> list[dict[str, str]]:
@@ -127,6 +155,10 @@ class TemplateIn(Schema):
         description="SMS templates: dlt_template_id, sender_id, msg91_template_id (all "
         "optional until an SMS rule that uses the template is switched on); omit to keep",
         max_length=3,
+    )
+    whatsapp: WhatsAppMap | None = Field(
+        default=None,
+        description="WhatsApp templates: the approved template to send as (omit: unchanged)",
     )
 
 

@@ -11,10 +11,17 @@ from django.db import transaction
 from haat.core.audit import record_audit
 from haat.core.currencies import default_currency
 from haat.core.errors import Conflict, NotFound, ValidationError
-from haat.notifications import rendering, sms_channel
+from haat.notifications import rendering, sms_channel, whatsapp_channel
 from haat.notifications.defaults import seed, seed_whatsapp
 from haat.notifications.error_codes import NotificationError
-from haat.notifications.models import Channel, Language, Message, Rule, Template, TemplateRevision
+from haat.notifications.models import (
+    Channel,
+    Language,
+    Message,
+    Rule,
+    Template,
+    TemplateRevision,
+)
 from haat.notifications.sources import allowed_variables, money, sample_variables
 from haat.notifications.tasks import schedule_send
 from haat.orders.models import Order
@@ -173,10 +180,12 @@ def save_template(
     body: str,
     author: str = "",
     provider_template: dict[str, Any] | None = None,
+    whatsapp: dict[str, Any] | None = None,
 ) -> Template:
-    """Validate and save new words (and, for SMS, its DLT and provider ids); the version
-    goes up and the old words are kept. An SMS template an enabled rule uses cannot lose
-    the ids it needs."""
+    """Validate and save new words (and the provider's side: an SMS template's DLT and
+    provider ids, a WhatsApp template's approved template at Meta); the version goes up and
+    the old words are kept. An SMS template an enabled rule uses cannot lose the ids it
+    needs."""
     with transaction.atomic():
         template = Template.objects.select_for_update().filter(pk=template_id).first()
         if template is None:
@@ -191,6 +200,8 @@ def save_template(
             )
         check_template(event_type=template.event_type, subject=subject, body=body)
         ids = template.provider_template
+        if whatsapp is not None:  # refused unless a WhatsApp template
+            ids = _check_whatsapp(template, whatsapp)
         if template.channel == Channel.SMS:
             subject = ""
             ids = _sms_ids(template, body, provider_template)
@@ -199,15 +210,19 @@ def save_template(
         if (subject, body) == (template.subject, template.body):
             template.provider_template = ids
             template.save(update_fields=["provider_template", "updated_at"])
-            record_audit(action="notifications.sms_ids_saved", obj=template, changes=ids)
+            action = (
+                "notifications.sms_ids_saved"
+                if template.channel == Channel.SMS
+                else "notifications.provider_template_saved"
+            )
+            record_audit(action=action, obj=template, changes=ids)
             return template
-        template.provider_template = ids
         TemplateRevision.objects.get_or_create(
             template=template,
             version=template.version,
             defaults={"subject": template.subject, "body": template.body, "created_by": author},
         )
-        template.subject, template.body = subject, body
+        template.subject, template.body, template.provider_template = subject, body, ids
         template.version += 1
         template.save()
         record_audit(
@@ -239,6 +254,31 @@ def _sms_ids(template: Template, body: str, given: dict[str, Any] | None) -> dic
             details={"problems": problems},
         )
     return ids
+
+
+def _check_whatsapp(template: Template, mapping: dict[str, Any]) -> dict[str, Any]:
+    if template.channel != Channel.WHATSAPP:
+        raise ValidationError(
+            "Only a WhatsApp template maps to a template approved at Meta.",
+            code=NotificationError.TEMPLATE_INVALID,
+            details={"problems": ["Only a WhatsApp template maps to a template approved at Meta."]},
+        )
+    mapping = {
+        "name": str(mapping.get("name", "")).strip(),
+        "language": str(mapping.get("language", "")).strip(),
+        "body": [str(v).strip() for v in mapping.get("body") or []],
+        "buttons": [str(v).strip() for v in mapping.get("buttons") or []],
+    }
+    problems = whatsapp_channel.check_mapping(
+        mapping, allowed=set(allowed_variables(template.event_type))
+    )
+    if problems:
+        raise ValidationError(
+            " ".join(problems),
+            code=NotificationError.TEMPLATE_INVALID,
+            details={"problems": problems},
+        )
+    return mapping
 
 
 def preview(*, event_type: str, subject: str, body: str) -> rendering.Rendered:

@@ -206,10 +206,14 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     subject, body, problems = template.subject, template.body, []
     is_sms = template.channel == Channel.SMS
     ids = dict(template.provider_template)
+    whatsapp = None
     if request.method == "POST" and can_edit:
         subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
         if is_sms:
             ids = {k: request.POST.get(k, "").strip() for k in _SMS_FIELDS}
+        elif template.channel == Channel.WHATSAPP:
+            whatsapp = _whatsapp_map(request)
+            ids = whatsapp
         try:
             saved = services.save_template(
                 template_id=template.pk,
@@ -217,6 +221,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
                 body=body,
                 author=request.user.email,
                 provider_template=ids if is_sms else None,
+                whatsapp=whatsapp,
             )
         except DomainError as exc:
             problems = exc.details.get("problems") or [exc.message]
@@ -242,6 +247,14 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
                 "dlt_text": sms_channel.dlt_text(body),
             }
             if is_sms
+            else None,
+            "wa": {
+                "name": ids.get("name", ""),
+                "language": ids.get("language", ""),
+                "body": ", ".join(ids.get("body", [])),
+                "buttons": ", ".join(ids.get("buttons", [])),
+            }
+            if template.channel == Channel.WHATSAPP
             else None,
         },
         status=422 if problems else 200,
@@ -311,3 +324,17 @@ def cod_called(request: HttpRequest, confirmation_id: int) -> HttpResponse:
         raise Http404("No such confirmation.")
     flash.success(request, f"Order {row.order_number} is marked as handled by phone.")
     return redirect("notifications:cod_queue")
+
+
+def _whatsapp_map(request: HttpRequest) -> dict[str, object]:
+    """The editor's "approved at Meta" fields (variables comma-separated, in order)."""
+
+    def names(field: str) -> list[str]:
+        return [v.strip() for v in request.POST.get(field, "").split(",") if v.strip()]
+
+    return {
+        "name": request.POST.get("wa_name", ""),
+        "language": request.POST.get("wa_language", ""),
+        "body": names("wa_body"),
+        "buttons": names("wa_buttons"),
+    }
