@@ -134,6 +134,7 @@ def test_nav_keeps_each_section_together(scratch_registry):
         "Late payments",
         "COD remittance",
         "Messages",
+        "COD to confirm",
         "Customers",
     ]
 
@@ -145,6 +146,7 @@ def test_the_installed_navigation_and_widgets():
         ("Sales", "Late payments"),
         ("Sales", "COD remittance"),
         ("Sales", "Messages"),
+        ("Sales", "COD to confirm"),
         ("Inventory", "Stock"),
         ("Inventory", "Low stock"),
         ("Inventory", "Locations"),
