@@ -69,6 +69,7 @@ OTHER_PATHS = {
     ("notifications_public:webhook_sms_msg91", ()): "/webhooks/sms/msg91/",
     ("notifications_public:webhook_sms_twilio", ()): "/webhooks/sms/twilio/",
     ("notifications_public:cod_page", ("tok",)): "/cod/tok",
+    ("notifications_public:unsubscribe", ("tok",)): "/unsubscribe/tok",
 }
 
 

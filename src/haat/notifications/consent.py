@@ -9,6 +9,8 @@ falls back to its e-mail link); "START" allows order updates again.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,3 +77,34 @@ def record(
             changed_at=now,
         )
     return True
+
+
+# --- one-click unsubscribe from marketing e-mail (RFC 8058) ---------------------------------
+_UNSUBSCRIBE = signing.Signer(salt="haat.notifications.unsubscribe")
+
+
+def unsubscribe_token(address: str) -> str:
+    return _UNSUBSCRIBE.sign(f"email:{_address(address)}")
+
+
+def parse_unsubscribe_token(token: str) -> str | None:
+    """The e-mail address a token was made for, or None when forged or altered."""
+    try:
+        value = _UNSUBSCRIBE.unsign(token or "")
+    except signing.BadSignature:
+        return None
+    kind, _, address = value.partition(":")
+    return address if kind == "email" and address else None
+
+
+def unsubscribe_url(address: str) -> str:
+    base = str(getattr(settings, "HAAT_BASE_URL", "") or "").rstrip("/")
+    return f"{base}/unsubscribe/{unsubscribe_token(address)}"
+
+
+def unsubscribe_headers(address: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058: mail clients show "Unsubscribe" and POST to the link."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(address)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

@@ -82,7 +82,11 @@ class EmailAdapter:
             None,
             [outgoing.recipient],
             connection=connection,
-            headers={"Message-ID": mid, "X-Haat-Message": outgoing.key},
+            headers={
+                **outgoing.payload.get("headers", {}),  # List-Unsubscribe on marketing
+                "Message-ID": mid,
+                "X-Haat-Message": outgoing.key,
+            },
         )
         if outgoing.body_html:
             email.attach_alternative(outgoing.body_html, "text/html")

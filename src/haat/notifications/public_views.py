@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from haat.core.store import store
-from haat.notifications import cod
-from haat.notifications.models import CodConfirmation
+from haat.notifications import cod, consent
+from haat.notifications.models import Channel, CodConfirmation, Purpose
 from haat.notifications.sources import money
 from haat.orders.models import Order, pk_from_number
 
@@ -41,4 +42,30 @@ def cod_page(request: HttpRequest, token: str) -> HttpResponse:
             in (CodConfirmation.Status.WAITING, CodConfirmation.Status.NO_ANSWER),
             "notice": notice,
         },
+    )
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click", no cookie
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (link scanners open links; only a POST unsubscribes); POST, from
+    the button or a mail client's one-click, withdraws marketing consent for the address."""
+    address = consent.parse_unsubscribe_token(token)
+    if address is None:
+        raise Http404("This unsubscribe link is not valid.")
+    done = False
+    if request.method == "POST":
+        consent.record(
+            channel=Channel.EMAIL,
+            address=address,
+            purpose=Purpose.MARKETING,
+            granted=False,
+            source="unsubscribe_link",
+            detail="One-click" if "List-Unsubscribe" in request.POST else "Unsubscribe page",
+        )
+        done = True
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"store_name": store().name, "address": address, "done": done},
     )

@@ -118,8 +118,13 @@ def plan(event: Event, delivery: Delivery) -> list[Message]:
     now = timezone.now()
     for rule, recipient in wanted:
         key = message_key(delivery.event_id, rule.channel, recipient.address)
-        if rule.template_key == cod.TEMPLATE_KEY:
-            key += ":cod"  # a question besides the notice of the same event, not instead
+        if (
+            rule.template_key == cod.TEMPLATE_KEY
+            or consent.purpose_of(rule.template_key) == Purpose.MARKETING
+        ):
+            # A question (COD confirmation) or an offer goes besides the event's notice to
+            # the same address, not instead of it.
+            key += f":{rule.template_key}"
         if key in planned:
             continue  # two rules, one message per (event, channel, recipient)
         language = rule.language or default_language()
@@ -165,6 +170,8 @@ def plan(event: Event, delivery: Delivery) -> list[Message]:
             _fail(message, now, "Not sent: this address bounced or complained earlier.")
         if rule.channel == Channel.WHATSAPP:
             _whatsapp(message, template, facts, opted_out, now)
+        elif recipient.audience == Audience.CUSTOMER:
+            _email_consent(message, template, now)
         planned[key] = message
     return _cod_fallback(list(planned.values()))
 
@@ -199,6 +206,24 @@ def _whatsapp(
         )
     if not whatsapp_channel.configured():
         _fail(message, now, whatsapp_channel.NOT_SET_UP)
+
+
+def _email_consent(message: Message, template: Template, now: object) -> None:
+    """E-mail: marketing needs an opt-in and carries a one-click unsubscribe (RFC 8058);
+    an unsubscribed address gets no more marketing. Order updates always go."""
+    if message.status == Message.Status.FAILED:
+        return
+    if consent.purpose_of(template.key) != Purpose.MARKETING:
+        return
+    if not consent.allowed(
+        channel=Channel.EMAIL, address=message.recipient, purpose=Purpose.MARKETING
+    ):
+        _fail(message, now, "Not sent: the customer has not agreed to offers by e-mail.")
+        return
+    url = consent.unsubscribe_url(message.recipient)
+    message.provider_payload = {"headers": consent.unsubscribe_headers(message.recipient)}
+    message.body_text += f"\n\nUnsubscribe from offers: {url}"
+    message.body_html = email_channel.html_body(subject=message.subject, text=message.body_text)
 
 
 def _cod_fallback(messages: list[Message]) -> list[Message]:
