@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from haat.core.dispatch import dispatch_pending
 from haat.core.errors import ValidationError
-from haat.notifications import phones, sending, services, sms_callbacks, sms_channel
+from haat.notifications import phones, sending, services, sms_callbacks
 from haat.notifications.models import Message, Rule, SmsStatusReport, Template
 from haat.orders.models import Order
 from tests.accounts.smtp import free_port

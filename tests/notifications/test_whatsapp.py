@@ -9,8 +9,9 @@ import json
 import pytest
 
 from haat.core.dispatch import dispatch_pending
+from haat.core.models import AuditLogEntry
 from haat.inventory.sql import available_units
-from haat.notifications import cod, whatsapp_channel
+from haat.notifications import cod, phones, whatsapp_channel
 from haat.notifications.models import (
     CodConfirmation,
     Consent,
@@ -119,13 +120,13 @@ def test_an_invalid_phone_fails_with_a_sentence_and_nothing_is_sent(
     ],
 )
 def test_phones_become_e164(raw, expected):
-    assert whatsapp_channel.e164(raw) == expected
+    assert phones.e164(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "12345", "abc", "+91 12345", "+999 1234567"])
 def test_invalid_phones_are_refused(raw):
-    with pytest.raises(whatsapp_channel.InvalidPhone):
-        whatsapp_channel.e164(raw)
+    with pytest.raises(phones.InvalidPhone):
+        phones.e164(raw)
 
 
 def test_a_template_unknown_at_meta_fails_for_good_with_metas_words(
@@ -391,18 +392,22 @@ def test_the_whatsapp_mapping_is_edited_and_validated_on_save(staff_client, admi
     }
     assert client.post(url, form).status_code == 302
     template.refresh_from_db()
-    assert template.version == 2 and template.provider_template["name"] == "cod_confirm_v2"
+    # Same words, so the same version (like an SMS template's DLT ids); the change is audited.
+    assert template.version == 1 and template.provider_template["name"] == "cod_confirm_v2"
+    assert AuditLogEntry.objects.filter(action="notifications.provider_template_saved").exists()
     assert template.provider_template["body"] == ["customer_name", "order_number"]
     bad = client.post(url, {**form, "wa_body": "customer_nam", "wa_name": "Bad Name"})
     assert bad.status_code == 422
     html = bad.content.decode()
     assert "unknown variable &#x27;customer_nam&#x27;" in html and "lower-case letters" in html
     template.refresh_from_db()
-    assert template.version == 2
+    assert template.version == 1 and template.provider_template["name"] == "cod_confirm_v2"
     email = Template.objects.get(key="order_placed", channel="email", language="en")
     api = admin_api()
     wa_url = f"/api/v1/admin/message-templates/{template.pk}"
-    assert api.get(wa_url).json()["whatsapp"]["buttons"] == ["confirm_reply", "cancel_reply"]
+    shown = api.get(wa_url).json()
+    assert shown["whatsapp"]["buttons"] == ["confirm_reply", "cancel_reply"]
+    assert shown["provider_template"] == {}  # the SMS ids' field; WhatsApp's is `whatsapp`
     refused = api.put(
         wa_url,
         {

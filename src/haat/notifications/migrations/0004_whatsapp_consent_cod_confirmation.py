@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                     "channel",
                     models.CharField(
                         choices=[("email", "E-mail"), ("sms", "SMS"), ("whatsapp", "WhatsApp")],
-                max_length=20,
+                        max_length=20,
                     ),
                 ),
                 ("address", models.CharField(db_index=True, max_length=254)),
@@ -153,7 +153,7 @@ class Migration(migrations.Migration):
                     "channel",
                     models.CharField(
                         choices=[("email", "E-mail"), ("sms", "SMS"), ("whatsapp", "WhatsApp")],
-                max_length=20,
+                        max_length=20,
                     ),
                 ),
                 ("address", models.CharField(max_length=254)),
