@@ -1,5 +1,6 @@
 """The rules and templates a store starts with (English and Hindi): e-mail enabled, SMS
-off until a provider is set up and the templates are registered on DLT.
+off until a provider is set up and the templates are registered on DLT, WhatsApp off until
+the Cloud API is set up (the COD confirmation goes by e-mail link meanwhile).
 
 Seeded by the `0002` data migration and by `ensure_defaults()` (tests, the demo, a store
 whose rows were removed): both only add what is missing, never overwrite a merchant's edit.
@@ -265,8 +266,11 @@ def event_of(template_key: str) -> str:
     return next((r[0] for r in RULES if r[4] == template_key), "")
 
 
-# --- WhatsApp and the COD confirmation (added by migration 0003's successor, `seed_whatsapp`:
-# the historical models of 0002 have no `provider_template`). ---------------------------------
+# --- WhatsApp and the COD confirmation (added by migration 0005, `seed_whatsapp`). The
+# WhatsApp rules ship off, like SMS: on a store that never set WhatsApp up they would only
+# fill the failed list with "not set up" (and they cannot be switched on until it is). The
+# e-mail COD confirmation ships on: it asks by e-mail link whenever no WhatsApp
+# confirmation is on its way, WhatsApp off included. ------------------------------------
 
 # (event type, rule name, channel, template key, payment types)
 CHANNEL_RULES: list[tuple[str, str, str, str, list[str]]] = [
@@ -362,6 +366,7 @@ def seed_whatsapp(rule_model: Any, template_model: Any) -> None:
                 staff_role="",
                 template_key=key,
                 payment_types=payment_types,
+                enabled=channel != "whatsapp",
             )
             for event_type, name, channel, key, payment_types in CHANNEL_RULES
         ],

@@ -35,6 +35,12 @@ class NotificationError(ErrorCode):
         403,
         "The Twilio status callback's X-Twilio-Signature does not match its URL and fields.",
     )
+    WHATSAPP_NOT_READY = (
+        "whatsapp_not_ready",
+        422,
+        "A WhatsApp rule cannot be switched on: WhatsApp is not set up "
+        "(HAAT_WHATSAPP_PHONE_NUMBER_ID and HAAT_WHATSAPP_ACCESS_TOKEN).",
+    )
     WHATSAPP_SIGNATURE_INVALID = (
         "whatsapp_signature_invalid",
         401,

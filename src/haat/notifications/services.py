@@ -90,6 +90,8 @@ def update_rule(*, rule_id: int, change: RuleChange) -> Rule:
         if change.enabled is not None:
             if change.enabled and not rule.enabled and rule.channel == Channel.SMS:
                 _check_sms_ready(rule)
+            if change.enabled and not rule.enabled and rule.channel == Channel.WHATSAPP:
+                _check_whatsapp_ready()
             rule.enabled = change.enabled
         if change.payment_types is not None:
             unknown = sorted(set(change.payment_types) - set(Order.PaymentType.values))
@@ -123,6 +125,17 @@ def update_rule(*, rule_id: int, change: RuleChange) -> Rule:
                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
             )
     return rule
+
+
+def _check_whatsapp_ready() -> None:
+    """A WhatsApp rule goes on only with the Cloud API set up: otherwise every order would
+    add a "not set up" message to the failed list."""
+    if not whatsapp_channel.configured():
+        raise ValidationError(
+            whatsapp_channel.summary(),
+            code=NotificationError.WHATSAPP_NOT_READY,
+            details={"field": "enabled"},
+        )
 
 
 def _check_sms_ready(rule: Rule) -> None:

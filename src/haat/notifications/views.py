@@ -17,7 +17,14 @@ from haat.core.errors import DomainError
 from haat.core.mail_delivery import delivery_summary, kept_locally
 from haat.core.money import Money
 from haat.dashboard.access import require_perm
-from haat.notifications import cod, email_channel, selectors, services, sms_channel
+from haat.notifications import (
+    cod,
+    email_channel,
+    selectors,
+    services,
+    sms_channel,
+    whatsapp_channel,
+)
 from haat.notifications.models import Channel, Language, Template
 from haat.notifications.sources import money
 from haat.orders.models import Order
@@ -114,6 +121,7 @@ def message_resend(request: HttpRequest, message_id: int) -> HttpResponse:
 
 def _rule_rows() -> list[dict]:
     code = default_currency().code
+    off_reasons = _channel_off_reasons()
     return [
         {
             "rule": rule,
@@ -127,9 +135,20 @@ def _rule_rows() -> list[dict]:
             if rule.min_total_amount is not None
             else "",
             "payment_words": [str(Order.PaymentType(p).label) for p in rule.payment_types],
+            "why_off": "" if rule.enabled else off_reasons.get(rule.channel, ""),
         }
         for rule in selectors.rules()
     ]
+
+
+def _channel_off_reasons() -> dict[str, str]:
+    """Why a channel's rules are off, in words, for each channel not set up yet."""
+    reasons = {}
+    if not sms_channel.configured():
+        reasons[Channel.SMS] = sms_channel.summary()
+    if not whatsapp_channel.configured():
+        reasons[Channel.WHATSAPP] = whatsapp_channel.summary()
+    return reasons
 
 
 @require_http_methods(["GET", "POST"])

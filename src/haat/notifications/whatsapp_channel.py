@@ -9,8 +9,10 @@ when the message is written; the adapter posts them to
 
 Credentials are settings (environment), not rows: `HAAT_WHATSAPP_PHONE_NUMBER_ID`,
 `HAAT_WHATSAPP_ACCESS_TOKEN` (a System User token), `HAAT_WHATSAPP_APP_SECRET` (checks
-callbacks) and `HAAT_WHATSAPP_VERIFY_TOKEN` (the webhook handshake). Without them messages
-are still recorded, and fail with a sentence saying WhatsApp is not set up.
+callbacks) and `HAAT_WHATSAPP_VERIFY_TOKEN` (the webhook handshake). Without the first two,
+WhatsApp rules ship off and cannot be switched on (`summary()` says why on the rules page);
+a WhatsApp message planned anyway (the settings removed later) is recorded failed with a
+sentence saying WhatsApp is not set up.
 
 The Cloud API takes no idempotency key, so the adapter is not `idempotent`: a send cut off
 mid-call is marked failed for staff to check instead of being sent twice.
@@ -42,6 +44,19 @@ NOT_SET_UP = (
 
 def configured() -> bool:
     return bool(settings.HAAT_WHATSAPP_PHONE_NUMBER_ID and settings.HAAT_WHATSAPP_ACCESS_TOKEN)
+
+
+def summary() -> str:
+    """One sentence for the dashboard: whether WhatsApp can send, or what is missing."""
+    if configured():
+        return "WhatsApp goes out through the WhatsApp Cloud API."
+    return (
+        "WhatsApp is not set up: set HAAT_WHATSAPP_PHONE_NUMBER_ID and "
+        "HAAT_WHATSAPP_ACCESS_TOKEN (and, for delivery reports and replies, "
+        "HAAT_WHATSAPP_APP_SECRET and HAAT_WHATSAPP_VERIFY_TOKEN; see the configuration "
+        "guide). WhatsApp rules stay off until then; a cash-on-delivery order is asked to "
+        "confirm by e-mail meanwhile."
+    )
 
 
 def check_mapping(mapping: Any, *, allowed: set[str]) -> list[str]:
