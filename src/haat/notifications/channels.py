@@ -2,12 +2,13 @@
 
 An adapter turns an `Outgoing` message into a provider call and returns the provider's id
 for it. `idempotent` says whether the provider drops a second call with the same key
-(SMTP, Twilio's Messages API and MSG91's flow API document none): a message whose sender died
-mid-call is retried only on such channels, and otherwise marked failed for staff to look
-at, because re-sending might send it twice (see `sending.recover_stale`).
+(SMTP, Twilio's Messages API, MSG91's flow API and the WhatsApp Cloud API document none): a
+message whose sender died mid-call is retried only on such channels, and otherwise marked
+failed for staff to look at, because re-sending might send it twice (see
+`sending.recover_stale`).
 
-WhatsApp and SMS plug in by adding an adapter to `ADAPTERS` and a value to
-`models.Channel`.
+E-mail, SMS and WhatsApp plug in by adding an adapter to `ADAPTERS` and a value to
+`models.Channel`; SMS and WhatsApp address customers by E.164 phone (`phones.py`).
 """
 
 from __future__ import annotations
