@@ -57,8 +57,20 @@ def setup_django() -> None:
 def run_worker() -> int:
     """One worker process: dispatch and send until the parent stops us."""
     setup_django()
+    from django.db import connection
+
     from haat.core.dispatch import dispatch_pending
     from haat.notifications.sending import send_due
+
+    # Count every statement this worker sends (load-independent cost of the pipeline).
+    statements = [0]
+
+    def count(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    connection.execute_wrappers.append(count)
+    tally = Path(os.environ["HAAT_DATA_DIR"]) / f"statements-{os.getpid()}"
 
     # Start together, after Django has loaded: the clock measures work, not start-up.
     go = Path(os.environ["HAAT_DATA_DIR"]) / "go"
@@ -70,6 +82,7 @@ def run_worker() -> int:
         work = dispatch_pending(batch_size=200) + send_due(limit=100, rounds=4)
         if work:
             idle_since = None
+            tally.write_text(str(statements[0]))
             continue
         idle_since = idle_since or time.monotonic()
         if time.monotonic() - idle_since > 120:
@@ -210,6 +223,8 @@ def main() -> int:
 
         statuses = Counter(Message.objects.values_list("status", flat=True))
         sent_keys = Message.objects.count()
+        time.sleep(0.5)  # the workers' last tally
+        statements = sum(int(f.read_text() or 0) for f in data_dir.glob("statements-*"))
     finally:
         for w in workers:
             w.terminate()
@@ -226,6 +241,7 @@ def main() -> int:
     print(f"messages accepted by the provider: {len(accepted):,} of {args.events:,}")
     print(f"messages per second (event -> provider): {len(accepted) / elapsed:,.0f}")
     print(f"elapsed: {elapsed:.1f} s")
+    print(f"statements per message (workers' SQL, all of it): {statements / max(len(accepted), 1):.2f}")
     print(f"duplicates: {duplicates}; losses: {losses}")
     print(f"message rows: {sent_keys:,} {dict(statuses)}")
     return 0 if duplicates == 0 and losses == 0 else 1
