@@ -96,6 +96,7 @@ def seed(events: int, orders: int) -> None:
 
     call_command("migrate", verbosity=0)
     from haat.catalog.models import Product, Variant
+    from haat.core import settings_stamp
     from haat.core.outbox import emit_all
     from haat.customers.services import match_or_create_customer
     from haat.inventory.models import Location
@@ -107,6 +108,7 @@ def seed(events: int, orders: int) -> None:
 
     # Only the customer's message: one message per event makes the count exact.
     Rule.objects.exclude(event_type="order.placed", audience="customer").update(enabled=False)
+    settings_stamp.bump()  # a bulk update sends no signal
     product = Product.objects.create(title="Indigo kurta", slug="indigo-kurta", status="active")
     variant = Variant.objects.create(product=product, sku="KURTA-M", option_values={"Size": "M"})
     location = Location.objects.create(name="Main", code="main", priority=10)

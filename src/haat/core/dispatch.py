@@ -76,41 +76,125 @@ def failed_events() -> QuerySet[OutboxEvent]:
 
 def dispatch_pending(*, batch_size: int = 100) -> int:
     """Run due events through their consumers, oldest first. Returns how many events
-    became fully dispatched in this call."""
+    became fully dispatched in this call.
+
+    A consumer with a batch handler gets the batch's events in one transaction (lock them,
+    skip the ones it has, handle, insert the delivery rows); the others get one transaction
+    per event. Events every interested consumer has are then marked dispatched with one
+    UPDATE, so a batch costs a constant number of statements (see `tests/core/
+    test_outbox_batches.py`)."""
     registered = consumers()
     with transaction.atomic():
         # Skip events another worker is handling right now (row locked by its consumer).
         batch = list(pending_events().select_for_update(skip_locked=True)[:batch_size])
+    if not batch:
+        return 0
     done: set[tuple[int, str]] = set(
         OutboxDelivery.objects.filter(event_id__in=[row.pk for row in batch]).values_list(
             "event_id", "consumer"
         )
     )
-    dispatched = 0
+    interested = {row.pk: [c for c in registered if c.wants(row.event_type)] for row in batch}
+    errors: dict[int, list[str]] = {}
+    busy: set[int] = set()
+    parsed: dict[int, Event] = {}
     for row in batch:
-        interested = [c for c in registered if c.wants(row.event_type)]
-        todo = [c for c in interested if (row.pk, c.name) not in done]
-        if _dispatch_one(row, interested, todo):
-            dispatched += 1
+        if all((row.pk, c.name) in done for c in interested[row.pk]):
+            continue
+        try:
+            parsed[row.pk] = load(row.event_type, row.event_version, row.payload)
+        except (LookupError, pydantic.ValidationError) as exc:
+            logger.warning("Outbox event %s does not parse", row.pk, exc_info=exc)
+            errors[row.pk] = [
+                _describe(c.name, exc) for c in interested[row.pk] if (row.pk, c.name) not in done
+            ]
+    for consumer in registered:
+        todo = [
+            row
+            for row in batch
+            if row.pk in parsed
+            and row.pk not in busy
+            and consumer in interested[row.pk]
+            and (row.pk, consumer.name) not in done
+        ]
+        if not todo:
+            continue
+        outcomes = _deliver_batch(todo, parsed, consumer) if consumer.batch else None
+        if outcomes is None:  # no batch handler, or the batch failed: one by one
+            outcomes = {row.pk: _deliver(row, parsed[row.pk], consumer) for row in todo}
+        for event_id, outcome in outcomes.items():
+            if outcome == "busy":
+                busy.add(event_id)  # another worker holds or finished the event
+            elif isinstance(outcome, Exception):
+                errors.setdefault(event_id, []).append(_describe(consumer.name, outcome))
+            else:
+                done.add((event_id, consumer.name))
+    complete = [
+        row.pk
+        for row in batch
+        if row.pk not in busy
+        and row.pk not in errors
+        and all((row.pk, c.name) in done for c in interested[row.pk])
+    ]
+    dispatched = _settle_complete(complete)
+    for event_id, problems in errors.items():
+        if event_id not in busy:
+            _settle(event_id, interested[event_id], problems)
     return dispatched
 
 
-def _dispatch_one(row: OutboxEvent, interested: list[Consumer], todo: list[Consumer]) -> bool:
-    if not todo:
-        return _settle(row.pk, interested, [])
+def _settle_complete(event_ids: list[int]) -> int:
+    """Mark dispatched, in one UPDATE, events whose every interested consumer has a
+    committed delivery row (read before, or written by this run: rows are never removed)."""
+    if not event_ids:
+        return 0
+    return OutboxEvent.objects.filter(pk__in=event_ids, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now(), next_attempt_at=None
+    )
+
+
+def _deliver_batch(
+    rows: list[OutboxEvent], parsed: dict[int, Event], consumer: Consumer
+) -> dict[int, str | Exception] | None:
+    """Run a batch consumer over `rows` in one transaction with their delivery rows. The
+    outcome per event id ("busy" for events another worker holds); None when the batch
+    failed and rolled back, so the caller retries the events one by one and the one at
+    fault gets its own error and back-off."""
+    assert consumer.batch is not None
+    for row in rows:
+        if not consumer.accepts(parsed[row.pk]):
+            return None  # the one-by-one path names the version it does not take
+    outcomes: dict[int, str | Exception] = {}
     try:
-        event = load(row.event_type, row.event_version, row.payload)
-    except (LookupError, pydantic.ValidationError) as exc:
-        logger.warning("Outbox event %s does not parse", row.pk, exc_info=exc)
-        return _settle(row.pk, interested, [_describe(c.name, exc) for c in todo])
-    errors: list[str] = []
-    for consumer in todo:
-        outcome = _deliver(row, event, consumer)
-        if outcome == "busy":
-            return False  # another worker holds or finished the event
-        if isinstance(outcome, Exception):
-            errors.append(_describe(consumer.name, outcome))
-    return _settle(row.pk, interested, errors)
+        with transaction.atomic():
+            ids = [row.pk for row in rows]
+            locked = set(
+                OutboxEvent.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=ids, dispatched_at__isnull=True)
+                .values_list("id", flat=True)
+            )
+            had = set(
+                OutboxDelivery.objects.filter(
+                    event_id__in=locked, consumer=consumer.name
+                ).values_list("event_id", flat=True)
+            )
+            todo = [row for row in rows if row.pk in locked and row.pk not in had]
+            if todo:
+                consumer.batch([(parsed[row.pk], _delivery(row, consumer)) for row in todo])
+                OutboxDelivery.objects.bulk_create(
+                    [OutboxDelivery(event_id=row.pk, consumer=consumer.name) for row in todo]
+                )
+            for row in rows:
+                outcomes[row.pk] = "busy" if row.pk not in locked else "delivered"
+    except Exception as exc:
+        logger.warning(
+            "Outbox batch consumer %s failed on %s events; retrying them one by one",
+            consumer.name,
+            len(rows),
+            exc_info=exc,
+        )
+        return None
+    return outcomes
 
 
 def _deliver(row: OutboxEvent, event: Event, consumer: Consumer) -> str | Exception:

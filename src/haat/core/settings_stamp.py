@@ -20,7 +20,9 @@ bring back a value some process still holds.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.db import models
@@ -69,6 +71,20 @@ def track(*tracked: type[models.Model]) -> None:
 # "The caller has not read the stamp": `Stamped.get` reads it then.
 NOT_READ: Any = object()
 
+_pinned: ContextVar[Any] = ContextVar("settings_stamp_pinned", default=NOT_READ)
+
+
+@contextmanager
+def pinned(stamp: int | None) -> Iterator[None]:
+    """Inside the block, every `Stamped.get` that is not given a stamp uses `stamp` (read
+    once by the caller) instead of reading it again: a batch of a thousand messages costs
+    one stamp read, not one per `store()` call. Keep the block short (one transaction)."""
+    token = _pinned.set(stamp)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
 
 class Stamped(Generic[T]):
     """A per-process copy of what `load` reads from settings rows, reloaded when the stamp
@@ -83,6 +99,8 @@ class Stamped(Generic[T]):
         any settings row was written): the held one when the stamp has not moved, else
         loaded now. A copy is held only under a stamp read before it and again after it
         (loading may itself write a default row), so it is never older than its stamp."""
+        if stamp is NOT_READ:
+            stamp = _pinned.get()
         if stamp is NOT_READ:
             stamp = current()
         held = self._held

@@ -68,6 +68,22 @@ def start(*, order_id: int, order_number: str, now: datetime | None = None) -> C
     return row
 
 
+def start_many(orders: dict[int, str], *, now: datetime | None = None) -> None:
+    """`start` for a batch of orders (order id -> number) in one INSERT: an order whose
+    confirmation is already open keeps it (its clock does not restart)."""
+    if not orders:
+        return
+    now = now or timezone.now()
+    answer_by = now + timedelta(hours=answer_hours())
+    CodConfirmation.objects.bulk_create(
+        [
+            CodConfirmation(order_id=order_id, order_number=number, answer_by=answer_by)
+            for order_id, number in orders.items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @dataclass(frozen=True)
 class Outcome:
     row: CodConfirmation | None

@@ -31,21 +31,27 @@ def _address(address: str) -> str:
     return address.strip().lower()
 
 
-def allowed(*, channel: str, address: str, purpose: str) -> bool:
-    row = Consent.objects.filter(
-        channel=channel, address=_address(address), purpose=purpose
-    ).first()
+def granted(row: Consent | None, purpose: str) -> bool:
+    """What a consent row (or its absence: the default) says about `purpose`."""
     if row is None:
         return purpose == Purpose.TRANSACTIONAL
     return row.granted
 
 
-def refused(*, channel: str, addresses: set[str]) -> dict[tuple[str, str], Consent]:
-    """Rows withdrawing consent among `addresses` on `channel`, by (address, purpose)."""
-    rows = Consent.objects.filter(
-        channel=channel, address__in={_address(a) for a in addresses}, granted=False
-    )
-    return {(r.address, r.purpose): r for r in rows}
+def allowed(*, channel: str, address: str, purpose: str) -> bool:
+    row = Consent.objects.filter(
+        channel=channel, address=_address(address), purpose=purpose
+    ).first()
+    return granted(row, purpose)
+
+
+def rows(*, addresses: set[str]) -> dict[tuple[str, str, str], Consent]:
+    """The consent rows of `addresses` on every channel, by (channel, address, purpose), in
+    one statement (none for no addresses): the queueing of a batch reads them once."""
+    if not addresses:
+        return {}
+    found = Consent.objects.filter(address__in={_address(a) for a in addresses})
+    return {(r.channel, r.address, r.purpose): r for r in found}
 
 
 def record(

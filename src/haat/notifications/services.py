@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from haat.core import settings_stamp
 from haat.core.audit import record_audit
 from haat.core.currencies import default_currency
 from haat.core.errors import Conflict, NotFound, ValidationError
@@ -302,6 +303,9 @@ def preview(*, event_type: str, subject: str, body: str) -> rendering.Rendered:
 
 def ensure_defaults() -> None:
     """Add the default rules and templates that are missing (the data migration does the
-    same; tests that empty the tables and the demo call this)."""
-    seed(Rule, Template)
-    seed_whatsapp(Rule, Template)
+    same; tests that empty the tables and the demo call this). Bulk inserts send no
+    signals, so the settings stamp is moved here: every process reloads its rules."""
+    with transaction.atomic():
+        seed(Rule, Template)
+        seed_whatsapp(Rule, Template)
+        settings_stamp.bump()

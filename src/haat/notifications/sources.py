@@ -12,6 +12,7 @@ Variables are documented here (the template editor lists them) and a preview ren
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -102,11 +103,30 @@ def common() -> dict[str, Any]:
     }
 
 
+# The orders of a batch of events, read in two statements by `facts_for` (not two per event).
+_preloaded: ContextVar[dict[int, Order] | None] = ContextVar("notify_orders", default=None)
+
+
 def _order(number: str) -> Order | None:
     pk = pk_from_number(number)
     if not pk:
         return None
+    preloaded = _preloaded.get()
+    if preloaded is not None and pk in preloaded:
+        return preloaded[pk]
     return Order.objects.prefetch_related("lines").filter(pk=pk).first()
+
+
+def facts_for(events: list[Any]) -> list[Facts]:
+    """`Source.build` of each event (each must have a source), the orders they are about
+    read together: one statement for the orders and one for their lines."""
+    pks = {pk for e in events if (pk := pk_from_number(getattr(e, "number", "") or ""))}
+    orders = Order.objects.prefetch_related("lines").filter(pk__in=pks) if pks else []
+    token = _preloaded.set({order.pk: order for order in orders})
+    try:
+        return [SOURCES[e.event_type].build(e) for e in events]
+    finally:
+        _preloaded.reset(token)
 
 
 def _order_facts(number: str, extra: dict[str, Any] | None = None) -> Facts:
