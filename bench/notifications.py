@@ -243,7 +243,8 @@ def main() -> int:
     print(f"messages accepted by the provider: {len(accepted):,} of {args.events:,}")
     print(f"messages per second (event -> provider): {len(accepted) / elapsed:,.0f}")
     print(f"elapsed: {elapsed:.1f} s")
-    print(f"statements per message (workers' SQL, all of it): {statements / max(len(accepted), 1):.2f}")
+    per_message = statements / max(len(accepted), 1)
+    print(f"statements per message (workers' SQL, all of it): {per_message:.2f}")
     print(f"duplicates: {duplicates}; losses: {losses}")
     print(f"message rows: {sent_keys:,} {dict(statuses)}")
     return 0 if duplicates == 0 and losses == 0 else 1
