@@ -26,7 +26,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from haat.notifications import (  # noqa: F401  (register their adapters)
@@ -44,6 +44,8 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=2)
 BATCH = 50
+RECORD_EVERY = 25  # sent messages recorded per UPDATE
+RECORD_SECONDS = 1.0  # ... or after this long, whichever comes first
 _MAX_ERROR = 1000
 UNKNOWN_OUTCOME = (
     "The sender stopped while handing this message to the provider, so it may or may not "
@@ -87,6 +89,11 @@ def claim(*, limit: int = BATCH, now: datetime | None = None) -> list[Message]:
 def send_claimed(messages: list[Message]) -> int:
     """Hand claimed messages to their providers; returns how many went out.
 
+    Sent messages are recorded `RECORD_EVERY` at a time (or after `RECORD_SECONDS`), in
+    one UPDATE each, not one per message: a worker that dies before recording leaves them
+    `sending`, which `recover_stale` treats like any send cut off mid-call (never sent
+    twice; on SMTP shown to staff as "may or may not have gone out").
+
     A batch slowed down by a provider that answers late must not outlive its lease (another
     worker would then take the rows as abandoned): past half the lease the rest of the
     batch is handed back, unsent, to the queue."""
@@ -97,6 +104,8 @@ def send_claimed(messages: list[Message]) -> int:
         by_channel.setdefault(message.channel, []).append(message)
     for channel, batch in by_channel.items():
         adapter = adapter_for(channel)
+        unrecorded: list[tuple[Message, str]] = []
+        since = time.monotonic()
         try:
             with adapter.open() as send:
                 for message in batch:
@@ -108,13 +117,46 @@ def send_claimed(messages: list[Message]) -> int:
                     except ChannelError as exc:
                         _failed(message, str(exc), permanent=exc.permanent)
                         continue
-                    _sent(message, adapter.provider, provider_id)
+                    message.status = Message.Status.SENT
+                    unrecorded.append((message, provider_id))
                     sent += 1
+                    if len(unrecorded) >= RECORD_EVERY or (
+                        time.monotonic() - since > RECORD_SECONDS
+                    ):
+                        _record_sent(unrecorded, adapter.provider)
+                        unrecorded, since = [], time.monotonic()
         except ChannelError as exc:  # could not even connect: every unsent one waits
             for message in batch:
                 if message.status == Message.Status.SENDING:
                     _failed(message, str(exc), permanent=False)
+        finally:
+            _record_sent(unrecorded, adapter.provider)
     return sent
+
+
+def _record_sent(sent: list[tuple[Message, str]], provider: str) -> None:
+    """Mark sent, in one UPDATE per claim, the rows this worker still holds."""
+    by_token: dict[str, list[tuple[Message, str]]] = {}
+    for message, provider_id in sent:
+        by_token.setdefault(message.claim_token, []).append((message, provider_id))
+    now = timezone.now()
+    for token, rows in by_token.items():
+        ids = [message.pk for message, _ in rows]
+        updated = Message.objects.filter(
+            pk__in=ids, claim_token=token, status=Message.Status.SENDING
+        ).update(
+            status=Message.Status.SENT,
+            provider=provider,
+            provider_id=Case(
+                *(When(pk=m.pk, then=Value(pid[:255])) for m, pid in rows),
+                output_field=CharField(),
+            ),
+            sent_at=now,
+            error="",
+            claimed_until=None,
+        )
+        if updated < len(rows):
+            logger.warning("%s messages were sent after their claim lapsed", len(rows) - updated)
 
 
 def _release(message: Message) -> None:
@@ -142,21 +184,6 @@ def _outgoing(message: Message) -> Outgoing:
 
 def _mine(message: Message) -> Q:
     return Q(pk=message.pk, claim_token=message.claim_token, status=Message.Status.SENDING)
-
-
-def _sent(message: Message, provider: str, provider_id: str) -> None:
-    now = timezone.now()
-    updated = Message.objects.filter(_mine(message)).update(
-        status=Message.Status.SENT,
-        provider=provider,
-        provider_id=provider_id[:255],
-        sent_at=now,
-        error="",
-        claimed_until=None,
-    )
-    message.status = Message.Status.SENT
-    if not updated:
-        logger.warning("Message %s was sent after its claim lapsed", message.pk)
 
 
 def _failed(message: Message, error: str, *, permanent: bool) -> None:

@@ -1,0 +1,95 @@
+"""Statement budgets of the message pipeline on a sale day: queueing a batch of order events
+and sending a batch of messages cost a fixed number of statements, not a dozen per event
+(the benchmark, bench/notifications.py, measures the throughput this buys)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from haat.core.dispatch import dispatch_pending
+from haat.core.outbox import emit_all
+from haat.notifications import sending
+from haat.notifications.models import Message
+from haat.orders.events import OrderPlaced
+from tests.accounts.smtp import SmtpServer
+from tests.core.test_outbox_batches import statements
+from tests.notifications.helpers import order_with_messages
+
+pytestmark = pytest.mark.django_db
+
+# dispatch_pending for a batch of order.placed events, the notifications consumer the only
+# one interested: 2 (due events, their deliveries) + 2 (lock, re-read deliveries) + 6
+# (settings stamp, orders, their lines, the owner's staff list, suppressions, the messages
+# INSERT) + 1 (delivery rows) + 1 (mark dispatched).
+QUEUE_STATEMENTS = 12
+# send_due over one claim: recover stale claims, choose, claim and read the batch, one
+# UPDATE per RECORD_EVERY messages sent, then a claim that finds nothing.
+SEND_FIXED = 5
+
+
+def _emit(orders, count: int) -> None:
+    with transaction.atomic():
+        emit_all(
+            (
+                OrderPlaced(
+                    number=o.number,
+                    token=o.token,
+                    status=o.status,
+                    payment_type=o.payment_type,
+                    currency=o.currency_id,
+                    total_amount=o.total_amount,
+                    customer_id=o.customer_id,
+                    email=o.email,
+                    lines=[],
+                ),
+                o,
+            )
+            for o in (orders[i % len(orders)] for i in range(count))
+        )
+
+
+@pytest.fixture
+def orders(warehouse, defaults, owner):
+    placed = [order_with_messages()[0] for _ in range(3)]
+    Message.objects.all().delete()
+    return placed
+
+
+def _queue(orders, count: int) -> int:
+    _emit(orders, count)
+    with CaptureQueriesContext(connection) as captured:
+        assert dispatch_pending(batch_size=500) == count
+    return len(statements(captured))
+
+
+def test_queueing_a_batch_costs_the_same_for_2_or_12_events(orders):
+    # (12, not hundreds: Django splits an INSERT past SQLite's 999 parameters, ~35 messages.)
+    assert _queue(orders, 2) == QUEUE_STATEMENTS
+    assert _queue(orders, 12) == QUEUE_STATEMENTS
+    # One message for the customer and one for the owner per event, all distinct.
+    assert Message.objects.filter(audience="customer").count() == 14
+    assert Message.objects.filter(audience="staff").count() == 14
+    assert Message.objects.values("key").distinct().count() == 28
+
+
+def test_sending_a_batch_records_outcomes_in_a_few_updates(orders, settings):
+    _emit(orders, 30)
+    dispatch_pending(batch_size=500)
+    queued = Message.objects.filter(status="queued").count()
+    assert queued == 60
+    with SmtpServer() as smtp:
+        for key, value in smtp.settings().items():
+            setattr(settings, key, value)
+        with CaptureQueriesContext(connection) as captured:
+            assert sending.send_due(limit=100) == queued
+        assert len(smtp.received) == queued
+    expected = SEND_FIXED + math.ceil(queued / sending.RECORD_EVERY)
+    assert len(statements(captured)) == expected
+    sent = Message.objects.filter(status="sent")
+    assert sent.count() == queued
+    assert sent.filter(provider_id="").count() == 0
+    assert set(sent.values_list("claimed_until", flat=True)) == {None}
