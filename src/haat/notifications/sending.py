@@ -25,10 +25,11 @@ import time
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from haat.core import sql
 from haat.notifications import (  # noqa: F401  (register their adapters)
     email_channel,
     sms_channel,
@@ -135,25 +136,26 @@ def send_claimed(messages: list[Message]) -> int:
 
 
 def _record_sent(sent: list[tuple[Message, str]], provider: str) -> None:
-    """Mark sent, in one UPDATE per claim, the rows this worker still holds."""
+    """Mark sent, in one UPDATE per claim, the rows this worker still holds. Hand-written
+    SQL: the ORM's `Case(When(...))` for the provider ids costs ~1 ms of Python per row."""
     by_token: dict[str, list[tuple[Message, str]]] = {}
     for message, provider_id in sent:
         by_token.setdefault(message.claim_token, []).append((message, provider_id))
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     for token, rows in by_token.items():
+        cases: list[object] = []
+        for message, provider_id in rows:
+            cases += [message.pk, provider_id[:255]]
         ids = [message.pk for message, _ in rows]
-        updated = Message.objects.filter(
-            pk__in=ids, claim_token=token, status=Message.Status.SENDING
-        ).update(
-            status=Message.Status.SENT,
-            provider=provider,
-            provider_id=Case(
-                *(When(pk=m.pk, then=Value(pid[:255])) for m, pid in rows),
-                output_field=CharField(),
-            ),
-            sent_at=now,
-            error="",
-            claimed_until=None,
+        whens = "WHEN %s THEN %s " * len(rows)
+        statement = (
+            f"UPDATE {sql.table(Message)} SET status = %s, provider = %s, sent_at = %s, "  # noqa: S608
+            f"error = '', claimed_until = NULL, provider_id = CASE id {whens}END "
+            f"WHERE id IN ({sql.placeholders(len(ids))}) AND claim_token = %s AND status = %s"
+        )  # (placeholders only: every value is a parameter)
+        updated = sql.execute(
+            statement,
+            [Message.Status.SENT, provider, now, *cases, *ids, token, Message.Status.SENDING],
         )
         if updated < len(rows):
             logger.warning("%s messages were sent after their claim lapsed", len(rows) - updated)
