@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from haat.core.dispatch import dispatch_pending
 from haat.core.outbox import emit_all
 from haat.notifications import sending
-from haat.notifications.models import Message
+from haat.notifications.models import Message, Rule, Template
+from haat.notifications.services import RuleChange, save_template, update_rule
 from haat.orders.events import OrderPlaced
 from tests.accounts.smtp import SmtpServer
 from tests.core.test_outbox_batches import statements
@@ -93,3 +94,18 @@ def test_sending_a_batch_records_outcomes_in_a_few_updates(orders, settings):
     assert sent.count() == queued
     assert sent.filter(provider_id="").count() == 0
     assert set(sent.values_list("claimed_until", flat=True)) == {None}
+
+
+def test_rules_kept_between_batches_follow_a_change_at_once(orders):
+    """Rules and templates are kept per process, but under the settings stamp: a rule
+    switched off (or a template edited) is honoured by the very next batch."""
+    _queue(orders, 2)
+    rule = Rule.objects.get(event_type="order.placed", audience="staff")
+    update_rule(rule_id=rule.pk, change=RuleChange(enabled=False))
+    template = Template.objects.get(key="order_placed", language="en")
+    save_template(template_id=template.pk, subject="Got it: {{ order_number }}", body=template.body)
+    Message.objects.all().delete()
+    _queue(orders, 2)
+    assert set(Message.objects.values_list("audience", flat=True)) == {"customer"}
+    assert {m.subject for m in Message.objects.all()} == {f"Got it: {o.number}" for o in orders[:2]}
+    assert set(Message.objects.values_list("template_version", flat=True)) == {2}
