@@ -102,7 +102,7 @@ def test_rules_kept_between_batches_follow_a_change_at_once(orders):
     _queue(orders, 2)
     rule = Rule.objects.get(event_type="order.placed", audience="staff")
     update_rule(rule_id=rule.pk, change=RuleChange(enabled=False))
-    template = Template.objects.get(key="order_placed", language="en")
+    template = Template.objects.get(key="order_placed", channel="email", language="en")
     save_template(template_id=template.pk, subject="Got it: {{ order_number }}", body=template.body)
     Message.objects.all().delete()
     _queue(orders, 2)
