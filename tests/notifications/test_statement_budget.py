@@ -9,11 +9,13 @@ import math
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from haat.core import settings_stamp
 from haat.core.dispatch import dispatch_pending
 from haat.core.outbox import emit_all
-from haat.notifications import sending
-from haat.notifications.models import Message, Rule, Template
+from haat.notifications import phones, sending
+from haat.notifications.models import CodConfirmation, Consent, Message, Rule, Template
 from haat.notifications.services import RuleChange, save_template, update_rule
 from haat.orders.events import OrderPlaced
 from tests.accounts.smtp import SmtpServer
@@ -27,6 +29,10 @@ pytestmark = pytest.mark.django_db
 # (settings stamp, orders, their lines, the owner's staff list, suppressions, the messages
 # INSERT) + 1 (delivery rows) + 1 (mark dispatched).
 QUEUE_STATEMENTS = 12
+# The same batch with WhatsApp set up and its rules on, for COD orders: two statements more
+# per batch however many events, the consent rows of the batch's WhatsApp addresses (one
+# SELECT) and the batch's COD confirmations opened (one INSERT ... ON CONFLICT DO NOTHING).
+WHATSAPP_COD_STATEMENTS = QUEUE_STATEMENTS + 2
 # send_due over one claim: recover stale claims, choose, claim and read the batch, one
 # UPDATE per RECORD_EVERY messages sent, then a claim that finds nothing.
 SEND_FIXED = 5
@@ -109,3 +115,43 @@ def test_rules_kept_between_batches_follow_a_change_at_once(orders):
     assert set(Message.objects.values_list("audience", flat=True)) == {"customer"}
     assert {m.subject for m in Message.objects.all()} == {f"Got it: {o.number}" for o in orders[:2]}
     assert set(Message.objects.values_list("template_version", flat=True)) == {2}
+
+
+@pytest.fixture
+def cod_orders(warehouse, defaults, owner, settings):
+    settings.HAAT_WHATSAPP_PHONE_NUMBER_ID = "1098765"
+    settings.HAAT_WHATSAPP_ACCESS_TOKEN = "test-token"
+    Rule.objects.filter(channel="whatsapp").update(enabled=True)
+    Rule.objects.filter(template_key="cod_confirmation").update(enabled=True)
+    settings_stamp.bump()  # a bulk update sends no signal
+    placed = [order_with_messages(payment_type="cod", status="confirmed")[0] for _ in range(3)]
+    Message.objects.all().delete()
+    CodConfirmation.objects.all().delete()
+    return placed
+
+
+def test_consent_and_cod_confirmations_cost_two_statements_a_batch(cod_orders):
+    # (8 events: four messages each, and SQLite's 999 parameters split an INSERT past ~35.)
+    assert _queue(cod_orders, 2) == WHATSAPP_COD_STATEMENTS
+    assert _queue(cod_orders, 8) == WHATSAPP_COD_STATEMENTS
+    # Per event: the notice and the COD question on WhatsApp, the e-mail notice and the
+    # owner's; the e-mail COD question stays out (the WhatsApp one is on its way).
+    assert Message.objects.filter(channel="whatsapp", status="queued").count() == 20
+    assert Message.objects.filter(channel="email", template_key="cod_confirmation").count() == 0
+    assert CodConfirmation.objects.count() == 3  # one per order, however many events
+
+    # After a STOP the same batch asks by e-mail instead, at the same cost.
+    Consent.objects.create(
+        channel="whatsapp",
+        address=phones.e164(cod_orders[0].phone),
+        purpose="transactional",
+        granted=False,
+        source="whatsapp_stop",
+        changed_at=timezone.now(),
+    )
+    Message.objects.all().delete()
+    assert _queue(cod_orders, 6) == WHATSAPP_COD_STATEMENTS  # five messages each now
+    whatsapp = Message.objects.filter(channel="whatsapp")
+    assert whatsapp.count() == 12
+    assert set(whatsapp.values_list("status", flat=True)) == {"failed"}
+    assert Message.objects.filter(channel="email", template_key="cod_confirmation").count() == 6
