@@ -192,3 +192,23 @@ def test_a_cancelled_shipments_awb_can_be_used_again(warehouse):
     second = make_order(variant, payment_type="cod", status="confirmed")
     again = services.create_shipment(order=second, courier_code="dtdc", awb="D12345678")
     assert again.status == "created"
+
+
+def test_a_move_staff_cannot_make_and_a_long_note_are_refused_in_words(cod_order):
+    line = _line(cod_order)
+    shipment = services.create_shipment(
+        order=cod_order, courier_code="delhivery", awb="12345678901234", lines=[L(line, 1)]
+    )
+    with pytest.raises(ValidationError) as bad_move:
+        services.move_shipment(order=cod_order, shipment_id=shipment.pk, to="created")
+    assert bad_move.value.message == (
+        "A shipment can be marked delivered, delivery attempt failed, out for delivery, "
+        "returned to origin, shipped."
+    )
+    with pytest.raises(ValidationError) as long_note:
+        services.move_shipment(
+            order=cod_order, shipment_id=shipment.pk, to="shipped", note="x" * 501
+        )
+    assert long_note.value.details == {"field": "note"}
+    assert "at most 500 characters" in long_note.value.message
+    assert Shipment.objects.get(pk=shipment.pk).status == "created"

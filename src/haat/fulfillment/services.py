@@ -22,6 +22,7 @@ from haat.core.audit import record_audit
 from haat.core.context import current_actor
 from haat.core.errors import Conflict, NotFound, ValidationError
 from haat.core.outbox import emit
+from haat.core.staff_notes import clean_note
 from haat.fulfillment import couriers, state
 from haat.fulfillment.error_codes import FulfilmentError
 from haat.fulfillment.events import (
@@ -41,7 +42,6 @@ SS = Shipment.Status
 OS = Order.Status
 # An order can have units shipped while it is in one of these.
 SHIPPABLE = order_state.BEFORE_SHIPPING | {OS.PARTIALLY_SHIPPED, OS.PARTIALLY_DELIVERED}
-NOTE_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -240,14 +240,12 @@ def move_shipment(
 ) -> Shipment:
     """Move a shipment (staff, or later a courier's tracking update) and let orders move
     the order to match."""
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
-        )
+    note = clean_note(note)
     if to not in state.STAFF_MOVES:
         raise ValidationError(
-            f"Unknown shipment status '{to}'.",
+            "A shipment can be marked "
+            + ", ".join(sorted(str(Shipment.Status(m).label).lower() for m in state.STAFF_MOVES))
+            + ".",
             details={"field": "status", "allowed": sorted(state.STAFF_MOVES)},
         )
     actor = current_actor()

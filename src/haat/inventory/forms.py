@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from haat.core.staff_notes import NOTE_MAX
 from haat.inventory.backorders import MAX_CAP
 from haat.inventory.ledger import MAX_QUANTITY
 from haat.inventory.models import BackorderPolicy, Location
-from haat.inventory.services import ADJUST_REASONS, MAX_THRESHOLD, NOTE_MAX
+from haat.inventory.services import ADJUST_REASONS, MAX_THRESHOLD
 
 
 def location_choices(*, active_only: bool = True) -> list[tuple[int, str]]:

@@ -22,6 +22,7 @@ from haat.core.audit import record_audit
 from haat.core.errors import NotFound, ValidationError
 from haat.core.field_words import field_label
 from haat.core.outbox import emit
+from haat.core.staff_notes import clean_note
 from haat.inventory import alerts
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.events import BackInStockSubscribed
@@ -50,7 +51,6 @@ ADJUST_REASONS: dict[str, int] = {
     R.RTO: 1,
     R.WRITE_OFF: -1,
 }
-NOTE_MAX = 500
 
 
 def get_variant(variant_id: object, *, field: str = "variant_id") -> Variant:
@@ -81,17 +81,6 @@ def get_location(location_id: object, *, field: str, active: bool = True) -> Loc
     if active and not location.is_active:
         raise ValidationError(f"Location {location.name} is inactive.", details={"field": field})
     return location
-
-
-def _clean_note(note: str, *, required: bool = False) -> str:
-    note = (note or "").strip()
-    if required and not note:
-        raise ValidationError("A note is required for this change.", details={"field": "note"})
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
-        )
-    return note
 
 
 def write_changes(
@@ -144,7 +133,7 @@ def receive_stock(
         location.pk,
         on_hand=quantity,
         reason=R.RECEIPT,
-        note=_clean_note(note),
+        note=clean_note(note),
         reference=(reference or "")[:100],
     )
     levels = write_changes([change], action="stock.receive", audit_obj=variant)
@@ -184,7 +173,7 @@ def adjust_stock(
         location.pk,
         on_hand=quantity,
         reason=reason,
-        note=_clean_note(note, required=reason == R.ADJUSTMENT),
+        note=clean_note(note, required=reason == R.ADJUSTMENT),
         reference=(reference or "")[:100],
     )
     levels = write_changes([change], action="stock.adjust", audit_obj=variant)
@@ -202,7 +191,7 @@ def transfer_stock(
     if source.pk == target.pk:
         raise ValidationError("Pick two different locations.", details={"field": "to_location_id"})
     quantity = clean_quantity(quantity, field="quantity")
-    note = _clean_note(note)
+    note = clean_note(note)
     ref = f"transfer:{source.code}->{target.code}"
     changes = [
         Change(

@@ -39,6 +39,7 @@ from haat.core.error_codes import CoreError
 from haat.core.errors import Conflict, DomainError, NotFound, ValidationError
 from haat.core.money import formatted
 from haat.core.outbox import emit, emit_all
+from haat.core.staff_notes import clean_note
 from haat.inventory.backorders import Backordered, release_backorders
 from haat.inventory.error_codes import InventoryError
 from haat.inventory.holds import (
@@ -72,7 +73,6 @@ from haat.orders.models import Order, OrderLine, OrderTransition
 logger = logging.getLogger(__name__)
 
 HOLD_OWNER = "order"  # stock holds of an order: owner ("order", str(order.pk))
-NOTE_MAX = 500
 NOT_PAID_IN_TIME = "Payment not completed in time"
 EXPIRED_NOTE = "Expired"  # the history note of a cancellation by `expire_order`
 NOT_CONFIRMED_IN_TIME = "We could not confirm your items in time, so the reservation was cancelled."
@@ -199,11 +199,7 @@ def _moved(order: Order, before: str, note: str) -> None:
 def advance(*, order: Order, to: str, note: str = "") -> Order:
     """A staff move through the warehouse (processing, packed); the shipping statuses
     follow the shipments instead (`shipments_changed`)."""
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
-        )
+    note = clean_note(note)
     if to not in state.STAFF_MOVES:
         raise ValidationError(
             f"Staff can mark an order processing or packed; '{to}' follows its shipments.",
@@ -237,12 +233,8 @@ def cancel(*, order: Order, note: str = "", reason: str = "") -> Order:
     """Cancel an order: held stock goes back at once; units already sold to a confirmed
     (not yet shipped) order are put back with a `cancellation` movement per location.
     `reason` is what the customer reads (stored as `cancel_reason`); `note` is for staff."""
-    note = (note or "").strip()
+    note = clean_note(note)
     reason = " ".join((reason or "").split())[:300]
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            f"Note must be at most {NOTE_MAX} characters.", details={"field": "note"}
-        )
     with transaction.atomic():
         before = Order.objects.select_for_update().only("status").get(pk=order.pk).status
         _transition(order, S.CANCELLED, note=note or reason)
